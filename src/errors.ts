@@ -1,0 +1,21 @@
+// Failures the action reports as one plain message. Anything else that escapes is a bug, reported without a stack.
+
+/** A bad input: names the input and says how to fix it. Raised before any network request. */
+export class InputError extends Error {
+  readonly input: string
+  constructor(input: string, message: string) {
+    super(`Input '${input}': ${message}`)
+    this.name = 'InputError'
+    this.input = input
+  }
+}
+
+/** A failure with a known cause and a fix (sign-in refused, endpoint unreachable, ...). */
+export class ActionError extends Error {
+  readonly title: string
+  constructor(title: string, message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'ActionError'
+    this.title = title
+  }
+}
