@@ -1,0 +1,282 @@
+// Runs the bundled action the way the GitHub runner does: a fresh process, inputs as INPUT_<NAME> variables, and
+// the file commands (GITHUB_OUTPUT, GITHUB_ENV, GITHUB_STEP_SUMMARY) in a fresh RUNNER_TEMP. Also the leak scan
+// every end-to-end run goes through. Plain erasable TypeScript: the namespace tests run it directly with Node 24.
+import { spawn } from 'node:child_process'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
+
+/** The bundle under test: dist/index.js, or a scratch build named by ACTION_ENTRY. */
+export const actionEntry = resolve(repoRoot, process.env.ACTION_ENTRY ?? 'dist/index.js')
+
+/** Node 24: jest runs on it through the npm scripts, and the namespace scripts start it explicitly. */
+export const nodeBin = process.execPath
+
+export interface RunOptions {
+  /** Action inputs by their action.yml names (`client-id`); empty strings are passed like the runner does. */
+  readonly inputs?: Readonly<Record<string, string>>
+  /** Extra environment, typically the emulator's env() plus sign-in variables. */
+  readonly env?: Readonly<Record<string, string | undefined>>
+  /** Hard limit for the whole run: the process group is killed and the run fails. */
+  readonly timeoutMs?: number
+  /** Command run instead of `node <entry>` (the entry is appended), e.g. a namespace wrapper. */
+  readonly prefix?: readonly string[]
+}
+
+export interface ActionRun {
+  readonly exitCode: number | null
+  readonly signal: NodeJS.Signals | null
+  readonly timedOut: boolean
+  readonly stdout: string
+  readonly stderr: string
+  readonly outputs: Readonly<Record<string, string>>
+  readonly exportedEnv: Readonly<Record<string, string>>
+  /** Raw file contents, for the leak scan. */
+  readonly outputFile: string
+  readonly envFile: string
+  readonly summary: string
+  readonly durationMs: number
+  /** The export-variable input, if any: its line in the env file may carry the token. */
+  readonly exportVariable?: string
+}
+
+export const DEFAULT_RUN_TIMEOUT_MS = 45_000
+
+/** Runs the action once and collects everything it wrote. Rejects only when the run could not start. */
+export async function runAction(options: RunOptions = {}): Promise<ActionRun> {
+  const runnerTemp = await mkdtemp(join(tmpdir(), 'ahds-e2e-'))
+  const outputPath = join(runnerTemp, 'github_output')
+  const envPath = join(runnerTemp, 'github_env')
+  const summaryPath = join(runnerTemp, 'step_summary')
+  await Promise.all([outputPath, envPath, summaryPath].map(path => writeFile(path, '')))
+  try {
+    const env = childEnv(options, { runnerTemp, outputPath, envPath, summaryPath })
+    const command = [...(options.prefix ?? [nodeBin]), actionEntry]
+    const started = performance.now()
+    const result = await spawnWithLimit(command, env, options.timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS)
+    const durationMs = Math.round(performance.now() - started)
+    const [outputFile, envFile, summary] = await Promise.all(
+      [outputPath, envPath, summaryPath].map(path => readFile(path, 'utf8'))
+    )
+    const exportVariable = options.inputs?.['export-variable']
+    return {
+      ...result,
+      outputs: parseFileCommand(outputFile),
+      exportedEnv: parseFileCommand(envFile),
+      outputFile,
+      envFile,
+      summary,
+      durationMs,
+      ...(exportVariable ? { exportVariable } : {})
+    }
+  } finally {
+    await rm(runnerTemp, { recursive: true, force: true })
+  }
+}
+
+interface RunnerFiles {
+  readonly runnerTemp: string
+  readonly outputPath: string
+  readonly envPath: string
+  readonly summaryPath: string
+}
+
+/** Built from scratch: the jest process's own environment (NODE_OPTIONS, CI, ...) must not leak into the action. */
+export function childEnv(options: RunOptions, files: RunnerFiles): Record<string, string> {
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+    HOME: process.env.HOME ?? files.runnerTemp,
+    GITHUB_ACTIONS: 'true',
+    RUNNER_TEMP: files.runnerTemp,
+    GITHUB_OUTPUT: files.outputPath,
+    GITHUB_ENV: files.envPath,
+    GITHUB_STEP_SUMMARY: files.summaryPath
+  }
+  for (const [name, value] of Object.entries(options.inputs ?? {})) {
+    // The runner upper-cases the name and keeps hyphens (INPUT_CLIENT-ID); spaces would become underscores.
+    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
+  }
+  for (const [name, value] of Object.entries(options.env ?? {})) {
+    if (value === undefined) Reflect.deleteProperty(env, name)
+    else env[name] = value
+  }
+  return env
+}
+
+interface ProcessResult {
+  readonly exitCode: number | null
+  readonly signal: NodeJS.Signals | null
+  readonly timedOut: boolean
+  readonly stdout: string
+  readonly stderr: string
+}
+
+export function spawnWithLimit(
+  command: readonly string[],
+  env: Record<string, string>,
+  timeoutMs: number
+): Promise<ProcessResult> {
+  const [file, ...args] = command
+  if (file === undefined) return Promise.reject(new Error('empty command'))
+  return new Promise((resolvePromise, reject) => {
+    // Its own process group, so a timeout also ends whatever the action started (az, a wrapper's children).
+    const child = spawn(file, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+    const stdout: Buffer[] = []
+    const stderr: Buffer[] = []
+    let timedOut = false
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk))
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk))
+    const timer = setTimeout(() => {
+      timedOut = true
+      killGroup(child.pid)
+    }, timeoutMs)
+    child.on('error', error => {
+      clearTimeout(timer)
+      reject(error)
+    })
+    child.on('close', (exitCode, signal) => {
+      clearTimeout(timer)
+      resolvePromise({
+        exitCode,
+        signal,
+        timedOut,
+        stdout: Buffer.concat(stdout).toString('utf8'),
+        stderr: Buffer.concat(stderr).toString('utf8')
+      })
+    })
+  })
+}
+
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return
+  try {
+    process.kill(-pid, 'SIGKILL')
+  } catch {
+    // Already gone.
+  }
+}
+
+/**
+ * Parses the file-command format @actions/core writes: `name<<DELIMITER\nvalue\nDELIMITER\n` (and the legacy
+ * `name=value` line). Throws on a malformed file: a broken file is a finding, not something to skip.
+ */
+export function parseFileCommand(text: string): Record<string, string> {
+  const result: Record<string, string> = {}
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? ''
+    if (line === '') continue
+    const heredoc = /^([^=]+?)<<(.+)$/.exec(line)
+    if (heredoc) {
+      const [, name = '', delimiter] = heredoc
+      const end = lines.indexOf(delimiter ?? '', i + 1)
+      if (end < 0) throw new Error(`file command ${name}: delimiter never closed`)
+      result[name] = lines.slice(i + 1, end).join('\n')
+      i = end
+      continue
+    }
+    const eq = line.indexOf('=')
+    if (eq <= 0) throw new Error(`file command: cannot parse line ${JSON.stringify(line)}`)
+    result[line.slice(0, eq)] = line.slice(eq + 1)
+  }
+  return result
+}
+
+/** Workflow commands (`::name ...::message`) on stdout, in order. */
+export function workflowCommands(stdout: string): { command: string; line: string }[] {
+  return stdout
+    .split(/\r?\n/)
+    .filter(line => line.startsWith('::'))
+    .map(line => ({ command: /^::([^\s:]+)/.exec(line)?.[1] ?? '', line }))
+}
+
+/** The commands the action itself issues; anything else starting with `::` would be an injected command. */
+export const OWN_COMMANDS: ReadonlySet<string> = new Set([
+  'add-mask',
+  'error',
+  'warning',
+  'notice',
+  'debug',
+  'group',
+  'endgroup'
+])
+
+/**
+ * Every string that counts as a leak of one secret. A PEM is split into its base64 lines (a single line of a key
+ * is already a leak); a JWT also counts by its signature alone.
+ */
+export function secretNeedles(secrets: readonly string[]): string[] {
+  const needles = new Set<string>()
+  for (const secret of secrets) {
+    if (secret.includes('-----BEGIN')) {
+      for (const line of secret.split(/\r?\n/)) {
+        const trimmed = line.trim()
+        if (trimmed.length >= 16 && !trimmed.startsWith('-----')) needles.add(trimmed)
+      }
+      continue
+    }
+    if (secret.length < 8) continue
+    needles.add(secret)
+    const parts = secret.split('.')
+    const signature = parts[2]
+    if (parts.length === 3 && signature !== undefined && signature.length >= 16) needles.add(signature)
+  }
+  return [...needles]
+}
+
+export interface Leak {
+  readonly where: 'stdout' | 'stderr' | 'outputs' | 'env' | 'summary'
+  readonly detail: string
+}
+
+/**
+ * Where any secret appears outside the allowed places: `::add-mask::` lines, the `token` output, and the
+ * export-variable's line when one was asked for. Reports where, never the secret itself.
+ */
+export function findLeaks(run: ActionRun, secrets: readonly string[]): Leak[] {
+  const needles = secretNeedles(secrets)
+  const leaks: Leak[] = []
+  const scan = (where: Leak['where'], label: string, text: string): void => {
+    needles.forEach((needle, index) => {
+      if (text.includes(needle)) leaks.push({ where, detail: `${label} contains secret #${index}` })
+    })
+  }
+  run.stdout.split(/\r?\n/).forEach((line, n) => {
+    if (!line.startsWith('::add-mask::')) scan('stdout', `line ${n + 1}`, line)
+  })
+  scan('stderr', 'stderr', run.stderr)
+  for (const [name, value] of Object.entries(parseFileCommand(run.outputFile))) {
+    scan('outputs', `output name ${name}`, name)
+    if (name !== 'token') scan('outputs', `output ${name}`, value)
+  }
+  for (const [name, value] of Object.entries(parseFileCommand(run.envFile))) {
+    scan('env', `env name ${name}`, name)
+    if (name !== run.exportVariable) scan('env', `env ${name}`, value)
+  }
+  scan('summary', 'job summary', run.summary)
+  return leaks
+}
+
+/** A short, secret-free description of a run for failure messages. */
+export function describeRun(run: ActionRun): string {
+  return [
+    `exit ${String(run.exitCode)}${run.signal ? ` (${run.signal})` : ''}${run.timedOut ? ' TIMED OUT' : ''} ` +
+      `in ${run.durationMs} ms`,
+    '--- stdout',
+    run.stdout.replace(/^::add-mask::.*$/gm, '::add-mask::***'),
+    '--- stderr',
+    run.stderr,
+    '--- outputs',
+    JSON.stringify({ ...run.outputs, token: run.outputs.token === undefined ? undefined : '***' })
+  ].join('\n')
+}
+
+/** Decodes a JWT's payload without verifying it: the e2e tests check claims, the emulator checks signatures. */
+export function jwtClaims(token: string): Record<string, unknown> {
+  const payload = token.split('.')[1]
+  if (payload === undefined) throw new Error('not a JWT')
+  return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>
+}
