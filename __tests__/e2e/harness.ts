@@ -58,9 +58,11 @@ export async function runAction(options: RunOptions = {}): Promise<ActionRun> {
     const started = performance.now()
     const result = await spawnWithLimit(command, env, options.timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS)
     const durationMs = Math.round(performance.now() - started)
-    const [outputFile, envFile, summary] = await Promise.all(
-      [outputPath, envPath, summaryPath].map(path => readFile(path, 'utf8'))
-    )
+    const [outputFile, envFile, summary] = await Promise.all([
+      readFile(outputPath, 'utf8'),
+      readFile(envPath, 'utf8'),
+      readFile(summaryPath, 'utf8')
+    ])
     const exportVariable = options.inputs?.['export-variable']
     return {
       ...result,
