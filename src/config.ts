@@ -65,4 +65,6 @@ export interface Config {
   readonly health?: HealthConfig
   /** Every secret among the inputs (client secret, certificate PEM and its lines, creds' secret): masked first. */
   readonly secrets: readonly string[]
+  /** Problems that do not stop the run but that the user should fix (e.g. a resource ending with a slash). */
+  readonly warnings: readonly string[]
 }
