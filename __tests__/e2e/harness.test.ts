@@ -58,6 +58,14 @@ describe('findLeaks', () => {
     expect(new Set(where)).toEqual(new Set(['stdout', 'stderr', 'outputs', 'env', 'summary']))
   })
 
+  it('finds a JWT nobody told it about, such as a GitHub OIDC token', () => {
+    const github = `eyJhbGciOiJSUzI1NiJ9.${Buffer.from('{"iss":"https://token.actions.githubusercontent.com"}').toString('base64url')}.c2lnbmF0dXJlLXNpZ25hdHVyZS1zaWduYXR1cmU`
+    const run: ActionRun = { ...baseRun, stdout: `assertion ${github}\n` }
+    expect(findLeaks(run, [])).toEqual([
+      { where: 'stdout', detail: 'line 1 contains a JWT (iss https://token.actions.githubusercontent.com)' }
+    ])
+  })
+
   it('treats each base64 line of a PEM as a secret on its own', () => {
     const pem =
       '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nBKcwggSjAgEAAoIBAQC\n-----END PRIVATE KEY-----'

@@ -245,6 +245,10 @@ export function findLeaks(run: ActionRun, secrets: readonly string[]): Leak[] {
     needles.forEach((needle, index) => {
       if (text.includes(needle)) leaks.push({ where, detail: `${label} contains secret #${index}` })
     })
+    // Any signed JWT is a bearer credential (access token, GitHub OIDC token), known to the test or not.
+    for (const match of text.matchAll(JWT_PATTERN)) {
+      leaks.push({ where, detail: `${label} contains a JWT (${jwtIssuer(match[0])})` })
+    }
   }
   run.stdout.split(/\r?\n/).forEach((line, n) => {
     if (!line.startsWith('::add-mask::')) scan('stdout', `line ${n + 1}`, line)
@@ -260,6 +264,17 @@ export function findLeaks(run: ActionRun, secrets: readonly string[]): Leak[] {
   }
   scan('summary', 'job summary', run.summary)
   return leaks
+}
+
+const JWT_PATTERN = /eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}/g
+
+function jwtIssuer(token: string): string {
+  try {
+    const iss = jwtClaims(token).iss
+    return typeof iss === 'string' ? `iss ${iss}` : 'no iss'
+  } catch {
+    return 'undecodable'
+  }
 }
 
 /** A short, secret-free description of a run for failure messages. */
