@@ -1,4 +1,7 @@
-import type { AuthType } from './config.js'
+import type { AccessToken, TokenCredential } from '@azure/identity'
+import type { AuthType, Config, SignIn } from './config.js'
+import { ActionError } from './errors.js'
+import { explainSignInFailure } from './explanations.js'
 
 /** Non-secret claims read from the access token, for outputs, logs and explanations. */
 export interface TokenClaims {
@@ -15,4 +18,121 @@ export interface IssuedToken {
   readonly resource: string
   readonly claims: TokenClaims
   readonly signInMethod: AuthType
+}
+
+/** The payload of a JWT, decoded without verification (the token's recipient verifies it; we only read it). */
+export function decodeJwtPayload(jwt: string): Record<string, unknown> {
+  try {
+    const payload = jwt.split('.')[1] ?? ''
+    const parsed: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'))
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : {}
+  } catch {
+    return {}
+  }
+}
+
+const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined)
+
+/** The non-secret claims of an access token. v1 tokens name the client `appid`, v2 tokens `azp`. */
+export function readTokenClaims(jwt: string): TokenClaims {
+  const payload = decodeJwtPayload(jwt)
+  const aud = Array.isArray(payload.aud) ? (payload.aud as unknown[])[0] : payload.aud
+  const claims = {
+    aud: text(aud),
+    iss: text(payload.iss),
+    oid: text(payload.oid),
+    appId: text(payload.appid) ?? text(payload.azp),
+    tenantId: text(payload.tid)
+  }
+  // Only the claims present, so consumers can tell "absent" by the key.
+  return Object.fromEntries(Object.entries(claims).filter(([, value]) => value !== undefined))
+}
+
+/** Runs `task` but gives up after `ms` with a message naming what did not answer. */
+export async function withDeadline<T>(task: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(new DeadlineError(what, ms))
+    }, ms)
+    // A pending deadline must not keep the process alive once the task is done.
+    timer.unref()
+  })
+  try {
+    return await Promise.race([task, deadline])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+export class DeadlineError extends Error {
+  readonly endpoint: string
+  constructor(endpoint: string, ms: number, options?: { cause?: unknown }) {
+    super(`No answer from ${endpoint} within ${formatSeconds(ms)}`, options)
+    this.name = 'DeadlineError'
+    this.endpoint = endpoint
+  }
+}
+
+export function formatSeconds(ms: number): string {
+  return `${String(Math.round(ms / 100) / 10)} s`
+}
+
+/** What a sign-in talks to, for a message when it does not answer. */
+export function signInEndpoint(
+  signIn: SignIn,
+  authorityHost: string,
+  env: Readonly<Record<string, string | undefined>> = process.env
+): string {
+  switch (signIn.type) {
+    case 'oidc':
+    case 'client-secret':
+    case 'client-certificate':
+      return `the token endpoint ${authorityHost}/${signIn.tenantId}/oauth2/v2.0/token`
+    case 'managed-identity':
+      return `the managed identity endpoint ${env.IDENTITY_ENDPOINT ?? env.MSI_ENDPOINT ?? 'http://169.254.169.254/metadata/identity/oauth2/token'}`
+    case 'azure-cli':
+      return 'the Azure CLI (az account get-access-token)'
+    case 'azure-powershell':
+      return 'Azure PowerShell (Get-AzAccessToken)'
+  }
+}
+
+/** The whole sign-in's time limit: a backstop above the per-request limits the credential applies itself. */
+export const DEFAULT_SIGN_IN_TIMEOUT_MS = 60_000
+
+/** Asks the credential for a token for the configured resource and reads what the outputs need from it. */
+export async function getAccessToken(
+  credential: TokenCredential,
+  config: Config,
+  options: { timeoutMs?: number } = {}
+): Promise<IssuedToken> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_SIGN_IN_TIMEOUT_MS
+  const resource = config.target.resource
+  const context = { signIn: config.signIn, resource, authorityHost: config.authorityHost }
+  const abort = new AbortController()
+  let accessToken: AccessToken | null
+  try {
+    accessToken = await withDeadline(
+      credential.getToken(`${resource}/.default`, { abortSignal: abort.signal }),
+      timeoutMs,
+      signInEndpoint(config.signIn, config.authorityHost)
+    )
+  } catch (error) {
+    abort.abort()
+    if (error instanceof ActionError) throw error
+    throw explainSignInFailure(error, context)
+  }
+  if (!accessToken?.token) {
+    throw explainSignInFailure(new Error('The sign-in returned no access token.'), context)
+  }
+  return {
+    token: accessToken.token,
+    expiresOn: new Date(accessToken.expiresOnTimestamp),
+    resource,
+    claims: readTokenClaims(accessToken.token),
+    signInMethod: config.signIn.type
+  }
 }

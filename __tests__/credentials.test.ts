@@ -1,0 +1,233 @@
+import { describe, expect, it, jest } from '@jest/globals'
+import { createHttpHeaders, createPipelineRequest, type PipelineResponse } from '@azure/core-rest-pipeline'
+import {
+  AzureCliCredential,
+  AzurePowerShellCredential,
+  ClientAssertionCredential,
+  ClientCertificateCredential,
+  ClientSecretCredential,
+  ManagedIdentityCredential
+} from '@azure/identity'
+import {
+  type CredentialLimits,
+  DEFAULT_LIMITS,
+  attemptPolicy,
+  buildCredential,
+  createCredential,
+  endpointOf,
+  entraOptions,
+  githubAssertion,
+  httpOptions,
+  resourceOfScope
+} from '../src/credentials.js'
+import type { SignIn } from '../src/config.js'
+import { ActionError } from '../src/errors.js'
+import { explainMissingOidcPermission } from '../src/explanations.js'
+import { DeadlineError } from '../src/token.js'
+
+const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47'
+const CLIENT = '11111111-2222-3333-4444-555555555555'
+const MICROSOFT = 'https://login.microsoftonline.com'
+const OTHER_HOST = 'https://127.0.0.1:8443'
+const OIDC_ENV = {
+  ACTIONS_ID_TOKEN_REQUEST_URL: 'https://token.example.test/idtoken?api-version=2.0&secret=query',
+  ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'request-token'
+}
+
+// The class reads the PEM only when a token is asked for (the integration tests use a real one).
+const CERT_PEM = '-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----'
+
+const noDeps = {
+  getIDToken: (): Promise<string> => Promise.reject(new Error('not expected')),
+  info: (): void => undefined,
+  env: OIDC_ENV
+}
+
+function jwt(payload: Record<string, unknown>): string {
+  const part = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url')
+  return `${part({ alg: 'RS256', typ: 'JWT' })}.${part(payload)}.signature`
+}
+
+describe('buildCredential picks the @azure/identity class for each sign-in', () => {
+  const cases: [SignIn, abstract new (...args: never[]) => unknown][] = [
+    [
+      { type: 'oidc', clientId: CLIENT, tenantId: TENANT, audience: 'api://AzureADTokenExchange' },
+      ClientAssertionCredential
+    ],
+    [{ type: 'client-secret', clientId: CLIENT, tenantId: TENANT, clientSecret: 's3cret' }, ClientSecretCredential],
+    [
+      { type: 'client-certificate', clientId: CLIENT, tenantId: TENANT, certificatePem: CERT_PEM },
+      ClientCertificateCredential
+    ],
+    [{ type: 'managed-identity' }, ManagedIdentityCredential],
+    [{ type: 'managed-identity', clientId: CLIENT }, ManagedIdentityCredential],
+    [{ type: 'azure-cli' }, AzureCliCredential],
+    [{ type: 'azure-cli', tenantId: TENANT }, AzureCliCredential],
+    [{ type: 'azure-powershell', tenantId: TENANT }, AzurePowerShellCredential]
+  ]
+  it.each(cases)('%o', (signIn, expected) => {
+    const credential = buildCredential({ signIn, authorityHost: MICROSOFT }, noDeps)
+    expect(credential).toBeInstanceOf(expected)
+  })
+
+  it('passes the tenant to the Azure CLI credential', () => {
+    const credential = buildCredential(
+      { signIn: { type: 'azure-cli', tenantId: TENANT }, authorityHost: MICROSOFT },
+      noDeps
+    )
+    expect((credential as unknown as { tenantId?: string }).tenantId).toBe(TENANT)
+  })
+})
+
+describe('entraOptions', () => {
+  it.each([MICROSOFT, 'https://login.microsoftonline.us', 'https://login.chinacloudapi.cn'])(
+    'keeps instance discovery for the Microsoft host %s',
+    host => {
+      const options = entraOptions(host, DEFAULT_LIMITS)
+      expect(options.disableInstanceDiscovery).toBe(false)
+      expect(options.authorityHost).toBe(host)
+    }
+  )
+
+  it.each([OTHER_HOST, 'https://login.contoso.example', 'https://login.microsoftonline.com.evil.example'])(
+    'turns instance discovery off for the other host %s',
+    host => {
+      expect(entraOptions(host, DEFAULT_LIMITS).disableInstanceDiscovery).toBe(true)
+    }
+  )
+})
+
+describe('httpOptions', () => {
+  it('retries from the limits given and bounds each attempt', () => {
+    const limits: CredentialLimits = { ...DEFAULT_LIMITS, maxRetries: 1, retryDelayMs: 7, maxRetryDelayMs: 70 }
+    const options = httpOptions(limits)
+    expect(options.retryOptions).toEqual({ maxRetries: 1, retryDelayInMs: 7, maxRetryDelayInMs: 70 })
+    expect(options.additionalPolicies?.map(p => [p.policy.name, p.position])).toEqual([['boundedAttempt', 'perRetry']])
+  })
+
+  it('retries fewer times and sooner than the library default (3 retries, 1 s growing to 64 s)', () => {
+    expect(DEFAULT_LIMITS.maxRetries).toBeLessThan(3)
+    expect(DEFAULT_LIMITS.maxRetries).toBeGreaterThan(0)
+    expect(DEFAULT_LIMITS.retryDelayMs).toBeLessThan(1000)
+  })
+})
+
+describe('attemptPolicy', () => {
+  const response = (headers: Record<string, string>): PipelineResponse => ({
+    status: 429,
+    headers: createHttpHeaders(headers),
+    request: createPipelineRequest({ url: 'https://x.test/' })
+  })
+
+  it('gives each attempt the time limit and names the endpoint, without its query, when it runs out', async () => {
+    const policy = attemptPolicy({ requestTimeoutMs: 30, maxRetryDelayMs: 1000 })
+    const request = createPipelineRequest({
+      url: 'https://login.test/tenant/oauth2/v2.0/token?resource=r',
+      method: 'POST'
+    })
+    const hang = async (): Promise<PipelineResponse> => {
+      await new Promise(resolve => setTimeout(resolve, 40))
+      throw Object.assign(new Error('The operation was aborted.'), { name: 'AbortError' })
+    }
+    const error = await policy.sendRequest(request, hang).catch((e: unknown) => e)
+    expect(request.timeout).toBe(30)
+    expect(error).toBeInstanceOf(DeadlineError)
+    expect((error as Error).message).toBe('No answer from https://login.test/tenant/oauth2/v2.0/token within 0 s')
+  })
+
+  it('lets other failures through unchanged', async () => {
+    const policy = attemptPolicy({ requestTimeoutMs: 10_000, maxRetryDelayMs: 1000 })
+    const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })
+    const request = createPipelineRequest({ url: 'https://login.test/t' })
+    await expect(policy.sendRequest(request, () => Promise.reject(reset))).rejects.toBe(reset)
+  })
+
+  it('caps a long Retry-After at the longest retry delay and keeps a short one', async () => {
+    const policy = attemptPolicy({ requestTimeoutMs: 10_000, maxRetryDelayMs: 2000 })
+    const request = createPipelineRequest({ url: 'https://login.test/t' })
+    const long = await policy.sendRequest(request, () =>
+      Promise.resolve(response({ 'retry-after': '120', 'x-ms-retry-after-ms': '120000' }))
+    )
+    expect(long.headers.get('retry-after')).toBe('2')
+    expect(long.headers.get('x-ms-retry-after-ms')).toBe('2000')
+    const short = await policy.sendRequest(request, () => Promise.resolve(response({ 'retry-after': '1' })))
+    expect(short.headers.get('retry-after')).toBe('1')
+  })
+})
+
+describe('OIDC sign-in', () => {
+  const oidc: SignIn = { type: 'oidc', clientId: CLIENT, tenantId: TENANT, audience: 'api://AzureADTokenExchange' }
+
+  it.each([
+    {},
+    { ACTIONS_ID_TOKEN_REQUEST_URL: OIDC_ENV.ACTIONS_ID_TOKEN_REQUEST_URL },
+    { ACTIONS_ID_TOKEN_REQUEST_TOKEN: OIDC_ENV.ACTIONS_ID_TOKEN_REQUEST_TOKEN }
+  ])('fails before any request without the id-token permission (env %o)', env => {
+    const getIDToken = jest.fn<(audience: string) => Promise<string>>()
+    const attempt = (): unknown =>
+      createCredential({ signIn: oidc, authorityHost: MICROSOFT }, { ...noDeps, getIDToken, env })
+    expect(attempt).toThrow(ActionError)
+    expect(attempt).toThrow(explainMissingOidcPermission().message)
+    expect(getIDToken).not.toHaveBeenCalled()
+  })
+
+  it('asks GitHub for the configured audience and logs the claims Entra ID matches, never the token', async () => {
+    const token = jwt({
+      iss: 'https://token.actions.githubusercontent.com',
+      sub: 'repo:octo/app:environment:prod\n::warning::injected',
+      aud: 'api://AzureADTokenExchange',
+      job_workflow_ref: 'octo/app/.github/workflows/ci.yml@refs/heads/main',
+      repository_owner_id: '42'
+    })
+    const getIDToken = jest.fn((audience: string) => Promise.resolve(audience === 'api://Custom' ? token : 'wrong'))
+    const lines: string[] = []
+    const state: { githubClaims?: Record<string, unknown> } = {}
+    const assertion = githubAssertion(
+      'api://Custom',
+      { getIDToken, info: line => lines.push(line) },
+      'https://token.test/idtoken',
+      { timeoutMs: 1000, state }
+    )
+    await expect(assertion()).resolves.toBe(token)
+    expect(lines).toHaveLength(1)
+    expect(lines[0]).toContain('iss="https://token.actions.githubusercontent.com"')
+    expect(lines[0]).toContain('job_workflow_ref="octo/app/.github/workflows/ci.yml@refs/heads/main"')
+    expect(lines[0]).toContain('aud="api://AzureADTokenExchange"')
+    // The newline stays escaped, so the claim cannot start a workflow command of its own.
+    expect(lines[0]).toContain('sub="repo:octo/app:environment:prod\\n::warning::injected"')
+    expect(lines[0]).not.toContain('\n')
+    expect(lines[0]).not.toContain('repository_owner_id')
+    expect(lines.join('')).not.toContain(token)
+    expect(state.githubClaims?.sub).toBe('repo:octo/app:environment:prod\n::warning::injected')
+  })
+
+  it('gives up on a GitHub OIDC endpoint that does not answer, naming it', async () => {
+    const assertion = githubAssertion(
+      'api://AzureADTokenExchange',
+      { getIDToken: () => new Promise<string>(() => undefined), info: () => undefined },
+      endpointOf(OIDC_ENV.ACTIONS_ID_TOKEN_REQUEST_URL),
+      { timeoutMs: 50 }
+    )
+    const started = Date.now()
+    await expect(assertion()).rejects.toThrow(
+      'No answer from the GitHub OIDC endpoint https://token.example.test/idtoken within'
+    )
+    expect(Date.now() - started).toBeLessThan(1000)
+  })
+})
+
+describe('small rules', () => {
+  it('reads the resource back from a scope', () => {
+    expect(resourceOfScope('https://ws-fhir.fhir.azurehealthcareapis.com/.default')).toBe(
+      'https://ws-fhir.fhir.azurehealthcareapis.com'
+    )
+    expect(resourceOfScope(['https://dicom.healthcareapis.azure.com/.default'])).toBe(
+      'https://dicom.healthcareapis.azure.com'
+    )
+  })
+
+  it('drops the query from an endpoint', () => {
+    expect(endpointOf('https://a.test:8443/x/y?resource=z&client_id=c')).toBe('https://a.test:8443/x/y')
+    expect(endpointOf('not a url')).toBe('not a url')
+  })
+})

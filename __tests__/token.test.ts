@@ -1,0 +1,186 @@
+import { describe, expect, it } from '@jest/globals'
+import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/identity'
+import type { Config, SignIn } from '../src/config.js'
+import { ActionError } from '../src/errors.js'
+import {
+  DeadlineError,
+  decodeJwtPayload,
+  getAccessToken,
+  readTokenClaims,
+  signInEndpoint,
+  withDeadline
+} from '../src/token.js'
+
+const FHIR = 'https://ws-fhir.fhir.azurehealthcareapis.com'
+const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47'
+
+function jwt(payload: unknown): string {
+  const part = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url')
+  return `${part({ alg: 'RS256', typ: 'JWT' })}.${part(payload)}.c2lnbmF0dXJl`
+}
+
+function config(signIn: SignIn, resource = FHIR): Config {
+  return {
+    target: { kind: 'fhir', resource, serviceUrl: resource },
+    signIn,
+    cloud: 'AzureCloud',
+    authorityHost: 'https://login.microsoftonline.com',
+    secrets: [],
+    warnings: []
+  }
+}
+
+const secretSignIn: SignIn = { type: 'client-secret', clientId: 'c', tenantId: TENANT, clientSecret: 'x' }
+
+/** A credential answering from a function: the thing under test here is getAccessToken, not a sign-in. */
+function credentialOf(answer: (scopes: string | string[], options?: GetTokenOptions) => Promise<AccessToken | null>) {
+  const calls: { scopes: string | string[]; options?: GetTokenOptions }[] = []
+  const credential: TokenCredential = {
+    getToken: (scopes, options) => {
+      calls.push({ scopes, ...(options ? { options } : {}) })
+      return answer(scopes, options)
+    }
+  }
+  return { credential, calls }
+}
+
+describe('readTokenClaims', () => {
+  it('reads a v1 token (appid)', () => {
+    const token = jwt({
+      aud: FHIR,
+      iss: `https://sts.windows.net/${TENANT}/`,
+      oid: 'oid-1',
+      appid: 'app-1',
+      tid: TENANT,
+      ver: '1.0'
+    })
+    expect(readTokenClaims(token)).toEqual({
+      aud: FHIR,
+      iss: `https://sts.windows.net/${TENANT}/`,
+      oid: 'oid-1',
+      appId: 'app-1',
+      tenantId: TENANT
+    })
+  })
+
+  it('reads a v2 token (azp) and the first of several audiences', () => {
+    expect(readTokenClaims(jwt({ aud: ['a1', 'a2'], azp: 'app-2', tid: 't' }))).toEqual({
+      aud: 'a1',
+      appId: 'app-2',
+      tenantId: 't'
+    })
+  })
+
+  it('leaves out claims that are absent or not text', () => {
+    const claims = readTokenClaims(jwt({ oid: 42, appid: '', tid: null }))
+    expect(claims).toEqual({})
+    expect('oid' in claims).toBe(false)
+  })
+
+  it.each(['', 'one-part', 'a.!!!.c', `a.${Buffer.from('[1,2]').toString('base64url')}.c`, 'a.bm90IGpzb24.c'])(
+    'reads nothing from the malformed token %j, without throwing',
+    token => {
+      expect(readTokenClaims(token)).toEqual({})
+    }
+  )
+
+  it('decodes base64url (the - and _ alphabet, no padding)', () => {
+    // '>>>' and '???' encode to characters that differ between base64 and base64url.
+    const payload = { sub: '>>>???', n: 1 }
+    const encoded = Buffer.from(JSON.stringify(payload)).toString('base64url')
+    expect(encoded).toMatch(/[-_]/)
+    expect(decodeJwtPayload(`h.${encoded}.s`)).toEqual(payload)
+  })
+})
+
+describe('getAccessToken', () => {
+  it('asks for <resource>/.default and returns the token with its expiry and claims', async () => {
+    const token = jwt({ aud: FHIR, oid: 'o', appid: 'a', tid: TENANT, iss: 'i' })
+    const expiresOnTimestamp = Date.parse('2030-01-02T03:04:05Z')
+    const { credential, calls } = credentialOf(() => Promise.resolve({ token, expiresOnTimestamp }))
+    const issued = await getAccessToken(credential, config(secretSignIn))
+    expect(calls).toHaveLength(1)
+    expect(calls[0]?.scopes).toBe(`${FHIR}/.default`)
+    expect(issued).toEqual({
+      token,
+      expiresOn: new Date('2030-01-02T03:04:05Z'),
+      resource: FHIR,
+      claims: { aud: FHIR, oid: 'o', appId: 'a', tenantId: TENANT, iss: 'i' },
+      signInMethod: 'client-secret'
+    })
+  })
+
+  it('reports the sign-in method of the configuration', async () => {
+    const { credential } = credentialOf(() => Promise.resolve({ token: jwt({}), expiresOnTimestamp: 1 }))
+    const issued = await getAccessToken(credential, config({ type: 'managed-identity' }))
+    expect(issued.signInMethod).toBe('managed-identity')
+  })
+
+  it('fails with an ActionError when the sign-in returns no token', async () => {
+    const { credential } = credentialOf(() => Promise.resolve(null))
+    await expect(getAccessToken(credential, config(secretSignIn))).rejects.toBeInstanceOf(ActionError)
+  })
+
+  it('turns any other failure into an ActionError', async () => {
+    const { credential } = credentialOf(() =>
+      Promise.reject(new Error('AADSTS7000215: Invalid client secret provided.'))
+    )
+    const error = await getAccessToken(credential, config(secretSignIn)).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ActionError)
+  })
+
+  it('passes an ActionError through as it is', async () => {
+    const explained = new ActionError('Title', 'message')
+    const { credential } = credentialOf(() => Promise.reject(explained))
+    await expect(getAccessToken(credential, config(secretSignIn))).rejects.toBe(explained)
+  })
+
+  it('gives up on a sign-in that never ends, names the token endpoint, and aborts the request', async () => {
+    let signal: GetTokenOptions['abortSignal']
+    const { credential } = credentialOf((_, options) => {
+      signal = options?.abortSignal
+      return new Promise<never>(() => undefined)
+    })
+    const started = Date.now()
+    const error = await getAccessToken(credential, config(secretSignIn), { timeoutMs: 100 }).catch((e: unknown) => e)
+    expect(Date.now() - started).toBeLessThan(2000)
+    expect(error).toBeInstanceOf(ActionError)
+    expect((error as Error).message).toContain(`https://login.microsoftonline.com/${TENANT}/oauth2/v2.0/token`)
+    expect(signal?.aborted).toBe(true)
+  })
+})
+
+describe('withDeadline', () => {
+  it('returns what the task returns in time', async () => {
+    await expect(withDeadline(Promise.resolve(7), 1000, 'x')).resolves.toBe(7)
+  })
+
+  it('rejects with a DeadlineError naming what did not answer', async () => {
+    const error = await withDeadline(new Promise(() => undefined), 20, 'the endpoint https://e.test/t').catch(
+      (e: unknown) => e
+    )
+    expect(error).toBeInstanceOf(DeadlineError)
+    expect((error as DeadlineError).endpoint).toBe('the endpoint https://e.test/t')
+    expect((error as Error).message).toBe('No answer from the endpoint https://e.test/t within 0 s')
+  })
+})
+
+describe('signInEndpoint', () => {
+  it.each<[SignIn, Record<string, string>, string]>([
+    [
+      { type: 'oidc', clientId: 'c', tenantId: TENANT, audience: 'a' },
+      {},
+      `https://login.example.test/${TENANT}/oauth2/v2.0/token`
+    ],
+    [
+      { type: 'managed-identity' },
+      { IDENTITY_ENDPOINT: 'http://127.0.0.1:41/msi/token' },
+      'http://127.0.0.1:41/msi/token'
+    ],
+    [{ type: 'managed-identity' }, {}, 'http://169.254.169.254/metadata/identity/oauth2/token'],
+    [{ type: 'azure-cli' }, {}, 'az account get-access-token'],
+    [{ type: 'azure-powershell' }, {}, 'Get-AzAccessToken']
+  ])('names what %o talks to', (signIn, env, expected) => {
+    expect(signInEndpoint(signIn, 'https://login.example.test', env)).toContain(expected)
+  })
+})

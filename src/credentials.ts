@@ -1,0 +1,273 @@
+// Builds the one @azure/identity credential the configuration asks for, with bounded time and deliberate retries.
+// Every sign-in goes through the library's own classes: this module only chooses the class and its options.
+
+import {
+  type AccessToken,
+  AzureCliCredential,
+  AzurePowerShellCredential,
+  ClientAssertionCredential,
+  ClientCertificateCredential,
+  ClientSecretCredential,
+  type GetTokenOptions,
+  ManagedIdentityCredential,
+  type TokenCredential,
+  type TokenCredentialOptions
+} from '@azure/identity'
+import { isMicrosoftAuthorityHost } from './clouds.js'
+import type { Config } from './config.js'
+import { ActionError } from './errors.js'
+import { explainMissingOidcPermission, explainSignInFailure } from './explanations.js'
+import { DeadlineError, decodeJwtPayload, withDeadline } from './token.js'
+
+export interface CredentialDeps {
+  /** core.getIDToken in production. */
+  getIDToken: (audience: string) => Promise<string>
+  /** core.info in production; used to log the GitHub token's non-secret claims (iss, sub, aud, job_workflow_ref)
+   *  before the exchange (issue 5). */
+  info: (line: string) => void
+  /** The environment to look for the runner's OIDC request variables in; process.env when absent. */
+  env?: Readonly<Record<string, string | undefined>>
+}
+
+/** Time limits and retries. The library's defaults (3 retries, backoff up to 64 s, no time limit) suit
+ *  long-running services, not a pipeline step that should fail in seconds with a clear message. */
+export interface CredentialLimits {
+  /** Longest wait for one answer from the token endpoint (or managed identity endpoint). */
+  readonly requestTimeoutMs: number
+  /** Longest wait for the GitHub OIDC token, core's own retries included. */
+  readonly oidcTimeoutMs: number
+  /** Retries of a transient failure (5xx, 408, 429 with Retry-After, reset or refused connection). */
+  readonly maxRetries: number
+  readonly retryDelayMs: number
+  readonly maxRetryDelayMs: number
+  /** Longest run of the `az` or `pwsh` process. */
+  readonly processTimeoutMs: number
+}
+
+export const DEFAULT_LIMITS: CredentialLimits = {
+  requestTimeoutMs: 10_000,
+  oidcTimeoutMs: 20_000,
+  maxRetries: 2,
+  retryDelayMs: 250,
+  maxRetryDelayMs: 2_000,
+  processTimeoutMs: 30_000
+}
+
+type PipelinePolicyConfig = NonNullable<TokenCredentialOptions['additionalPolicies']>[number]
+type PipelinePolicy = PipelinePolicyConfig['policy']
+type PipelineRequest = Parameters<PipelinePolicy['sendRequest']>[0]
+type PipelineResponse = Awaited<ReturnType<PipelinePolicy['sendRequest']>>
+
+const RETRY_AFTER_HEADERS = ['retry-after-ms', 'x-ms-retry-after-ms', 'retry-after'] as const
+
+/** The request's URL without its query, which may hold a resource or client ID but nothing a user needs. */
+export function endpointOf(url: string): string {
+  try {
+    const parsed = new URL(url)
+    return `${parsed.origin}${parsed.pathname}`
+  } catch {
+    return url
+  }
+}
+
+/**
+ * A pipeline policy run once per attempt (below the retry policy): it bounds each attempt's time, so a hung endpoint
+ * fails naming itself instead of hanging the job, and it caps a server's Retry-After at the longest retry delay, so
+ * a throttling answer is retried soon or not at all.
+ */
+export function attemptPolicy(limits: Pick<CredentialLimits, 'requestTimeoutMs' | 'maxRetryDelayMs'>): PipelinePolicy {
+  return {
+    name: 'boundedAttempt',
+    async sendRequest(request: PipelineRequest, next: (request: PipelineRequest) => Promise<PipelineResponse>) {
+      request.timeout = limits.requestTimeoutMs
+      const started = Date.now()
+      let response: PipelineResponse
+      try {
+        response = await next(request)
+      } catch (error) {
+        // A timeout surfaces as a bare AbortError that says nothing of where; name the endpoint instead.
+        const timedOut =
+          error instanceof Error && error.name === 'AbortError' && Date.now() - started >= limits.requestTimeoutMs
+        if (timedOut) {
+          throw new DeadlineError(endpointOf(request.url), limits.requestTimeoutMs, { cause: error })
+        }
+        throw error
+      }
+      for (const name of RETRY_AFTER_HEADERS) {
+        const value = response.headers.get(name)
+        if (value === undefined) continue
+        const ms = name === 'retry-after' ? retryAfterSecondsToMs(value) : Number(value)
+        if (Number.isFinite(ms) && ms > limits.maxRetryDelayMs) {
+          response.headers.set(
+            name,
+            name === 'retry-after' ? String(limits.maxRetryDelayMs / 1000) : String(limits.maxRetryDelayMs)
+          )
+        }
+      }
+      return response
+    }
+  }
+}
+
+function retryAfterSecondsToMs(value: string): number {
+  const seconds = Number(value)
+  if (Number.isFinite(seconds)) return seconds * 1000
+  return Date.parse(value) - Date.now()
+}
+
+/** Options shared by every HTTP-based credential. */
+export function httpOptions(limits: CredentialLimits): TokenCredentialOptions {
+  return {
+    retryOptions: {
+      maxRetries: limits.maxRetries,
+      retryDelayInMs: limits.retryDelayMs,
+      maxRetryDelayInMs: limits.maxRetryDelayMs
+    },
+    additionalPolicies: [{ policy: attemptPolicy(limits), position: 'perRetry' }]
+  }
+}
+
+/** Options for the Microsoft Entra ID (MSAL) credentials: the sign-in host, and instance discovery only where MSAL
+ *  can do it (Microsoft's hosts); elsewhere discovery would ask login.microsoftonline.com and fail after seconds. */
+export function entraOptions(
+  authorityHost: string,
+  limits: CredentialLimits
+): TokenCredentialOptions & { disableInstanceDiscovery: boolean } {
+  return {
+    ...httpOptions(limits),
+    authorityHost,
+    disableInstanceDiscovery: !isMicrosoftAuthorityHost(authorityHost)
+  }
+}
+
+/** The non-secret claims of a GitHub OIDC token worth showing before the exchange. */
+export const GITHUB_CLAIMS_SHOWN = ['iss', 'sub', 'aud', 'job_workflow_ref'] as const
+
+// JSON quoting keeps a claim on its line: a newline in it could otherwise start a workflow command.
+function describeClaim(value: unknown): string {
+  return value === undefined ? '(absent)' : JSON.stringify(value)
+}
+
+/** Fails with the explanation when the job has no OIDC permission: without it there is nothing to ask for. */
+export function requireOidcEnvironment(env: Readonly<Record<string, string | undefined>>): void {
+  if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) throw explainMissingOidcPermission()
+}
+
+interface OidcState {
+  githubClaims?: Record<string, unknown>
+}
+
+/**
+ * The assertion callback of an OIDC sign-in: asks GitHub for its token, bounded in time, logs the claims Entra ID will
+ * match against a federated credential, and remembers them for the explanation of a mismatch.
+ */
+export function githubAssertion(
+  audience: string,
+  deps: Pick<CredentialDeps, 'getIDToken' | 'info'>,
+  oidcEndpoint: string,
+  options: { timeoutMs: number; state?: OidcState }
+): () => Promise<string> {
+  return async () => {
+    // core.getIDToken masks the GitHub token itself (setSecret) before returning it.
+    const jwt = await withDeadline(
+      deps.getIDToken(audience),
+      options.timeoutMs,
+      `the GitHub OIDC endpoint ${oidcEndpoint}`
+    )
+    const claims = decodeJwtPayload(jwt)
+    if (options.state) options.state.githubClaims = claims
+    deps.info(
+      `GitHub OIDC token: ${GITHUB_CLAIMS_SHOWN.map(name => `${name}=${describeClaim(claims[name])}`).join(', ')}`
+    )
+    return jwt
+  }
+}
+
+/** The @azure/identity credential for the sign-in; exported so tests can check the class and its options. */
+export function buildCredential(
+  config: Pick<Config, 'signIn' | 'authorityHost'>,
+  deps: CredentialDeps,
+  limits: CredentialLimits = DEFAULT_LIMITS,
+  oidcState: OidcState = {}
+): TokenCredential {
+  const signIn = config.signIn
+  switch (signIn.type) {
+    case 'oidc': {
+      const env = deps.env ?? process.env
+      requireOidcEnvironment(env)
+      const getAssertion = githubAssertion(signIn.audience, deps, endpointOf(env.ACTIONS_ID_TOKEN_REQUEST_URL ?? ''), {
+        timeoutMs: limits.oidcTimeoutMs,
+        state: oidcState
+      })
+      return new ClientAssertionCredential(
+        signIn.tenantId,
+        signIn.clientId,
+        getAssertion,
+        entraOptions(config.authorityHost, limits)
+      )
+    }
+    case 'client-secret':
+      return new ClientSecretCredential(
+        signIn.tenantId,
+        signIn.clientId,
+        signIn.clientSecret,
+        entraOptions(config.authorityHost, limits)
+      )
+    case 'client-certificate':
+      return new ClientCertificateCredential(
+        signIn.tenantId,
+        signIn.clientId,
+        { certificate: signIn.certificatePem },
+        entraOptions(config.authorityHost, limits)
+      )
+    case 'managed-identity':
+      return new ManagedIdentityCredential({
+        ...httpOptions(limits),
+        ...(signIn.clientId ? { clientId: signIn.clientId } : {})
+      })
+    case 'azure-cli':
+      return new AzureCliCredential({
+        processTimeoutInMs: limits.processTimeoutMs,
+        ...(signIn.tenantId ? { tenantId: signIn.tenantId } : {})
+      })
+    case 'azure-powershell':
+      return new AzurePowerShellCredential({
+        processTimeoutInMs: limits.processTimeoutMs,
+        ...(signIn.tenantId ? { tenantId: signIn.tenantId } : {})
+      })
+  }
+}
+
+/** The resource a `<resource>/.default` scope asks for. */
+export function resourceOfScope(scopes: string | string[]): string {
+  const scope = Array.isArray(scopes) ? (scopes[0] ?? '') : scopes
+  return scope.replace(/\/\.default$/, '')
+}
+
+/**
+ * The credential for the configured sign-in. Its failures are ActionErrors that say what to change; for OIDC they
+ * carry the claims of the GitHub token that was presented, which is what a federated-credential mismatch is about.
+ */
+export function createCredential(
+  config: Pick<Config, 'signIn' | 'authorityHost'>,
+  deps: CredentialDeps,
+  limits: CredentialLimits = DEFAULT_LIMITS
+): TokenCredential {
+  const oidcState: OidcState = {}
+  const inner = buildCredential(config, deps, limits, oidcState)
+  return {
+    async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
+      try {
+        return await inner.getToken(scopes, options)
+      } catch (error) {
+        if (error instanceof ActionError) throw error
+        throw explainSignInFailure(error, {
+          signIn: config.signIn,
+          resource: resourceOfScope(scopes),
+          authorityHost: config.authorityHost,
+          ...(oidcState.githubClaims ? { githubClaims: oidcState.githubClaims } : {})
+        })
+      }
+    }
+  }
+}
