@@ -1,0 +1,135 @@
+// Regenerates the README's inputs and outputs tables from action.yml, so the two cannot drift apart.
+// Run: node_modules/.bin/node scripts/readme-tables.ts        (rewrites README.md between the markers)
+//      node_modules/.bin/node scripts/readme-tables.ts --check (exits 1 when README.md is stale)
+// __tests__/docs.test.ts runs the same functions.
+
+import { readFileSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { format, resolveConfig } from 'prettier'
+
+// js-yaml is already in node_modules (through ESLint) and ships no types; this is the one call used.
+const { load } = createRequire(import.meta.url)('js-yaml') as { load: (text: string) => unknown }
+
+export interface ActionInput {
+  readonly name: string
+  readonly description: string
+  readonly required: boolean
+  readonly default?: string
+}
+
+export interface ActionOutput {
+  readonly name: string
+  readonly description: string
+}
+
+export interface ActionSpec {
+  readonly inputs: readonly ActionInput[]
+  readonly outputs: readonly ActionOutput[]
+}
+
+export const MARKERS = {
+  inputs: ['<!-- inputs:start -->', '<!-- inputs:end -->'],
+  outputs: ['<!-- outputs:start -->', '<!-- outputs:end -->']
+} as const
+
+export function parseYaml(text: string): unknown {
+  return load(text)
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function scalar(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined
+  if (typeof value === 'string') return value
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value)
+  return undefined
+}
+
+/** Reads the inputs and outputs of an action.yml, in file order. Missing descriptions stay '' so tests can flag them. */
+export function readActionSpec(actionYaml: string): ActionSpec {
+  const doc = parseYaml(actionYaml)
+  if (!isRecord(doc)) throw new Error('action.yml is not a mapping')
+  const inputs = isRecord(doc['inputs']) ? doc['inputs'] : {}
+  const outputs = isRecord(doc['outputs']) ? doc['outputs'] : {}
+  return {
+    inputs: Object.entries(inputs).map(([name, raw]) => {
+      const entry = isRecord(raw) ? raw : {}
+      const defaultValue = scalar(entry['default'])
+      return {
+        name,
+        description: scalar(entry['description'])?.trim() ?? '',
+        required: entry['required'] === true || entry['required'] === 'true',
+        ...(defaultValue === undefined ? {} : { default: defaultValue })
+      }
+    }),
+    outputs: Object.entries(outputs).map(([name, raw]) => ({
+      name,
+      description: (isRecord(raw) ? scalar(raw['description']) : undefined)?.trim() ?? ''
+    }))
+  }
+}
+
+/** Text for one Markdown table cell: one line; pipes and asterisks escaped (`GITHUB_*, RUNNER_*` is not emphasis). */
+function cell(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').replace(/([|*])/g, '\\$1')
+}
+
+function code(text: string): string {
+  return text === '' ? '`""`' : '`' + text + '`'
+}
+
+export function renderInputsTable(spec: ActionSpec): string {
+  const rows = spec.inputs.map(
+    input =>
+      `| ${code(input.name)} | ${input.required ? 'yes' : 'no'} | ${input.default === undefined ? '' : code(input.default)} | ${cell(input.description)} |`
+  )
+  return ['| Input | Required | Default | Description |', '| --- | --- | --- | --- |', ...rows].join('\n')
+}
+
+export function renderOutputsTable(spec: ActionSpec): string {
+  const rows = spec.outputs.map(output => `| ${code(output.name)} | ${cell(output.description)} |`)
+  return ['| Output | Description |', '| --- | --- |', ...rows].join('\n')
+}
+
+/** Replaces what lies between a pair of markers; throws when the markers are missing or out of order. */
+export function replaceBetween(text: string, start: string, end: string, content: string): string {
+  const from = text.indexOf(start)
+  const to = text.indexOf(end)
+  if (from < 0 || to < from) throw new Error(`README.md needs the markers ${start} and ${end}, in that order`)
+  return text.slice(0, from + start.length) + '\n' + content + '\n' + text.slice(to)
+}
+
+/** The README as it should be: both tables regenerated from action.yml, then laid out as `prettier --check` wants. */
+export async function updateReadme(readme: string, actionYaml: string, readmePath: string): Promise<string> {
+  const spec = readActionSpec(actionYaml)
+  const withInputs = replaceBetween(readme, MARKERS.inputs[0], MARKERS.inputs[1], renderInputsTable(spec))
+  const withOutputs = replaceBetween(withInputs, MARKERS.outputs[0], MARKERS.outputs[1], renderOutputsTable(spec))
+  const options = (await resolveConfig(readmePath)) ?? {}
+  return format(withOutputs, { ...options, filepath: readmePath })
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const root = resolve(fileURLToPath(import.meta.url), '../..')
+  const readmePath = resolve(root, 'README.md')
+  const readme = readFileSync(readmePath, 'utf8')
+  const expected = await updateReadme(readme, readFileSync(resolve(root, 'action.yml'), 'utf8'), readmePath)
+  if (argv.includes('--check')) {
+    if (expected === readme) return 0
+    process.stderr.write(
+      'README.md tables differ from action.yml: run node_modules/.bin/node scripts/readme-tables.ts\n'
+    )
+    return 1
+  }
+  if (expected !== readme) writeFileSync(readmePath, expected)
+  process.stdout.write(expected === readme ? 'README.md tables are up to date\n' : 'README.md tables regenerated\n')
+  return 0
+}
+
+// Run only when executed directly, not when a test imports the functions.
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  process.exitCode = await main(process.argv.slice(2))
+}
