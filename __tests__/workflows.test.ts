@@ -177,3 +177,16 @@ describe('README', () => {
     }
   })
 })
+
+describe('.github/dependabot.yml', () => {
+  it('updates npm packages and the workflows’ actions', () => {
+    const config = parseYaml(read('.github/dependabot.yml'))
+    expect(isRecord(config) ? config['version'] : undefined).toBe(2)
+    const updates = isRecord(config) && Array.isArray(config['updates']) ? config['updates'].filter(isRecord) : []
+    expect(updates.map(update => update['package-ecosystem']).sort()).toEqual(['github-actions', 'npm'])
+    for (const update of updates) {
+      expect(update['directory']).toBe('/')
+      expect(isRecord(update['schedule']) ? update['schedule']['interval'] : undefined).toMatch(/^(daily|weekly)$/)
+    }
+  })
+})
