@@ -1,0 +1,71 @@
+// Data-plane access control shared by the FHIR and DICOM services: bearer token validation (signature, issuer,
+// lifetime, audience) and role assignments with propagation delay.
+import { bearerToken, type EmuRequest } from './http.ts'
+import { decodeJwt, hasValidSignature } from './jwt.ts'
+import type { RoleAssignment } from './scenario.ts'
+import type { World } from './world.ts'
+
+export type Service = 'fhir' | 'dicom'
+
+export const READ_ROLES: Readonly<Record<Service, readonly string[]>> = {
+  fhir: [
+    'FHIR Data Reader',
+    'FHIR Data Writer',
+    'FHIR Data Contributor',
+    'FHIR Data Exporter',
+    'FHIR Data Importer',
+    'FHIR SMART User'
+  ],
+  dicom: ['DICOM Data Reader', 'DICOM Data Owner']
+}
+
+export type AccessResult =
+  | { readonly outcome: 'allowed'; readonly oid: string }
+  | { readonly outcome: 'unauthenticated'; readonly wrongAudience: boolean }
+  | { readonly outcome: 'forbidden'; readonly oid: string }
+
+/** ASP.NET's JWT bearer handler tolerates five minutes of clock skew; the services use it. */
+const CLOCK_SKEW_SECONDS = 300
+
+function knownIssuer(world: World, iss: unknown): boolean {
+  if (typeof iss !== 'string') return false
+  return world.scenario.tenants.some(
+    t => iss === `https://sts.windows.net/${t.id}/` || iss === `${world.authorityHost}/${t.id}/v2.0`
+  )
+}
+
+export function effectiveRoles(world: World, oid: string, service: Service): readonly RoleAssignment[] {
+  const elapsed = world.now() - world.scenarioSince
+  return (world.scenario.roles[oid] ?? []).filter(r => r.service === service && (r.effectiveAfterMs ?? 0) <= elapsed)
+}
+
+export async function checkAccess(
+  req: EmuRequest,
+  world: World,
+  audience: string,
+  service: Service
+): Promise<AccessResult> {
+  const token = bearerToken(req)
+  const decoded = token === undefined ? undefined : decodeJwt(token)
+  if (token === undefined || decoded === undefined) return { outcome: 'unauthenticated', wrongAudience: false }
+  if (!(await hasValidSignature(token, world.tenantKey.publicKey)) || !knownIssuer(world, decoded.payload.iss)) {
+    return { outcome: 'unauthenticated', wrongAudience: false }
+  }
+  const now = world.now() / 1000
+  const { exp, nbf } = decoded.payload
+  if (exp === undefined || exp + CLOCK_SKEW_SECONDS <= now || (nbf !== undefined && nbf - CLOCK_SKEW_SECONDS > now)) {
+    return { outcome: 'unauthenticated', wrongAudience: false }
+  }
+  const audiences = [decoded.payload.aud ?? []].flat()
+  if (!audiences.includes(audience)) return { outcome: 'unauthenticated', wrongAudience: true }
+  const oid = typeof decoded.payload.oid === 'string' ? decoded.payload.oid : ''
+  const allowed = effectiveRoles(world, oid, service).some(r => READ_ROLES[service].includes(r.role))
+  return allowed ? { outcome: 'allowed', oid } : { outcome: 'forbidden', oid }
+}
+
+/** The challenge both services send with a 401. */
+export function wwwAuthenticate(world: World, audience: string, wrongAudience: boolean): string {
+  const tenant = world.scenario.tenants[0]?.id ?? 'common'
+  const base = `Bearer authorization_uri="${world.authorityHost}/${tenant}", resource_id="${audience}", realm="${audience}"`
+  return wrongAudience ? `${base}, error="invalid_token", error_description="The audience is invalid"` : base
+}

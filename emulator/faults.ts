@@ -1,0 +1,98 @@
+// Scripted faults: which request a fault applies to, how many times, and the answer it produces instead.
+import type { EmuResponse } from './http.ts'
+import type { FaultSpec, Party } from './scenario.ts'
+
+export type FaultAction =
+  | { readonly kind: 'respond'; readonly delayMs: number; readonly response: EmuResponse }
+  | { readonly kind: 'delay'; readonly delayMs: number }
+  | { readonly kind: 'hang' }
+  | { readonly kind: 'reset'; readonly delayMs: number }
+
+export function faultMatches(fault: FaultSpec, party: Party, method: string, path: string): boolean {
+  if (fault.party !== undefined && fault.party !== party) return false
+  if (fault.method !== undefined && fault.method.toUpperCase() !== method.toUpperCase()) return false
+  if (fault.pathPrefix !== undefined && !path.startsWith(fault.pathPrefix)) return false
+  return true
+}
+
+/**
+ * The first fault that applies, counting its use: a fault with `times` applies to the first N matching requests only.
+ * `counts` is the caller's mutable tally, one entry per fault index.
+ */
+export function takeFault(
+  faults: readonly FaultSpec[],
+  counts: number[],
+  party: Party,
+  method: string,
+  path: string
+): FaultSpec | undefined {
+  for (const [i, fault] of faults.entries()) {
+    if (!faultMatches(fault, party, method, path)) continue
+    const used = counts[i] ?? 0
+    if (fault.times !== undefined && used >= fault.times) continue
+    counts[i] = used + 1
+    return fault
+  }
+  return undefined
+}
+
+function throttledBody(party: Party, retryAfterSeconds: number): string {
+  if (party === 'fhir') {
+    return JSON.stringify({
+      resourceType: 'OperationOutcome',
+      id: crypto.randomUUID(),
+      issue: [
+        { severity: 'error', code: 'throttled', diagnostics: 'The request rate exceeded the limit. Retry later.' }
+      ]
+    })
+  }
+  return JSON.stringify({
+    error: { code: 'TooManyRequests', message: `Rate limit exceeded. Retry after ${retryAfterSeconds} seconds.` }
+  })
+}
+
+/** What the server does for a fault. */
+export function faultAction(fault: FaultSpec, party: Party): FaultAction {
+  const delayMs = fault.delayMs ?? 0
+  if (fault.hang) return { kind: 'hang' }
+  if (fault.reset) return { kind: 'reset', delayMs }
+  if (fault.redirectTo !== undefined) {
+    return {
+      kind: 'respond',
+      delayMs,
+      response: { status: fault.status ?? 302, headers: { location: fault.redirectTo, ...fault.headers }, body: '' }
+    }
+  }
+  if (fault.throttle) {
+    const retryAfterSeconds = Math.max(1, Math.ceil(fault.throttle.retryAfterMs / 1000))
+    return {
+      kind: 'respond',
+      delayMs,
+      response: {
+        status: fault.status ?? 429,
+        headers: {
+          'content-type': party === 'fhir' ? 'application/fhir+json; charset=utf-8' : 'application/json; charset=utf-8',
+          'retry-after': String(retryAfterSeconds),
+          'x-ms-retry-after-ms': String(fault.throttle.retryAfterMs),
+          ...fault.headers
+        },
+        body: fault.body === undefined ? throttledBody(party, retryAfterSeconds) : bodyText(fault.body)
+      }
+    }
+  }
+  if (fault.status === undefined) return { kind: 'delay', delayMs }
+  const body = fault.malformed ? '{"error": "server_error", "error_description": "trunc' : bodyText(fault.body ?? '')
+  const contentType =
+    fault.malformed || (fault.body !== undefined && typeof fault.body !== 'string')
+      ? 'application/json; charset=utf-8'
+      : 'text/plain; charset=utf-8'
+  return {
+    kind: 'respond',
+    delayMs,
+    response: { status: fault.status, headers: { 'content-type': contentType, ...fault.headers }, body }
+  }
+}
+
+function bodyText(body: NonNullable<FaultSpec['body']>): string {
+  return typeof body === 'string' ? body : JSON.stringify(body)
+}

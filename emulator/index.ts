@@ -1,0 +1,317 @@
+// A local stand-in for Microsoft Entra ID, GitHub's OIDC token service, managed identity and the Azure Health Data
+// Services FHIR and DICOM services, over real TLS. Importable by tests (start/stop in-process) and run by cli.ts.
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import * as tls from 'node:tls'
+import { type ClientCertificate, createCertificateAuthority, createClientCertificate } from './ca.ts'
+import { handleDicom } from './dicom.ts'
+import { handleEntra } from './entra.ts'
+import { takeFault } from './faults.ts'
+import { handleFhir } from './fhir.ts'
+import { handleGithub, OIDC_REQUEST_PATH, OIDC_REQUEST_QUERY } from './github-oidc.ts'
+import type { EmuRequest, EmuResponse } from './http.ts'
+import { jsonResponse } from './http.ts'
+import { createSigningKey } from './jwt.ts'
+import { handleManagedIdentity, MANAGED_IDENTITY_PATH } from './managed-identity.ts'
+import {
+  effectiveResources,
+  mergeScenario,
+  type AppSpec,
+  type Party,
+  type Scenario,
+  type ScenarioInput
+} from './scenario.ts'
+import { Listener, type Pipeline, type RequestLogEntry } from './server.ts'
+import type { World } from './world.ts'
+
+export type { RequestLogEntry } from './server.ts'
+export type * from './scenario.ts'
+export {
+  defaultScenario,
+  mergeScenario,
+  loadScenarioFile,
+  DEFAULT_TENANT_ID,
+  DEFAULT_TENANT_DOMAIN,
+  DEFAULT_CLIENT_ID,
+  DEFAULT_CLIENT_SECRET,
+  NO_ROLES_CLIENT_ID,
+  NO_ROLES_CLIENT_SECRET,
+  GITHUB_ISSUER,
+  FEDERATED_AUDIENCE,
+  DEFAULT_SUBJECT,
+  DICOM_AUDIENCE,
+  ARM_AUDIENCE
+} from './scenario.ts'
+export { OIDC_REQUEST_PATH } from './github-oidc.ts'
+export { MANAGED_IDENTITY_PATH } from './managed-identity.ts'
+
+export interface EmulatorOptions {
+  /** Partial scenario merged over the defaults. */
+  scenario?: ScenarioInput
+  /**
+   * 'ports' (default): each party on its own random port of 127.0.0.1 (and ::1), URLs with "localhost".
+   * 'hosts': one listener routing by Host header with the production names (for a private network namespace).
+   */
+  listen?: { mode: 'ports' } | { mode: 'hosts'; port: number; address?: string }
+}
+
+export interface Emulator {
+  readonly caCertPem: string
+  /** PEM file of the CA, for NODE_EXTRA_CA_CERTS / REQUESTS_CA_BUNDLE. */
+  readonly caFile: string
+  readonly authorityHost: string
+  /** ACTIONS_ID_TOKEN_REQUEST_URL: already has a query, like GitHub's. */
+  readonly oidcRequestUrl: string
+  readonly oidcRequestToken: string
+  readonly githubIssuer: string
+  readonly fhirUrl: string
+  readonly dicomUrl: string
+  readonly managedIdentityEndpoint: string
+  readonly managedIdentityHeader: string
+  readonly scenario: Scenario
+  env(): Record<string, string>
+  requests(): readonly RequestLogEntry[]
+  clearRequests(): void
+  setScenario(s: ScenarioInput): void
+  stop(): Promise<void>
+}
+
+export const HOSTS = {
+  entra: 'login.microsoftonline.com',
+  githubPipelines: 'pipelines.actions.githubusercontent.com',
+  githubIssuer: 'token.actions.githubusercontent.com',
+  fhirSuffix: '.fhir.azurehealthcareapis.com',
+  dicomSuffix: '.dicom.azurehealthcareapis.com',
+  management: 'management.azure.com'
+} as const
+
+const SERVER_NAMES = [
+  'localhost',
+  HOSTS.entra,
+  HOSTS.githubPipelines,
+  HOSTS.githubIssuer,
+  `*${HOSTS.fhirSuffix}`,
+  `*${HOSTS.dicomSuffix}`,
+  HOSTS.management
+]
+
+/** Adds the CA to this process's default trust store (for in-process clients such as @azure/identity). */
+export function trustEmulatorCa(caCertPem: string): void {
+  const current = tls.getCACertificates('default')
+  if (current.includes(caCertPem)) return
+  tls.setDefaultCACertificates([...current, caCertPem])
+}
+
+/** Party by Host header in hosts mode. */
+export function partyForHost(host: string): Party {
+  const name = host.replace(/:\d+$/, '').toLowerCase()
+  if (name === HOSTS.entra) return 'entra'
+  if (name === HOSTS.githubPipelines || name === HOSTS.githubIssuer) return 'github'
+  if (name.endsWith(HOSTS.fhirSuffix)) return 'fhir'
+  if (name.endsWith(HOSTS.dicomSuffix)) return 'dicom'
+  if (name === 'localhost' || name === '127.0.0.1' || name === '[::1]') return 'managed-identity'
+  return 'other'
+}
+
+/** Generated client certificates are kept per client ID so that setScenario does not change them. */
+function resolveCertificates(scenario: Scenario, generated: Map<string, ClientCertificate>): Scenario {
+  const apps: AppSpec[] = scenario.apps.map(app => {
+    const gen = generated.get(app.clientId)
+    if (!gen || !(app.certificates ?? []).some(c => c.generate)) return app
+    return {
+      ...app,
+      certificates: (app.certificates ?? []).map(c => (c.generate ? { pem: gen.certPem, generate: true } : c)),
+      certificatePem: `${gen.keyPem.trimEnd()}\n${gen.certPem.trimEnd()}\n`
+    }
+  })
+  return { ...scenario, apps }
+}
+
+async function generateMissingCertificates(
+  scenario: Scenario,
+  generated: Map<string, ClientCertificate>
+): Promise<void> {
+  const needed = scenario.apps.filter(a => (a.certificates ?? []).some(c => c.generate) && !generated.has(a.clientId))
+  const made = await Promise.all(needed.map(a => createClientCertificate(a.displayName)))
+  needed.forEach((a, i) => {
+    const cert = made[i]
+    if (cert) generated.set(a.clientId, cert)
+  })
+}
+
+function otherParty(req: EmuRequest, tenantId: string): EmuResponse {
+  // Azure Resource Manager, just enough for a CLI sign-in that lists subscriptions and tenants.
+  if (req.url.pathname === '/subscriptions') return jsonResponse(200, { value: [] })
+  if (req.url.pathname === '/tenants') {
+    return jsonResponse(200, { value: [{ id: `/tenants/${tenantId}`, tenantId, tenantCategory: 'Home' }] })
+  }
+  return jsonResponse(404, {
+    error: { code: 'NotFound', message: `No emulated endpoint for ${req.method} ${req.url.pathname}` }
+  })
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const listen = options.listen ?? { mode: 'ports' }
+  const [ca, tenantKey, githubKey] = await Promise.all([
+    createCertificateAuthority(),
+    createSigningKey('Emulated Entra tenant signing key'),
+    createSigningKey('Emulated GitHub OIDC signing key')
+  ])
+  const leaf = await ca.issueServerCertificate(SERVER_NAMES, ['127.0.0.1', '::1'])
+  const dir = mkdtempSync(join(tmpdir(), 'hds-emulator-'))
+  const caFile = join(dir, 'ca.pem')
+  writeFileSync(caFile, ca.certPem)
+
+  const generated = new Map<string, ClientCertificate>()
+  const managedIdentityHeader = randomBytes(16).toString('hex')
+  const log: RequestLogEntry[] = []
+  const timers = new Set<NodeJS.Timeout>()
+  let faultCounts: number[] = []
+  let world: World | undefined
+  const currentWorld = (): World => {
+    if (!world) throw new Error('emulator not started')
+    return world
+  }
+
+  const handlers: Record<Party, (req: EmuRequest) => Promise<EmuResponse>> = {
+    entra: req => handleEntra(req, currentWorld()),
+    github: req => handleGithub(req, currentWorld()),
+    fhir: req => handleFhir(req, currentWorld()),
+    dicom: req => handleDicom(req, currentWorld()),
+    'managed-identity': req => handleManagedIdentity(req, currentWorld(), managedIdentityHeader),
+    other: req => Promise.resolve(otherParty(req, currentWorld().scenario.tenants[0]?.id ?? ''))
+  }
+  const pipelineFor = (fixedParty?: Party): Pipeline => ({
+    partyOf: host => fixedParty ?? partyForHost(host),
+    handle: (party, req) => handlers[party](req),
+    takeFault: (party, method, path) => takeFault(currentWorld().scenario.faults, faultCounts, party, method, path),
+    log: entry => log.push(entry)
+  })
+
+  const tlsOptions = { cert: leaf.certPem, key: leaf.keyPem }
+  const listeners: Listener[] = []
+  const urls: Record<Exclude<Party, 'other'>, string> = {
+    entra: '',
+    github: '',
+    fhir: '',
+    dicom: '',
+    'managed-identity': ''
+  }
+  let fhirUrl: string
+  let dicomUrl: string
+  try {
+    const base = mergeScenario(options.scenario)
+    if (listen.mode === 'hosts') {
+      const listener = await Listener.start(
+        tlsOptions,
+        listen.address ?? '127.0.0.1',
+        listen.port,
+        pipelineFor(),
+        timers
+      )
+      listeners.push(listener)
+      const port = listener.port === 443 ? '' : `:${listener.port}`
+      urls.entra = `https://${HOSTS.entra}${port}`
+      urls.github = `https://${HOSTS.githubPipelines}${port}`
+      urls['managed-identity'] = `https://localhost${port}`
+      fhirUrl = `https://${base.fhir.serviceName}${HOSTS.fhirSuffix}${port}`
+      dicomUrl = `https://${base.dicom.serviceName}${HOSTS.dicomSuffix}${port}`
+    } else {
+      for (const party of Object.keys(urls) as (keyof typeof urls)[]) {
+        const listener = await Listener.start(tlsOptions, '127.0.0.1', 0, pipelineFor(party), timers)
+        listeners.push(listener)
+        // "localhost" may resolve to ::1 first: answer there too when the machine has IPv6.
+        await Listener.start(tlsOptions, '::1', listener.port, pipelineFor(party), timers).then(
+          l => listeners.push(l),
+          () => undefined
+        )
+        urls[party] = `https://localhost:${listener.port}`
+      }
+      fhirUrl = urls.fhir
+      dicomUrl = urls.dicom
+    }
+
+    const buildWorld = async (input: ScenarioInput | undefined): Promise<World> => {
+      const merged = mergeScenario(input)
+      await generateMissingCertificates(merged, generated)
+      const scenario = resolveCertificates(merged, generated)
+      return {
+        scenario,
+        scenarioSince: Date.now(),
+        now: () => Date.now(),
+        tenantKey,
+        githubKey,
+        authorityHost: urls.entra,
+        fhirUrl,
+        resources: effectiveResources(scenario, fhirUrl)
+      }
+    }
+    world = await buildWorld(options.scenario)
+    let pendingScenario: Promise<void> = Promise.resolve()
+
+    const oidcRequestUrl = `${urls.github}${OIDC_REQUEST_PATH}${OIDC_REQUEST_QUERY}`
+    const emulator: Emulator = {
+      caCertPem: ca.certPem,
+      caFile,
+      authorityHost: urls.entra,
+      oidcRequestUrl,
+      get oidcRequestToken() {
+        return currentWorld().scenario.github.requestToken
+      },
+      get githubIssuer() {
+        return currentWorld().scenario.github.issuer
+      },
+      fhirUrl,
+      dicomUrl,
+      managedIdentityEndpoint: `${urls['managed-identity']}${MANAGED_IDENTITY_PATH}`,
+      managedIdentityHeader,
+      get scenario() {
+        return currentWorld().scenario
+      },
+      env: () => ({
+        NODE_EXTRA_CA_CERTS: caFile,
+        ACTIONS_ID_TOKEN_REQUEST_URL: oidcRequestUrl,
+        ACTIONS_ID_TOKEN_REQUEST_TOKEN: currentWorld().scenario.github.requestToken
+      }),
+      requests: () => [...log],
+      clearRequests: () => {
+        log.length = 0
+      },
+      setScenario: input => {
+        faultCounts = []
+        const merged = mergeScenario(input)
+        const needsCerts = merged.apps.some(
+          a => (a.certificates ?? []).some(c => c.generate) && !generated.has(a.clientId)
+        )
+        if (!needsCerts) {
+          const scenario = resolveCertificates(merged, generated)
+          world = {
+            ...currentWorld(),
+            scenario,
+            scenarioSince: Date.now(),
+            resources: effectiveResources(scenario, fhirUrl)
+          }
+          return
+        }
+        // New apps asking for a generated certificate: the world is swapped once the key exists.
+        pendingScenario = pendingScenario.then(async () => {
+          world = await buildWorld(input)
+        })
+      },
+      stop: async () => {
+        for (const timer of timers) clearTimeout(timer)
+        timers.clear()
+        await pendingScenario
+        await Promise.all(listeners.map(l => l.close()))
+        rmSync(dir, { recursive: true, force: true })
+      }
+    }
+    return emulator
+  } catch (error) {
+    await Promise.all(listeners.map(l => l.close()))
+    rmSync(dir, { recursive: true, force: true })
+    throw error
+  }
+}

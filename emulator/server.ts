@@ -1,0 +1,165 @@
+// HTTPS listeners and the one request pipeline every party shares: buffer the request, apply a scripted fault or call
+// the party's handler, log what happened.
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { createServer, type Server } from 'node:https'
+import type { Duplex } from 'node:stream'
+import { faultAction } from './faults.ts'
+import type { EmuRequest, EmuResponse } from './http.ts'
+import type { FaultSpec, Party } from './scenario.ts'
+
+export interface RequestLogEntry {
+  readonly party: Party
+  /** scheme://host[:port] the client addressed. */
+  readonly origin: string
+  readonly method: string
+  /** Path with the query. */
+  readonly path: string
+  readonly hadAuthorization: boolean
+  /** The bearer token presented, so tests can prove where a token went. */
+  readonly bearerToken?: string
+  /** 0 when no answer was given (hang, reset). */
+  readonly status: number
+  /** When the request arrived (ms since the Unix epoch). */
+  readonly time: number
+}
+
+export interface Pipeline {
+  partyOf(host: string): Party
+  handle(party: Party, req: EmuRequest): Promise<EmuResponse>
+  takeFault(party: Party, method: string, path: string): FaultSpec | undefined
+  log(entry: RequestLogEntry): void
+}
+
+const MAX_BODY_BYTES = 1_000_000
+
+async function readBody(raw: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of raw) {
+    const buf = chunk as Buffer
+    size += buf.length
+    if (size > MAX_BODY_BYTES) throw new Error('request body too large')
+    chunks.push(buf)
+  }
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+function send(res: ServerResponse, response: EmuResponse): void {
+  const body = response.body ?? ''
+  res.writeHead(response.status, { ...response.headers, 'content-length': String(Buffer.byteLength(body)) })
+  res.end(body)
+}
+
+export class Listener {
+  readonly server: Server
+  readonly port: number
+  private readonly sockets = new Set<Duplex>()
+
+  private constructor(server: Server, port: number) {
+    this.server = server
+    this.port = port
+    server.on('connection', socket => {
+      this.sockets.add(socket)
+      socket.on('close', () => this.sockets.delete(socket))
+    })
+  }
+
+  static async start(
+    tls: { cert: string; key: string },
+    address: string,
+    port: number,
+    pipeline: Pipeline,
+    timers: Set<NodeJS.Timeout>
+  ): Promise<Listener> {
+    const server = createServer({ cert: tls.cert, key: tls.key }, (raw, res) => {
+      void serve(raw, res, pipeline, timers)
+    })
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(port, address, () => {
+        server.off('error', reject)
+        resolve()
+      })
+    })
+    const bound = server.address()
+    return new Listener(server, typeof bound === 'object' && bound ? bound.port : port)
+  }
+
+  async close(): Promise<void> {
+    // Hung requests keep their sockets open: end them, or close() would wait forever.
+    for (const socket of this.sockets) socket.destroy()
+    await new Promise<void>(resolve => this.server.close(() => resolve()))
+  }
+}
+
+function sleep(ms: number, timers: Set<NodeJS.Timeout>): Promise<void> {
+  return new Promise(resolve => {
+    const timer = setTimeout(() => {
+      timers.delete(timer)
+      resolve()
+    }, ms)
+    timers.add(timer)
+  })
+}
+
+async function serve(
+  raw: IncomingMessage,
+  res: ServerResponse,
+  pipeline: Pipeline,
+  timers: Set<NodeJS.Timeout>
+): Promise<void> {
+  const time = Date.now()
+  const host = raw.headers.host ?? `localhost:${String(raw.socket.localPort ?? '')}`
+  const origin = `https://${host}`
+  const path = raw.url ?? '/'
+  const method = raw.method ?? 'GET'
+  const party = pipeline.partyOf(host)
+  const authorization = raw.headers.authorization
+  const bearer = /^Bearer\s+(\S+)/i.exec(authorization ?? '')?.[1]
+  const log = (status: number): void =>
+    pipeline.log({
+      party,
+      origin,
+      method,
+      path,
+      hadAuthorization: authorization !== undefined,
+      ...(bearer === undefined ? {} : { bearerToken: bearer }),
+      status,
+      time
+    })
+
+  try {
+    const body = await readBody(raw)
+    const fault = pipeline.takeFault(party, method, path)
+    if (fault) {
+      const action = faultAction(fault, party)
+      if (action.kind === 'hang') {
+        log(0)
+        return
+      }
+      if (action.delayMs > 0) await sleep(action.delayMs, timers)
+      if (action.kind === 'reset') {
+        log(0)
+        raw.socket.destroy()
+        return
+      }
+      if (action.kind === 'respond') {
+        send(res, action.response)
+        log(action.response.status)
+        return
+      }
+    }
+    const req: EmuRequest = { method, origin, path, url: new URL(path, origin), headers: raw.headers, body }
+    const response = await pipeline.handle(party, req)
+    send(res, response)
+    log(response.status)
+  } catch (error) {
+    if (res.headersSent || raw.socket.destroyed) return
+    send(res, {
+      status: 500,
+      headers: { 'content-type': 'text/plain; charset=utf-8' },
+      body: `emulator error: ${String(error)}`
+    })
+    log(500)
+  }
+}
