@@ -1,0 +1,496 @@
+import { jest } from '@jest/globals'
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Config } from '../src/config.js'
+import { InputError } from '../src/errors.js'
+import { type GetInput, readConfig, secretInputValues } from '../src/inputs.js'
+import { badInputs } from './fixtures/bad-inputs.ts'
+
+const FHIR_URL = 'https://myws-myfhir.fhir.azurehealthcareapis.com'
+const DICOM_URL = 'https://myws-mydicom.dicom.azurehealthcareapis.com'
+const CLIENT_ID = '0b1d5c1e-6f4a-4c1b-9a0e-2f3d4c5b6a79'
+const TENANT_ID = '72f988bf-86f1-41af-91ab-2d7cd011db47'
+const SECRET = 'Xy8Q~fake.client-secret_value.0123456789ab'
+const OIDC = { 'fhir-url': FHIR_URL, 'client-id': CLIENT_ID, 'tenant-id': TENANT_ID }
+const SECRET_INPUTS = ['client-secret', 'client-certificate', 'creds']
+
+/** core.getInput over a record: '' when unset. */
+const inputsOf =
+  (values: Readonly<Record<string, string>>): GetInput =>
+  name =>
+    values[name] ?? ''
+
+const read = (values: Readonly<Record<string, string>>, env: NodeJS.ProcessEnv = {}): Config =>
+  readConfig(inputsOf(values), env)
+
+/** The InputError readConfig throws; fails the test when it throws nothing or something else. */
+function inputError(values: Readonly<Record<string, string>>, env: NodeJS.ProcessEnv = {}): InputError {
+  try {
+    read(values, env)
+  } catch (error) {
+    if (error instanceof InputError) return error
+    throw error
+  }
+  throw new Error('readConfig accepted the inputs')
+}
+
+/** A fresh self-signed certificate and its key, made by openssl so that no key is ever committed. */
+function makeCertificate(): { keyPem: string; certPem: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'inputs-test-'))
+  try {
+    const [key, cert] = [join(dir, 'key.pem'), join(dir, 'cert.pem')]
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '30',
+        '-subj',
+        '/CN=inputs test'
+      ],
+      { stdio: 'ignore' }
+    )
+    return { keyPem: readFileSync(key, 'utf8').trim(), certPem: readFileSync(cert, 'utf8').trim() }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+let certificatePem: string
+let otherCertificatePem: string
+beforeAll(() => {
+  const { keyPem, certPem } = makeCertificate()
+  certificatePem = `${keyPem}\n${certPem}`
+  otherCertificatePem = makeCertificate().certPem
+})
+
+describe('bad inputs', () => {
+  test('the table is large enough to cover the issue', () => {
+    expect(badInputs.length).toBeGreaterThanOrEqual(35)
+    expect(new Set(badInputs.map(c => c.name)).size).toBe(badInputs.length)
+  })
+
+  test.each(badInputs.map(c => [c.name, c] as const))('%s', (_name, badCase) => {
+    const error = inputError(badCase.inputs)
+    expect(error.input).toBe(badCase.input)
+    expect(error.message.startsWith(`Input '${badCase.input}': `)).toBe(true)
+    // A fix: an instruction, not only a diagnosis.
+    expect(error.message).toMatch(/\b(give|use|set|remove|write|choose|add|put|check|export|drop)\b/i)
+    const secrets = [
+      ...(badCase.secrets ?? []),
+      ...SECRET_INPUTS.flatMap(name => {
+        const value = badCase.inputs[name]
+        return value === undefined || value === '' ? [] : [value, ...value.split('\n').filter(l => l.length >= 8)]
+      })
+    ]
+    for (const secret of secrets) expect(error.message).not.toContain(secret)
+  })
+})
+
+describe('targets', () => {
+  test('FHIR: the resource is the origin and the service URL keeps the path without a trailing slash', () => {
+    const config = read({ ...OIDC, 'fhir-url': 'https://fhir.contoso.example:8443/r4/' })
+    expect(config.target).toEqual({
+      kind: 'fhir',
+      resource: 'https://fhir.contoso.example:8443',
+      serviceUrl: 'https://fhir.contoso.example:8443/r4'
+    })
+  })
+
+  test('FHIR: a trailing slash never reaches the resource', () => {
+    const config = read({ ...OIDC, 'fhir-url': `${FHIR_URL}/` })
+    expect(config.target.resource).toBe(FHIR_URL)
+    expect(config.target.serviceUrl).toBe(FHIR_URL)
+    expect(config.warnings).toEqual([])
+  })
+
+  test('Azure API for FHIR hosts are FHIR services', () => {
+    const config = read({ ...OIDC, 'fhir-url': 'https://legacy.azurehealthcareapis.com' })
+    expect(config.target.resource).toBe('https://legacy.azurehealthcareapis.com')
+  })
+
+  test.each([
+    [DICOM_URL, {}, `${DICOM_URL}/v2`],
+    [`${DICOM_URL}/`, { 'dicom-api-version': 'v1' }, `${DICOM_URL}/v1`],
+    [`${DICOM_URL}/v1`, {}, `${DICOM_URL}/v1`],
+    [`${DICOM_URL}/V1.0-PRERELEASE/`, {}, `${DICOM_URL}/v1.0-prerelease`],
+    [`${DICOM_URL}/v1`, { 'dicom-api-version': 'v2' }, `${DICOM_URL}/v1`],
+    [`${DICOM_URL}/v2`, { 'dicom-api-version': 'v2' }, `${DICOM_URL}/v2`],
+    ['https://gateway.contoso.example/dicom/v2', {}, 'https://gateway.contoso.example/dicom/v2']
+  ])('DICOM %s %j: service URL %s, the fixed DICOM resource', (dicomUrl, extra, serviceUrl) => {
+    const config = read({ ...OIDC, 'fhir-url': '', 'dicom-url': dicomUrl, ...extra })
+    expect(config.target).toEqual({ kind: 'dicom', resource: 'https://dicom.healthcareapis.azure.com', serviceUrl })
+  })
+
+  test('DICOM: a dicom-api-version that contradicts the URL is an error', () => {
+    const error = inputError({ ...OIDC, 'fhir-url': '', 'dicom-url': `${DICOM_URL}/v2`, 'dicom-api-version': 'v1' })
+    expect(error.input).toBe('dicom-api-version')
+  })
+
+  test('resource overrides the derived resource but not the service URL', () => {
+    const custom = 'https://fhir.contoso.example'
+    const fhir = read({ ...OIDC, 'fhir-url': `${FHIR_URL}/r4`, resource: custom })
+    expect(fhir.target).toEqual({ kind: 'fhir', resource: custom, serviceUrl: `${FHIR_URL}/r4` })
+    const dicom = read({ ...OIDC, 'fhir-url': '', 'dicom-url': DICOM_URL, resource: custom })
+    expect(dicom.target).toEqual({ kind: 'dicom', resource: custom, serviceUrl: `${DICOM_URL}/v2` })
+  })
+
+  test.each(['https://management.azure.com/', 'api://0b1d5c1e-6f4a-4c1b-9a0e-2f3d4c5b6a79', CLIENT_ID])(
+    'resource %s on its own is kept exactly, without a service URL',
+    resource => {
+      const config = read({ ...OIDC, 'fhir-url': '', resource })
+      expect(config.target).toEqual({ kind: 'resource', resource })
+      expect(config.warnings).toEqual([])
+    }
+  )
+
+  test.each([
+    [{ 'fhir-url': FHIR_URL, resource: `${FHIR_URL}/` }],
+    [{ 'fhir-url': '', resource: `${FHIR_URL}/` }],
+    [{ 'fhir-url': '', 'dicom-url': DICOM_URL, resource: 'https://dicom.healthcareapis.azure.com/' }]
+  ])('a FHIR or DICOM resource with a trailing slash is kept, with a 401 warning: %j', target => {
+    const config = read({ ...OIDC, ...target })
+    expect(config.target.resource).toBe(target.resource)
+    expect(config.warnings).toHaveLength(1)
+    expect(config.warnings[0]).toMatch(/slash.*401/)
+  })
+
+  test('a service host of another cloud gets a warning naming the right environment', () => {
+    const usUrl = 'https://ws-f.fhir.azurehealthcareapis.us'
+    expect(read({ ...OIDC, 'fhir-url': usUrl }).warnings).toEqual([expect.stringContaining('AzureUSGovernment')])
+    expect(read({ ...OIDC, 'fhir-url': usUrl, environment: 'AzureUSGovernment' }).warnings).toEqual([])
+  })
+})
+
+describe('cloud and sign-in host', () => {
+  test.each([
+    ['', 'AzureCloud', 'https://login.microsoftonline.com'],
+    ['azureusgovernment', 'AzureUSGovernment', 'https://login.microsoftonline.us'],
+    ['AZURECHINACLOUD', 'AzureChinaCloud', 'https://login.chinacloudapi.cn']
+  ])('environment %j is %s with sign-in host %s', (environment, cloud, authorityHost) => {
+    const config = read({ ...OIDC, environment })
+    expect(config.cloud).toBe(cloud)
+    expect(config.authorityHost).toBe(authorityHost)
+  })
+
+  test('authority-host overrides the cloud and is reduced to its origin', () => {
+    const config = read({ ...OIDC, environment: 'AzureUSGovernment', 'authority-host': 'https://127.0.0.1:8443/' })
+    expect(config.cloud).toBe('AzureUSGovernment')
+    expect(config.authorityHost).toBe('https://127.0.0.1:8443')
+  })
+})
+
+describe('sign-in', () => {
+  test('auto with client-id and tenant-id is OIDC with the default audience', () => {
+    expect(read(OIDC).signIn).toEqual({
+      type: 'oidc',
+      clientId: CLIENT_ID,
+      tenantId: TENANT_ID,
+      audience: 'api://AzureADTokenExchange'
+    })
+  })
+
+  test('OIDC takes a custom audience and a verified domain as tenant', () => {
+    const config = read({ ...OIDC, 'auth-type': 'OIDC', 'tenant-id': 'contoso.onmicrosoft.com', audience: 'api://x' })
+    expect(config.signIn).toEqual({
+      type: 'oidc',
+      clientId: CLIENT_ID,
+      tenantId: 'contoso.onmicrosoft.com',
+      audience: 'api://x'
+    })
+  })
+
+  test.each(['auto', 'client-secret', 'Client-Secret', 'SERVICE_PRINCIPAL'])(
+    'auth-type %s with client-secret signs in with the secret',
+    authType => {
+      const config = read({ ...OIDC, 'auth-type': authType, 'client-secret': SECRET })
+      expect(config.signIn).toEqual({
+        type: 'client-secret',
+        clientId: CLIENT_ID,
+        tenantId: TENANT_ID,
+        clientSecret: SECRET
+      })
+      expect(config.secrets).toContain(SECRET)
+    }
+  )
+
+  test.each(['auto', 'client-certificate', 'service_principal'])(
+    'auth-type %s with client-certificate signs in with the certificate',
+    authType => {
+      const config = read({ ...OIDC, 'auth-type': authType, 'client-certificate': certificatePem })
+      expect(config.signIn).toEqual({
+        type: 'client-certificate',
+        clientId: CLIENT_ID,
+        tenantId: TENANT_ID,
+        certificatePem
+      })
+      expect(config.warnings).toEqual([])
+    }
+  )
+
+  test('a one-line PEM with literal \\n escapes is accepted and masked line by line', () => {
+    const oneLine = certificatePem.replace(/\n/g, '\\n')
+    const config = read({ ...OIDC, 'client-certificate': oneLine })
+    expect(config.signIn).toMatchObject({ type: 'client-certificate', certificatePem })
+    const keyLine = certificatePem.split('\n')[1] ?? ''
+    expect(keyLine.length).toBeGreaterThan(8)
+    expect(config.secrets).toEqual(expect.arrayContaining([oneLine, keyLine]))
+  })
+
+  test('a certificate that does not match the key is refused', () => {
+    const keyOnly = certificatePem.slice(0, certificatePem.indexOf('-----BEGIN CERTIFICATE-----'))
+    const error = inputError({ ...OIDC, 'client-certificate': `${keyOnly}${otherCertificatePem}` })
+    expect(error.input).toBe('client-certificate')
+    expect(error.message).toMatch(/does not match/)
+  })
+
+  test.each([
+    ['2099-01-01T00:00:00Z', 'expired on'],
+    ['2001-01-01T00:00:00Z', 'not valid yet']
+  ])('at %s the certificate is accepted with a warning: %s', (now, warning) => {
+    jest.useFakeTimers({ now: new Date(now) })
+    try {
+      const config = read({ ...OIDC, 'client-certificate': certificatePem })
+      expect(config.signIn.type).toBe('client-certificate')
+      expect(config.warnings).toEqual([expect.stringContaining(warning)])
+    } finally {
+      jest.useRealTimers()
+    }
+  })
+
+  test('creds signs in with its secret and sign-in host', () => {
+    const creds = JSON.stringify({
+      clientId: CLIENT_ID,
+      clientSecret: SECRET,
+      tenantId: TENANT_ID,
+      subscriptionId: '00000000-0000-0000-0000-000000000000',
+      activeDirectoryEndpointUrl: 'https://login.microsoftonline.us/'
+    })
+    const config = read({ 'fhir-url': FHIR_URL, creds })
+    expect(config.signIn).toEqual({
+      type: 'client-secret',
+      clientId: CLIENT_ID,
+      tenantId: TENANT_ID,
+      clientSecret: SECRET
+    })
+    expect(config.authorityHost).toBe('https://login.microsoftonline.us')
+    expect(config.secrets).toEqual(expect.arrayContaining([creds, SECRET]))
+    // The same host given twice is no conflict; another one is.
+    expect(
+      read({ 'fhir-url': FHIR_URL, creds, 'authority-host': 'https://login.microsoftonline.us' }).authorityHost
+    ).toBe('https://login.microsoftonline.us')
+    expect(inputError({ 'fhir-url': FHIR_URL, creds, 'authority-host': 'https://127.0.0.1:8443' }).input).toBe(
+      'authority-host'
+    )
+  })
+
+  test('a client secret that looks like a secret ID warns without showing it', () => {
+    const secretId = '9f1c2d3e-4b5a-6c7d-8e9f-0a1b2c3d4e5f'
+    const config = read({ ...OIDC, 'client-secret': secretId })
+    expect(config.warnings).toEqual([expect.stringContaining('AADSTS7000215')])
+    expect(config.warnings.join('\n')).not.toContain(secretId)
+  })
+
+  test.each([
+    [{ 'auth-type': 'managed-identity' }, { type: 'managed-identity' }],
+    [
+      { 'auth-type': 'IDENTITY', 'client-id': CLIENT_ID },
+      { type: 'managed-identity', clientId: CLIENT_ID }
+    ],
+    [{ 'auth-type': 'azure-cli' }, { type: 'azure-cli' }],
+    [
+      { 'auth-type': 'Azure-CLI', 'tenant-id': TENANT_ID },
+      { type: 'azure-cli', tenantId: TENANT_ID }
+    ],
+    [{ 'auth-type': 'azure_powershell' }, { type: 'azure-powershell' }]
+  ])('%j signs in as %j', (signIn, expected) => {
+    expect(read({ 'fhir-url': FHIR_URL, ...signIn }).signIn).toEqual(expected)
+  })
+
+  test('with no way to sign in, the error lists them with a YAML example', () => {
+    const without = inputError({ 'fhir-url': FHIR_URL })
+    expect(without.message).toMatch(/client-id.*tenant-id/)
+    expect(without.message).toMatch(/managed-identity, azure-cli or azure-powershell/)
+    expect(without.message).toContain('id-token: write')
+    expect(without.message).toContain('no GitHub OIDC token')
+    const withOidc = inputError({ 'fhir-url': FHIR_URL }, { ACTIONS_ID_TOKEN_REQUEST_URL: 'https://example.test' })
+    expect(withOidc.message).not.toContain('no GitHub OIDC token')
+  })
+})
+
+describe('export-variable', () => {
+  test('a plain name is kept; none is undefined', () => {
+    expect(read({ ...OIDC, 'export-variable': 'FHIR_TOKEN' }).exportVariable).toBe('FHIR_TOKEN')
+    expect(read({ ...OIDC, 'export-variable': '_token2' }).exportVariable).toBe('_token2')
+    expect(read(OIDC).exportVariable).toBeUndefined()
+  })
+
+  test.each([
+    'github_env',
+    'Runner_Temp',
+    'ACTIONS_RUNTIME_TOKEN',
+    'INPUT_X',
+    'STATE_x',
+    'NODE_EXTRA_CA_CERTS',
+    'LD_PRELOAD',
+    'DYLD_INSERT_LIBRARIES',
+    'BASH_ENV',
+    'ENV',
+    'HOME',
+    'Shell',
+    'https_proxy',
+    'AZURE_CLIENT_SECRET'
+  ])('%s is refused', name => {
+    expect(inputError({ ...OIDC, 'export-variable': name }).input).toBe('export-variable')
+  })
+})
+
+describe('health checks', () => {
+  test('off by default, with every setting still validated', () => {
+    expect(read(OIDC).health).toBeUndefined()
+    expect(inputError({ ...OIDC, 'wait-for-access': 'later' }).input).toBe('wait-for-access')
+  })
+
+  test('FHIR defaults: metadata and Patient?_count=1 expecting 200', () => {
+    const health = read({ ...OIDC, 'health-check': 'TRUE' }).health
+    expect(health).toEqual({
+      checks: [
+        { path: 'metadata', url: `${FHIR_URL}/metadata`, expected: [200] },
+        { path: 'Patient?_count=1', url: `${FHIR_URL}/Patient?_count=1`, expected: [200] }
+      ],
+      waitForAccessMs: 0,
+      timeoutMs: 30_000,
+      failOnUnhealthy: true
+    })
+  })
+
+  test('DICOM default: changefeed?limit=1 under the versioned base', () => {
+    const health = read({ ...OIDC, 'fhir-url': '', 'dicom-url': `${DICOM_URL}/v1`, 'health-check': 'true' }).health
+    expect(health?.checks).toEqual([
+      { path: 'changefeed?limit=1', url: `${DICOM_URL}/v1/changefeed?limit=1`, expected: [200] }
+    ])
+  })
+
+  test('paths imply health-check; comments and blank lines are skipped; statuses are de-duplicated', () => {
+    const paths = ['# probes', '', 'metadata', '  /Observation?_count=1 403  ', 'studies 200,204,200'].join('\n')
+    const health = read({ ...OIDC, 'fhir-url': `${FHIR_URL}/r4`, 'health-check-paths': paths }).health
+    expect(health?.checks).toEqual([
+      { path: 'metadata', url: `${FHIR_URL}/r4/metadata`, expected: [200] },
+      { path: '/Observation?_count=1', url: `${FHIR_URL}/r4/Observation?_count=1`, expected: [403] },
+      { path: 'studies', url: `${FHIR_URL}/r4/studies`, expected: [200, 204] }
+    ])
+  })
+
+  test('a leading slash keeps the DICOM version; an absolute URL on the same origin reaches outside it', () => {
+    const paths = `/changefeed/latest\n${DICOM_URL}/health/check 200,503`
+    const health = read({ ...OIDC, 'fhir-url': '', 'dicom-url': DICOM_URL, 'health-check-paths': paths }).health
+    expect(health?.checks.map(c => c.url)).toEqual([`${DICOM_URL}/v2/changefeed/latest`, `${DICOM_URL}/health/check`])
+  })
+
+  test.each(['/%2e%2e/admin', 'a/./b', '//attacker.example.com/x', 'meta\\data', 'metadata#x', 'javascript:alert(1)'])(
+    'path %s is refused',
+    path => {
+      expect(inputError({ ...OIDC, 'health-check-paths': path }).input).toBe('health-check-paths')
+    }
+  )
+
+  test('paths with a bare resource are an error naming health-check-paths', () => {
+    const error = inputError({ ...OIDC, 'fhir-url': '', resource: FHIR_URL, 'health-check-paths': 'metadata' })
+    expect(error.input).toBe('health-check-paths')
+  })
+
+  test.each([
+    ['0', 0],
+    ['500ms', 500],
+    ['90s', 90_000],
+    ['90S', 90_000],
+    ['5m', 300_000],
+    ['1h', 3_600_000],
+    ['1m30s', 90_000],
+    ['6h', 21_600_000]
+  ])('wait-for-access %s is %d ms', (value, ms) => {
+    expect(read({ ...OIDC, 'health-check': 'true', 'wait-for-access': value }).health?.waitForAccessMs).toBe(ms)
+  })
+
+  test('health-check-timeout and fail-on-unhealthy are read', () => {
+    const health = read({
+      ...OIDC,
+      'health-check': 'true',
+      'health-check-timeout': '250ms',
+      'fail-on-unhealthy': 'False'
+    }).health
+    expect(health?.timeoutMs).toBe(250)
+    expect(health?.failOnUnhealthy).toBe(false)
+    expect(inputError({ ...OIDC, 'health-check-timeout': '11m' }).input).toBe('health-check-timeout')
+  })
+})
+
+describe('the Config', () => {
+  test('is deeply frozen', () => {
+    const config = read({ ...OIDC, 'health-check': 'true' })
+    expect(Object.isFrozen(config)).toBe(true)
+    expect(Object.isFrozen(config.target)).toBe(true)
+    expect(Object.isFrozen(config.signIn)).toBe(true)
+    expect(Object.isFrozen(config.health?.checks[0]?.expected)).toBe(true)
+    expect(() => {
+      ;(config.target as { resource: string }).resource = 'https://attacker.example.com'
+    }).toThrow(TypeError)
+  })
+
+  test('makes no request: it is synchronous and reads only its arguments', () => {
+    const asked: string[] = []
+    const config = readConfig(name => {
+      asked.push(name)
+      return (OIDC as Record<string, string>)[name] ?? ''
+    }, {})
+    expect(config).not.toBeInstanceOf(Promise)
+    expect(asked).toEqual(expect.arrayContaining(['fhir-url', 'client-id', 'health-check-paths', 'fail-on-unhealthy']))
+  })
+})
+
+describe('secretInputValues', () => {
+  test('nothing to mask without secret inputs', () => {
+    expect(secretInputValues(inputsOf(OIDC))).toEqual([])
+  })
+
+  test('the client secret, the whole PEM and each of its lines except the BEGIN/END markers', () => {
+    const values = secretInputValues(inputsOf({ 'client-secret': SECRET, 'client-certificate': certificatePem }))
+    expect(values).toContain(SECRET)
+    expect(values).toContain(certificatePem)
+    const bodyLines = certificatePem.split('\n').filter(l => !l.startsWith('-----') && l.length >= 8)
+    expect(bodyLines.length).toBeGreaterThan(10)
+    expect(values).toEqual(expect.arrayContaining(bodyLines))
+    const markers = certificatePem.split('\n').filter(l => l.startsWith('-----'))
+    expect(markers).toHaveLength(4)
+    for (const marker of markers) expect(values).not.toContain(marker)
+  })
+
+  test('the creds JSON and its secret, even when the JSON is malformed', () => {
+    const creds = `{\n  "clientId": "${CLIENT_ID}",\n  "clientSecret": "${SECRET}",\n  "tenantId": ${TENANT_ID}\n}`
+    const values = secretInputValues(inputsOf({ creds }))
+    expect(values).toEqual(expect.arrayContaining([creds, SECRET, `"clientSecret": "${SECRET}",`]))
+    expect(values).not.toContain('{')
+  })
+
+  test('never throws', () => {
+    const failing: GetInput = () => {
+      throw new Error('input unavailable')
+    }
+    expect(secretInputValues(failing)).toEqual([])
+  })
+
+  test('Config.secrets holds the same values', () => {
+    const values = { ...OIDC, 'client-secret': SECRET }
+    expect(read(values).secrets).toEqual(secretInputValues(inputsOf(values)))
+  })
+})
