@@ -5,7 +5,7 @@
 import { DICOM_RESOURCE, LEGACY_GENERIC_RESOURCE } from './clouds.js'
 import type { ServiceKind, SignIn } from './config.js'
 import { ActionError } from './errors.js'
-import type { TokenClaims } from './token.js'
+import { signInEndpoint, type TokenClaims } from './token.js'
 
 export interface SignInContext {
   signIn: SignIn
@@ -299,10 +299,6 @@ function clientIdOf(signIn: SignIn): string | undefined {
   return 'clientId' in signIn ? signIn.clientId : undefined
 }
 
-function tokenEndpoint(context: SignInContext): string {
-  return `${context.authorityHost}/${tenantOf(context.signIn) ?? 'organizations'}/oauth2/v2.0/token`
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // Federated credentials (OIDC)
 
@@ -511,7 +507,7 @@ const TLS_CODES: ReadonlySet<string> = new Set([
 ])
 
 type Transport =
-  | { kind: 'timeout' }
+  | { kind: 'timeout'; endpoint?: string }
   | { kind: 'tls'; code: string }
   | { kind: 'network'; code: string; what: string }
   | { kind: 'discovery' }
@@ -525,6 +521,8 @@ function readTransportFailure(error: unknown): Transport | undefined {
   const inText = (code: string): boolean => new RegExp(`\\b${code}\\b`).test(text)
   const tls = [...TLS_CODES].find(code => codes.includes(code) || inText(code))
   if (tls) return { kind: 'tls', code: tls }
+  const deadline = chain.find(link => link.name === 'DeadlineError')
+  if (deadline) return { kind: 'timeout', endpoint: str(deadline.endpoint) }
   if (
     names.includes('AbortError') ||
     names.includes('TimeoutError') ||
@@ -541,7 +539,11 @@ function readTransportFailure(error: unknown): Transport | undefined {
 }
 
 function transportExplanation(transport: Transport, error: unknown, context: SignInContext): ActionError {
-  const endpoint = tokenEndpoint(context)
+  // The environment is not read here (pure); an endpoint named by the deadline that fired wins anyway.
+  const endpoint =
+    transport.kind === 'timeout' && transport.endpoint
+      ? oneLine(transport.endpoint)
+      : signInEndpoint(context.signIn, context.authorityHost, {})
   const host = hostOf(context.authorityHost)
   const said = sanitize(messageOf(error), context.signIn)
   const proxyAdvice =
@@ -552,19 +554,19 @@ function transportExplanation(transport: Transport, error: unknown, context: Sig
   switch (transport.kind) {
     case 'timeout':
       title = `Sign-in timed out: ${host}`
-      lines.push(`The sign-in endpoint ${endpoint} did not answer in time.`, `Fix: ${proxyAdvice}`)
+      lines.push(`No answer in time from ${endpoint}.`, `Fix: ${proxyAdvice}`)
       break
     case 'tls':
       title = `Sign-in failed: TLS error with ${host}`
       lines.push(
-        `The TLS connection to ${endpoint} failed (${transport.code}): the certificate presented is not trusted.`,
+        `The TLS connection for ${endpoint} failed (${transport.code}): the certificate presented is not trusted.`,
         'Fix: a proxy that inspects TLS presents its own certificate authority: give its CA file to Node with ' +
           'NODE_EXTRA_CA_CERTS. Never turn certificate checks off.'
       )
       break
     case 'network':
       title = `Sign-in failed: cannot reach ${host}`
-      lines.push(`The sign-in endpoint ${endpoint} could not be reached: ${transport.what} (${transport.code}).`)
+      lines.push(`Could not reach ${endpoint}: ${transport.what} (${transport.code}).`)
       lines.push(`Fix: ${proxyAdvice}`)
       break
     case 'discovery':
@@ -665,6 +667,8 @@ function managedIdentityExplanation(context: SignInContext, error: unknown): Act
 export function explainSignInFailure(error: unknown, context: SignInContext): ActionError {
   const failure = readEntraFailure(error)
   if (failure.code) return entraExplanation(failure, context)
+  // @actions/core's own words for a job without the OIDC permission, should its check be reached first.
+  if (/ACTIONS_ID_TOKEN_REQUEST_(URL|TOKEN)/.test(messageOf(error))) return explainMissingOidcPermission()
   const specific = managedIdentityExplanation(context, error) ?? toolExplanation(context, error)
   if (specific) return specific
   const transport = readTransportFailure(error)
