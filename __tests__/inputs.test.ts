@@ -317,6 +317,14 @@ describe('sign-in', () => {
     expect(read({ 'fhir-url': FHIR_URL, ...signIn }).signIn).toEqual(expected)
   })
 
+  test('managed-identity ignores a tenant-id with a warning, as azure/login does', () => {
+    const config = read({ 'fhir-url': FHIR_URL, 'auth-type': 'identity', 'tenant-id': TENANT_ID })
+    expect(config.signIn).toEqual({ type: 'managed-identity' })
+    expect(config.warnings).toEqual([expect.stringContaining('tenant-id is not used')])
+    const error = inputError({ 'fhir-url': FHIR_URL, 'auth-type': 'managed-identity', 'client-secret': SECRET })
+    expect(error.input).toBe('client-secret')
+  })
+
   test('with no way to sign in, the error lists them with a YAML example', () => {
     const without = inputError({ 'fhir-url': FHIR_URL })
     expect(without.message).toMatch(/client-id.*tenant-id/)
@@ -388,6 +396,22 @@ describe('health checks', () => {
       { path: 'metadata', url: `${FHIR_URL}/r4/metadata`, expected: [200] },
       { path: '/Observation?_count=1', url: `${FHIR_URL}/r4/Observation?_count=1`, expected: [403] },
       { path: 'studies', url: `${FHIR_URL}/r4/studies`, expected: [200, 204] }
+    ])
+  })
+
+  test('comments may also follow a check, as in the README', () => {
+    const paths = [
+      'metadata',
+      'Patient?_count=1 200',
+      'studies?limit=1 200,204   # DICOM answers 204 when nothing matches',
+      'Observation?_count=1 403  # prove an identity is denied'
+    ].join('\n')
+    const health = read({ ...OIDC, 'health-check-paths': paths }).health
+    expect(health?.checks.map(c => [c.path, c.expected])).toEqual([
+      ['metadata', [200]],
+      ['Patient?_count=1', [200]],
+      ['studies?limit=1', [200, 204]],
+      ['Observation?_count=1', [403]]
     ])
   })
 

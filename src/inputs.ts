@@ -467,7 +467,11 @@ function readSignIn(
       return { signIn: { type, clientId, tenantId, certificatePem } }
     }
     case 'managed-identity':
-      refuse(type, inputs, ['clientSecret', 'certificate', 'creds', 'tenantId'])
+      refuse(type, inputs, ['clientSecret', 'certificate', 'creds'])
+      // azure/login's IDENTITY accepts a tenant-id, so workflows moving over keep working: warn, do not fail.
+      if (inputs.tenantId !== '') {
+        warnings.push('tenant-id is not used with managed-identity (the identity signs in to its own tenant).')
+      }
       return {
         signIn:
           inputs.clientId === ''
@@ -537,15 +541,15 @@ function resolveAuthType(choice: AuthChoice, inputs: SignInInputs, env: NodeJS.P
       '  - a client secret: client-id, tenant-id and client-secret, or creds (the AZURE_CREDENTIALS JSON)\n' +
       '  - a certificate: client-id, tenant-id and client-certificate\n' +
       '  - auth-type: managed-identity, azure-cli or azure-powershell\n' +
-      'For example:\n' +
+      'For example, on the job:\n' +
       '  permissions:\n' +
       '    id-token: write\n' +
-      '  steps:\n' +
-      '    - uses: <this action>\n' +
-      '      with:\n' +
-      '        fhir-url: https://myws-myfhir.fhir.azurehealthcareapis.com\n' +
-      '        client-id: ${{ vars.AZURE_CLIENT_ID }}\n' +
-      '        tenant-id: ${{ vars.AZURE_TENANT_ID }}'
+      '    contents: read\n' +
+      'and on this step:\n' +
+      '  with:\n' +
+      '    fhir-url: https://myws-myfhir.fhir.azurehealthcareapis.com\n' +
+      '    client-id: ${{ vars.AZURE_CLIENT_ID }}\n' +
+      '    tenant-id: ${{ vars.AZURE_TENANT_ID }}'
   )
 }
 
@@ -843,8 +847,9 @@ function readHealthCheckLines(text: string): CheckLine[] {
   const input = 'health-check-paths'
   const lines: CheckLine[] = []
   for (const [index, rawLine] of text.split(/\r?\n/).entries()) {
-    const line = rawLine.trim()
-    if (line === '' || line.startsWith('#')) continue
+    // A `#` at the start or after a space starts a comment; inside a path it would be a fragment (refused later).
+    const line = rawLine.replace(/(^|\s)#.*$/, '').trim()
+    if (line === '') continue
     const where = `line ${index + 1} (${show(line)})`
     const [path = '', statuses, ...rest] = line.split(/\s+/)
     if (rest.length > 0) {
@@ -885,15 +890,15 @@ function resolveCheckUrl(path: string, serviceUrl: string): string {
   const service = new URL(serviceUrl)
   if (/^[a-z][a-z0-9+.-]*:/i.test(path)) {
     const url = parseUrl(path)
+    if (url !== undefined && (url.username !== '' || url.password !== '' || url.hash !== '')) {
+      throw new InputError(input, 'has a URL with a user name, password or fragment: remove them.')
+    }
     if (url === undefined || url.protocol !== 'https:' || url.origin !== service.origin) {
       throw new InputError(
         input,
         `${show(path)} is not on the service's origin ${service.origin}: the token goes only there. ` +
           'Use a path relative to the service URL, or an https URL on its origin.'
       )
-    }
-    if (url.username !== '' || url.password !== '' || url.hash !== '') {
-      throw new InputError(input, 'has a URL with a user name, password or fragment: remove them.')
     }
     return url.href
   }
@@ -960,9 +965,13 @@ function parseUrl(value: string): URL | undefined {
   }
 }
 
-/** A value quoted for a message, cut short so that one bad input cannot flood the log. */
+/**
+ * A value quoted for a message: any `//user:password@` part hidden, and cut short so that one bad input cannot flood
+ * the log.
+ */
 function show(value: string): string {
-  return JSON.stringify(value.length > 100 ? `${value.slice(0, 100)}...` : value)
+  const redacted = value.replace(/\/\/[^/?#\s]*@/g, '//***@')
+  return JSON.stringify(redacted.length > 100 ? `${redacted.slice(0, 100)}...` : redacted)
 }
 
 function pushDefined(list: string[], item: string | undefined): void {
