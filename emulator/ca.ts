@@ -1,8 +1,11 @@
 // Certificates made at start-up so that no private key is ever committed: a CA, one TLS leaf for every name the
 // emulator answers for, and self-signed client certificates for certificate sign-in.
-import './reflect-metadata.ts'
 import { createHash, webcrypto } from 'node:crypto'
-import * as x509 from '@peculiar/x509'
+import type { JsonGeneralName } from '@peculiar/x509'
+import './reflect-metadata.ts'
+
+// Loaded after the Reflect polyfill has run: a static import may be evaluated first (Jest links CommonJS eagerly).
+const x509 = await import('@peculiar/x509')
 
 x509.cryptoProvider.set(webcrypto as never)
 
@@ -78,7 +81,7 @@ export async function createCertificateAuthority(
     certPem: caPem,
     async issueServerCertificate(dnsNames, ipAddresses) {
       const leafKeys = (await webcrypto.subtle.generateKey(ecAlgorithm, true, ['sign', 'verify'])) as KeyPair
-      const names: x509.JsonGeneralName[] = [
+      const names: JsonGeneralName[] = [
         ...dnsNames.map(value => ({ type: 'dns' as const, value })),
         ...ipAddresses.map(value => ({ type: 'ip' as const, value }))
       ]

@@ -474,7 +474,16 @@ async function token(req: EmuRequest, world: World, tenantPath: string, v1: bool
 }
 
 export async function handleEntra(req: EmuRequest, world: World): Promise<EmuResponse> {
-  const segments = req.url.pathname.split('/').filter(s => s !== '')
+  const segments = req.url.pathname
+    .split('/')
+    .filter(s => s !== '')
+    .map(s => {
+      try {
+        return decodeURIComponent(s)
+      } catch {
+        return s
+      }
+    })
   const [tenantPath = '', ...rest] = segments
   const route = rest.join('/')
 

@@ -130,7 +130,7 @@ export async function handleFhir(req: EmuRequest, world: World): Promise<EmuResp
     const found = world.scenario.fhir.resources.find(r => r.resourceType === type && r.id === id)
     if (found)
       return fhirResponse(200, found, {
-        etag: `W/"${String((found.meta as { versionId?: string } | undefined)?.versionId ?? '1')}"`
+        etag: `W/"${(found.meta as { versionId?: string } | undefined)?.versionId ?? '1'}"`
       })
     return fhirResponse(
       404,

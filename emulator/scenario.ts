@@ -113,7 +113,7 @@ export interface EntraSpec {
    * 'legacy': every mismatch → 70021 quoting Issuer, Subject and Audience. A case-only subject mismatch is 7002138 in both.
    */
   readonly federatedErrors: 'current' | 'legacy'
-  /** Tolerance when checking assertion times. */
+  /** Tolerance when checking assertion times (Entra allows five minutes). */
   readonly clockSkewSeconds: number
 }
 
@@ -152,11 +152,7 @@ export interface Scenario {
   readonly dicom: DicomSpec
 }
 
-type DeepPartial<T> = T extends readonly (infer _U)[]
-  ? T
-  : T extends object
-    ? { [K in keyof T]?: DeepPartial<T[K]> }
-    : T
+type DeepPartial<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T
 /** A partial scenario merged over the defaults: objects merge key by key, arrays and scalars replace. */
 export type ScenarioInput = DeepPartial<Scenario>
 
@@ -244,7 +240,7 @@ export const defaultScenario: Scenario = {
     lifetimeSeconds: 300,
     requestToken: 'emulator-runtime-request-token'
   },
-  entra: { tokenLifetimeSeconds: 3599, federatedErrors: 'current', clockSkewSeconds: 0 },
+  entra: { tokenLifetimeSeconds: 3599, federatedErrors: 'current', clockSkewSeconds: 300 },
   roles: {
     [APP_OBJECT_ID]: dataRoles,
     [SYSTEM_MI_OBJECT_ID]: dataRoles,
@@ -305,7 +301,7 @@ export function mergeScenario(input: ScenarioInput = {}, base: Scenario = defaul
 export function loadScenarioFile(path: string): ScenarioInput {
   const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'))
   if (!isPlainObject(parsed)) throw new Error(`${path}: a scenario must be a JSON object`)
-  return parsed as ScenarioInput
+  return parsed
 }
 
 /** Default resources when the scenario lists none: the FHIR service, DICOM and Azure Resource Manager. */
