@@ -152,6 +152,15 @@ describe('explainSignInFailure: AADSTS codes', () => {
     expect(explained.message).toContain('Microsoft Entra ID said: AADSTS7000215: Invalid client secret provided.')
   })
 
+  it("prefers the server's correlation ID to the one MSAL keeps on its error object", () => {
+    const description = entraDescription('AADSTS7000222', SENTENCES.AADSTS7000222 ?? '')
+    const server = new ServerError('invalid_client', 'msal-request-id', `Description: ${description}`, '')
+    const error = new AuthenticationRequiredError({ scopes: SCOPES, message: server.message, cause: server })
+    const explained = explainSignInFailure(error, context(secretSignIn))
+    expect(explained.message).toContain(`correlation ID ${CORRELATION}`)
+    expect(explained.message).not.toContain('msal-request-id')
+  })
+
   it('reads an @azure/identity AuthenticationError (errorResponse) the same way', () => {
     const error = new AuthenticationError(401, {
       error: 'invalid_client',
@@ -374,6 +383,7 @@ describe('explainSignInFailure: unreachable endpoints', () => {
     const explained = explainSignInFailure(error, context(secretSignIn, { authorityHost: host }))
     expect(explained.message).toContain(`${host}/${TENANT}/v2.0/.well-known/openid-configuration`)
     expect(explained.message).toContain('issuer')
+    expect(explained.message).toContain('tenant-id')
   })
 
   it.each<[string, Error]>([

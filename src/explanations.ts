@@ -260,7 +260,6 @@ function readEntraFailure(error: unknown): EntraFailure {
     }
     if (!code && typeof link.errorNo === 'number') code = `AADSTS${String(link.errorNo)}`
     if (!code && typeof link.errorNo === 'string' && /^\d+$/.test(link.errorNo)) code = `AADSTS${link.errorNo}`
-    correlationId ??= str(link.correlationId)
     const message = str(link.message)
     if (message) texts.push(message)
     const errorMessage = str(link.errorMessage)
@@ -276,6 +275,8 @@ function readEntraFailure(error: unknown): EntraFailure {
     firstMatch(texts, /(AADSTS\d+:[\s\S]*)/)
   traceId ??= firstMatch(texts, new RegExp(`Trace ID:\\s*(${GUID})`, 'i'))
   correlationId ??= firstMatch(texts, new RegExp(`Correlation ID:\\s*(${GUID})`, 'i'))
+  // MSAL's own correlationId field can hold its request's ID rather than the server's: a last resort only.
+  correlationId ??= chain.map(link => str(link.correlationId)).find(id => id !== undefined)
   timestamp ??= firstMatch(texts, /Timestamp:\s*(\d{4}-\d\d-\d\d[ T][\d:.]+Z?)/)
   return { code, oauthError, description, traceId, correlationId, timestamp }
 }
@@ -573,8 +574,9 @@ function transportExplanation(transport: Transport, error: unknown, context: Sig
       title = `Sign-in failed: cannot read ${host}'s configuration`
       lines.push(
         `The sign-in host's configuration (${context.authorityHost}/${tenantOf(context.signIn) ?? 'organizations'}/v2.0/.well-known/openid-configuration) ` +
-          'could not be read: the host is unreachable, or it announces an issuer on another host.',
-        `Fix: ${proxyAdvice}`
+          'could not be read: the host is unreachable, tenant-id names no tenant there, or the host announces an issuer ' +
+          'on another host.',
+        `Fix: check tenant-id (the Directory (tenant) ID). ${proxyAdvice}`
       )
       break
   }
