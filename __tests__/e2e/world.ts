@@ -1,0 +1,62 @@
+// Jest-side helpers shared by the end-to-end files: the emulator's secrets, the leak assertion every run goes
+// through, and failure messages that show the run's log (never its secrets).
+import { expect } from '@jest/globals'
+import type { Emulator } from '../../emulator/index.ts'
+import { type ActionRun, type RunOptions, describeRun, findLeaks, runAction, workflowCommands } from './harness.ts'
+
+/** Every secret the emulator knows: client secrets, certificate keys, the runner's request token, issued tokens. */
+export function emulatorSecrets(em: Emulator): string[] {
+  const secrets: string[] = [em.oidcRequestToken, ...issuedTokens(em)]
+  for (const app of em.scenario.apps) {
+    for (const secret of app.secrets ?? []) secrets.push(secret.value)
+    if (app.certificatePem !== undefined) secrets.push(app.certificatePem)
+  }
+  return secrets
+}
+
+/**
+ * The bearer tokens the request log saw (access tokens presented to the services, the runner's request token).
+ * GitHub OIDC tokens never appear in the log; the leak scan finds them, and any other JWT, by their shape.
+ */
+export function issuedTokens(em: Emulator): string[] {
+  const tokens = new Set<string>()
+  for (const entry of em.requests()) if (entry.bearerToken !== undefined) tokens.add(entry.bearerToken)
+  return [...tokens]
+}
+
+/** Fails with the run's (masked) log unless no secret appears outside the places the runner expects it. */
+export function expectNoLeaks(run: ActionRun, secrets: readonly string[]): void {
+  const leaks = findLeaks(run, secrets)
+  if (leaks.length > 0) {
+    throw new Error(`secrets leaked: ${JSON.stringify(leaks)}\n${describeRun(run)}`)
+  }
+  expect(leaks).toEqual([])
+}
+
+export function expectExit(run: ActionRun, code: number): void {
+  if (run.exitCode !== code) throw new Error(`expected exit ${code}\n${describeRun(run)}`)
+  expect(run.exitCode).toBe(code)
+}
+
+/** `::error` lines (with or without properties). */
+export function errorLines(run: ActionRun): string[] {
+  return workflowCommands(run.stdout)
+    .filter(c => c.command === 'error')
+    .map(c => c.line)
+}
+
+/** Decodes what @actions/core escapes in a command's message (%25, %0D, %0A). */
+export function unescapeCommand(text: string): string {
+  return text.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%')
+}
+
+/** Runs the action against the emulator and scans the run for leaks of everything the emulator knows. */
+export async function runAgainst(em: Emulator, options: RunOptions & { extraSecrets?: string[] }): Promise<ActionRun> {
+  const run = await runAction({ ...options, env: { ...em.env(), ...options.env } })
+  expectNoLeaks(run, [...emulatorSecrets(em), ...(options.extraSecrets ?? []), ...tokenOutput(run)])
+  return run
+}
+
+function tokenOutput(run: ActionRun): string[] {
+  return run.outputs.token ? [run.outputs.token] : []
+}
