@@ -1,6 +1,58 @@
 import * as core from '@actions/core'
+import { ActionError, InputError } from './errors.js'
+import { type HealthReport, failedCheckAnnotations, runHealthChecks } from './health.js'
+import { readConfig, secretInputValues } from './inputs.js'
+import { describeSignIn, publishHealth, publishToken } from './outputs.js'
+import { renderSummary, writeSummary } from './summary.js'
+
+const getInput = (name: string): string => core.getInput(name)
 
 export async function run(): Promise<void> {
-  core.setFailed('not yet implemented')
-  return Promise.resolve()
+  try {
+    // Mask first: even a malformed input must never reach a log in clear.
+    for (const secret of secretInputValues(getInput)) core.setSecret(secret)
+    const config = readConfig(getInput)
+    for (const warning of config.warnings) core.warning(warning)
+
+    // The identity libraries load only once the inputs are known to be good, so bad input fails fast.
+    const [{ createCredential }, { getAccessToken }] = await Promise.all([
+      import('./credentials.js'),
+      import('./token.js')
+    ])
+    const credential = createCredential(config, { getIDToken: core.getIDToken, info: core.info })
+    const token = await getAccessToken(credential, config)
+    publishToken(token, config.exportVariable)
+    core.info(describeSignIn(token))
+
+    const report: HealthReport = config.health
+      ? await runHealthChecks(config.health, config.target, token, { info: core.info })
+      : { health: 'skipped', checks: [] }
+    publishHealth(report)
+    await writeSummary(renderSummary(token, config.target, report))
+
+    if (report.health === 'unhealthy') {
+      const fail = config.health?.failOnUnhealthy ?? true
+      for (const { title, message } of failedCheckAnnotations(report)) {
+        if (fail) core.error(message, { title })
+        else core.warning(message, { title })
+      }
+      if (fail) process.exitCode = core.ExitCode.Failure
+    }
+  } catch (error) {
+    fail(error)
+  }
+}
+
+/** One message naming the cause and the fix; a stack trace only in debug output. */
+function fail(error: unknown): void {
+  if (error instanceof ActionError) {
+    core.error(error.message, { title: error.title })
+    process.exitCode = core.ExitCode.Failure
+  } else if (error instanceof InputError) {
+    core.setFailed(error.message)
+  } else {
+    const message = error instanceof Error ? error.message : String(error)
+    if (error instanceof Error && error.stack) core.debug(error.stack)
+    core.setFailed(`Unexpected error: ${message}`)
+  }
 }
