@@ -1,0 +1,209 @@
+export const id = 29;
+export const ids = [29];
+export const modules = {
+
+/***/ 3029:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+__webpack_require__.r(__webpack_exports__);
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   DEFAULT_LIMITS: () => (/* binding */ DEFAULT_LIMITS),
+/* harmony export */   GITHUB_CLAIMS_SHOWN: () => (/* binding */ GITHUB_CLAIMS_SHOWN),
+/* harmony export */   attemptPolicy: () => (/* binding */ attemptPolicy),
+/* harmony export */   buildCredential: () => (/* binding */ buildCredential),
+/* harmony export */   createCredential: () => (/* binding */ createCredential),
+/* harmony export */   endpointOf: () => (/* binding */ endpointOf),
+/* harmony export */   entraOptions: () => (/* binding */ entraOptions),
+/* harmony export */   githubAssertion: () => (/* binding */ githubAssertion),
+/* harmony export */   httpOptions: () => (/* binding */ httpOptions),
+/* harmony export */   requireOidcEnvironment: () => (/* binding */ requireOidcEnvironment),
+/* harmony export */   resourceOfScope: () => (/* binding */ resourceOfScope)
+/* harmony export */ });
+/* harmony import */ var _azure_identity__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8256);
+/* harmony import */ var _clouds_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(157);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3916);
+/* harmony import */ var _explanations_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2547);
+/* harmony import */ var _token_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(4606);
+// Builds the one @azure/identity credential the configuration asks for, with bounded time and deliberate retries.
+// Every sign-in goes through the library's own classes: this module only chooses the class and its options.
+
+
+
+
+
+const DEFAULT_LIMITS = {
+    requestTimeoutMs: 10_000,
+    oidcTimeoutMs: 20_000,
+    maxRetries: 2,
+    retryDelayMs: 250,
+    maxRetryDelayMs: 2_000,
+    processTimeoutMs: 30_000
+};
+const RETRY_AFTER_HEADERS = ['retry-after-ms', 'x-ms-retry-after-ms', 'retry-after'];
+/** The request's URL without its query, which may hold a resource or client ID but nothing a user needs. */
+function endpointOf(url) {
+    try {
+        const parsed = new URL(url);
+        return `${parsed.origin}${parsed.pathname}`;
+    }
+    catch {
+        return url;
+    }
+}
+/**
+ * A pipeline policy run once per attempt (below the retry policy): it bounds each attempt's time, so a hung endpoint
+ * fails naming itself instead of hanging the job, and it caps a server's Retry-After at the longest retry delay, so
+ * a throttling answer is retried soon or not at all.
+ */
+function attemptPolicy(limits) {
+    return {
+        name: 'boundedAttempt',
+        async sendRequest(request, next) {
+            request.timeout = limits.requestTimeoutMs;
+            const started = Date.now();
+            let response;
+            try {
+                response = await next(request);
+            }
+            catch (error) {
+                // A timeout surfaces as a bare AbortError that says nothing of where; name the endpoint instead.
+                const timedOut = error instanceof Error && error.name === 'AbortError' && Date.now() - started >= limits.requestTimeoutMs;
+                if (timedOut) {
+                    throw new _token_js__WEBPACK_IMPORTED_MODULE_4__.DeadlineError(endpointOf(request.url), limits.requestTimeoutMs, { cause: error });
+                }
+                throw error;
+            }
+            for (const name of RETRY_AFTER_HEADERS) {
+                const value = response.headers.get(name);
+                if (value === undefined)
+                    continue;
+                const ms = name === 'retry-after' ? retryAfterSecondsToMs(value) : Number(value);
+                if (Number.isFinite(ms) && ms > limits.maxRetryDelayMs) {
+                    response.headers.set(name, name === 'retry-after' ? String(limits.maxRetryDelayMs / 1000) : String(limits.maxRetryDelayMs));
+                }
+            }
+            return response;
+        }
+    };
+}
+function retryAfterSecondsToMs(value) {
+    const seconds = Number(value);
+    if (Number.isFinite(seconds))
+        return seconds * 1000;
+    return Date.parse(value) - Date.now();
+}
+/** Options shared by every HTTP-based credential. */
+function httpOptions(limits) {
+    return {
+        retryOptions: {
+            maxRetries: limits.maxRetries,
+            retryDelayInMs: limits.retryDelayMs,
+            maxRetryDelayInMs: limits.maxRetryDelayMs
+        },
+        additionalPolicies: [{ policy: attemptPolicy(limits), position: 'perRetry' }]
+    };
+}
+/** Options for the Microsoft Entra ID (MSAL) credentials: the sign-in host, and instance discovery only where MSAL
+ *  can do it (Microsoft's hosts); elsewhere discovery would ask login.microsoftonline.com and fail after seconds. */
+function entraOptions(authorityHost, limits) {
+    return {
+        ...httpOptions(limits),
+        authorityHost,
+        disableInstanceDiscovery: !(0,_clouds_js__WEBPACK_IMPORTED_MODULE_1__/* .isMicrosoftAuthorityHost */ .y$)(authorityHost)
+    };
+}
+/** The non-secret claims of a GitHub OIDC token worth showing before the exchange. */
+const GITHUB_CLAIMS_SHOWN = ['iss', 'sub', 'aud', 'job_workflow_ref'];
+// JSON quoting keeps a claim on its line: a newline in it could otherwise start a workflow command.
+function describeClaim(value) {
+    return value === undefined ? '(absent)' : JSON.stringify(value);
+}
+/** Fails with the explanation when the job has no OIDC permission: without it there is nothing to ask for. */
+function requireOidcEnvironment(env) {
+    if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !env.ACTIONS_ID_TOKEN_REQUEST_TOKEN)
+        throw (0,_explanations_js__WEBPACK_IMPORTED_MODULE_3__/* .explainMissingOidcPermission */ .qf)();
+}
+/**
+ * The assertion callback of an OIDC sign-in: asks GitHub for its token, bounded in time, logs the claims Entra ID will
+ * match against a federated credential, and remembers them for the explanation of a mismatch.
+ */
+function githubAssertion(audience, deps, oidcEndpoint, options) {
+    return async () => {
+        // core.getIDToken masks the GitHub token itself (setSecret) before returning it.
+        const jwt = await (0,_token_js__WEBPACK_IMPORTED_MODULE_4__.withDeadline)(deps.getIDToken(audience), options.timeoutMs, `the GitHub OIDC endpoint ${oidcEndpoint}`);
+        const claims = (0,_token_js__WEBPACK_IMPORTED_MODULE_4__.decodeJwtPayload)(jwt);
+        if (options.state)
+            options.state.githubClaims = claims;
+        deps.info(`GitHub OIDC token: ${GITHUB_CLAIMS_SHOWN.map(name => `${name}=${describeClaim(claims[name])}`).join(', ')}`);
+        return jwt;
+    };
+}
+/** The @azure/identity credential for the sign-in; exported so tests can check the class and its options. */
+function buildCredential(config, deps, limits = DEFAULT_LIMITS, oidcState = {}) {
+    const signIn = config.signIn;
+    switch (signIn.type) {
+        case 'oidc': {
+            const env = deps.env ?? process.env;
+            requireOidcEnvironment(env);
+            const getAssertion = githubAssertion(signIn.audience, deps, endpointOf(env.ACTIONS_ID_TOKEN_REQUEST_URL ?? ''), {
+                timeoutMs: limits.oidcTimeoutMs,
+                state: oidcState
+            });
+            return new _azure_identity__WEBPACK_IMPORTED_MODULE_0__/* .ClientAssertionCredential */ .XI(signIn.tenantId, signIn.clientId, getAssertion, entraOptions(config.authorityHost, limits));
+        }
+        case 'client-secret':
+            return new _azure_identity__WEBPACK_IMPORTED_MODULE_0__/* .ClientSecretCredential */ .HC(signIn.tenantId, signIn.clientId, signIn.clientSecret, entraOptions(config.authorityHost, limits));
+        case 'client-certificate':
+            return new _azure_identity__WEBPACK_IMPORTED_MODULE_0__/* .ClientCertificateCredential */ .m0(signIn.tenantId, signIn.clientId, { certificate: signIn.certificatePem }, entraOptions(config.authorityHost, limits));
+        case 'managed-identity':
+            return new _azure_identity__WEBPACK_IMPORTED_MODULE_0__/* .ManagedIdentityCredential */ .NC({
+                ...httpOptions(limits),
+                ...(signIn.clientId ? { clientId: signIn.clientId } : {})
+            });
+        case 'azure-cli':
+            return new _azure_identity__WEBPACK_IMPORTED_MODULE_0__/* .AzureCliCredential */ .nG({
+                processTimeoutInMs: limits.processTimeoutMs,
+                ...(signIn.tenantId ? { tenantId: signIn.tenantId } : {})
+            });
+        case 'azure-powershell':
+            return new _azure_identity__WEBPACK_IMPORTED_MODULE_0__/* .AzurePowerShellCredential */ .sj({
+                processTimeoutInMs: limits.processTimeoutMs,
+                ...(signIn.tenantId ? { tenantId: signIn.tenantId } : {})
+            });
+    }
+}
+/** The resource a `<resource>/.default` scope asks for. */
+function resourceOfScope(scopes) {
+    const scope = Array.isArray(scopes) ? (scopes[0] ?? '') : scopes;
+    return scope.replace(/\/\.default$/, '');
+}
+/**
+ * The credential for the configured sign-in. Its failures are ActionErrors that say what to change; for OIDC they
+ * carry the claims of the GitHub token that was presented, which is what a federated-credential mismatch is about.
+ */
+function createCredential(config, deps, limits = DEFAULT_LIMITS) {
+    const oidcState = {};
+    const inner = buildCredential(config, deps, limits, oidcState);
+    return {
+        async getToken(scopes, options) {
+            try {
+                return await inner.getToken(scopes, options);
+            }
+            catch (error) {
+                if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l)
+                    throw error;
+                throw (0,_explanations_js__WEBPACK_IMPORTED_MODULE_3__/* .explainSignInFailure */ .gT)(error, {
+                    signIn: config.signIn,
+                    resource: resourceOfScope(scopes),
+                    authorityHost: config.authorityHost,
+                    ...(oidcState.githubClaims ? { githubClaims: oidcState.githubClaims } : {})
+                });
+            }
+        }
+    };
+}
+
+
+/***/ })
+
+};
