@@ -55,6 +55,8 @@ export interface EmulatorOptions {
    * 'hosts': one listener routing by Host header with the production names (for a private network namespace).
    */
   listen?: { mode: 'ports' } | { mode: 'hosts'; port: number; address?: string }
+  /** Called for every request as it is logged (the CLI appends them to a file). */
+  onRequest?: (entry: RequestLogEntry) => void
 }
 
 export interface Emulator {
@@ -187,7 +189,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     partyOf: host => fixedParty ?? partyForHost(host),
     handle: (party, req) => handlers[party](req),
     takeFault: (party, method, path) => takeFault(currentWorld().scenario.faults, faultCounts, party, method, path),
-    log: entry => log.push(entry)
+    log: entry => {
+      log.push(entry)
+      options.onRequest?.(entry)
+    }
   })
 
   const tlsOptions = { cert: leaf.certPem, key: leaf.keyPem }

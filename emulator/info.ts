@@ -1,0 +1,52 @@
+// What a user or another process needs to know about a running emulator: URLs, test identities, trust and env.
+import type { Emulator } from './index.ts'
+
+export interface EmulatorInfo {
+  readonly authorityHost: string
+  readonly fhirUrl: string
+  readonly dicomUrl: string
+  readonly oidcRequestUrl: string
+  readonly oidcRequestToken: string
+  readonly githubIssuer: string
+  readonly managedIdentityEndpoint: string
+  readonly managedIdentityHeader: string
+  readonly caFile: string
+  readonly tenantId: string
+  readonly clientId: string
+  /** A test secret of the emulated world, not a real credential. */
+  readonly clientSecret: string
+  /** Private key + certificate PEM of the default app, for certificate sign-in. */
+  readonly certificatePem: string
+  readonly noRolesClientId: string
+  readonly noRolesClientSecret: string
+  readonly env: Record<string, string>
+}
+
+export function emulatorInfo(emulator: Emulator): EmulatorInfo {
+  const [app, noRoles] = emulator.scenario.apps
+  return {
+    authorityHost: emulator.authorityHost,
+    fhirUrl: emulator.fhirUrl,
+    dicomUrl: emulator.dicomUrl,
+    oidcRequestUrl: emulator.oidcRequestUrl,
+    oidcRequestToken: emulator.oidcRequestToken,
+    githubIssuer: emulator.githubIssuer,
+    managedIdentityEndpoint: emulator.managedIdentityEndpoint,
+    managedIdentityHeader: emulator.managedIdentityHeader,
+    caFile: emulator.caFile,
+    tenantId: app?.tenantId ?? '',
+    clientId: app?.clientId ?? '',
+    clientSecret: app?.secrets?.[0]?.value ?? '',
+    certificatePem: app?.certificatePem ?? '',
+    noRolesClientId: noRoles?.clientId ?? '',
+    noRolesClientSecret: noRoles?.secrets?.[0]?.value ?? '',
+    env: emulator.env()
+  }
+}
+
+/** Shell-quoted `export NAME='value'` lines. */
+export function exportLines(env: Record<string, string>): string {
+  return Object.entries(env)
+    .map(([name, value]) => `export ${name}='${value.replace(/'/g, `'\\''`)}'`)
+    .join('\n')
+}
