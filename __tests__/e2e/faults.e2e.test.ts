@@ -1,0 +1,217 @@
+// Faults and hostile servers (issue 5): transient failures are retried, hangs are bounded and name the endpoint,
+// and server text can neither inject a workflow command nor reveal a secret. Each case gets its own emulator,
+// so the fault counters of concurrent cases never mix.
+import { afterAll, describe, expect, it } from '@jest/globals'
+import { type Emulator, startEmulator } from '../../emulator/index.ts'
+import type { AppSpec, FaultSpec } from '../../emulator/scenario.ts'
+import { type ActionRun, OWN_COMMANDS, workflowCommands } from './harness.ts'
+import { errorLines, expectExit, runAgainst, unescapeCommand } from './world.ts'
+
+const emulators: Emulator[] = []
+
+afterAll(async () => {
+  await Promise.all(emulators.map(em => em.stop()))
+})
+
+async function withFaults(faults: (em: Emulator) => FaultSpec[]): Promise<Emulator> {
+  const em = await startEmulator()
+  emulators.push(em)
+  em.setScenario({ faults: faults(em) })
+  return em
+}
+
+const appOf = (em: Emulator): AppSpec => {
+  const app = em.scenario.apps[0]
+  if (!app) throw new Error('the emulator has no app')
+  return app
+}
+
+const tokenPath = (em: Emulator): string => `/${appOf(em).tenantId}/oauth2/v2.0/token`
+
+function oidcInputs(em: Emulator): Record<string, string> {
+  const app = appOf(em)
+  return {
+    'auth-type': 'oidc',
+    'client-id': app.clientId,
+    'tenant-id': app.tenantId,
+    'authority-host': em.authorityHost,
+    'fhir-url': em.fhirUrl
+  }
+}
+
+function secretInputs(em: Emulator): Record<string, string> {
+  return {
+    ...oidcInputs(em),
+    'auth-type': 'client-secret',
+    'client-secret': appOf(em).secrets?.[0]?.value ?? ''
+  }
+}
+
+const tokenPosts = (em: Emulator) => em.requests().filter(r => r.party === 'entra' && r.method === 'POST')
+
+/** No stack trace, and one error line whose text (unescaped) matches. */
+function expectOneClearError(run: ActionRun, pattern: RegExp): string {
+  expectExit(run, 1)
+  const errors = errorLines(run)
+  expect(errors).toHaveLength(1)
+  const message = unescapeCommand(errors[0] ?? '')
+  expect(message).toMatch(pattern)
+  expect(`${run.stdout}\n${run.stderr}`).not.toMatch(/^\s+at /m)
+  return message
+}
+
+describe('transient failures are retried', () => {
+  it.concurrent('OIDC endpoint 503 twice, then success', async () => {
+    const em = await withFaults(() => [{ party: 'github', status: 503, times: 2, body: 'Service Unavailable' }])
+    const run = await runAgainst(em, { inputs: oidcInputs(em) })
+    expectExit(run, 0)
+    const github = em.requests().filter(r => r.party === 'github')
+    expect(github.map(r => r.status)).toEqual([503, 503, 200])
+    expect(tokenPosts(em).map(r => r.status)).toEqual([200])
+  })
+
+  it.concurrent('token endpoint 429 with Retry-After, then success', async () => {
+    const em = await withFaults(em => [
+      {
+        party: 'entra',
+        pathPrefix: tokenPath(em),
+        status: 429,
+        times: 1,
+        headers: { 'Retry-After': '1' },
+        body: { error: 'temporarily_unavailable', error_description: 'AADSTS50196: throttled' }
+      }
+    ])
+    const run = await runAgainst(em, { inputs: secretInputs(em) })
+    expectExit(run, 0)
+    expect(tokenPosts(em).map(r => r.status)).toEqual([429, 200])
+  })
+
+  it.concurrent('token endpoint 503 twice, then success', async () => {
+    const em = await withFaults(em => [{ party: 'entra', pathPrefix: tokenPath(em), status: 503, times: 2 }])
+    const run = await runAgainst(em, { inputs: oidcInputs(em) })
+    expectExit(run, 0)
+    expect(tokenPosts(em).map(r => r.status)).toEqual([503, 503, 200])
+  })
+
+  it.concurrent('a connection reset once, then success', async () => {
+    const em = await withFaults(em => [{ party: 'entra', pathPrefix: tokenPath(em), reset: true, times: 1 }])
+    const run = await runAgainst(em, { inputs: secretInputs(em) })
+    expectExit(run, 0)
+    expect(tokenPosts(em).map(r => r.status)).toEqual([0, 200])
+    // The retry answers at once: nothing (such as the failed attempt's time limit) may hold the step open after it.
+    expect(run.durationMs).toBeLessThan(5_000)
+  })
+})
+
+describe('failures are bounded and name what failed', () => {
+  it.concurrent(
+    'a hung token endpoint fails in bounded time naming the endpoint',
+    async () => {
+      const em = await withFaults(em => [{ party: 'entra', pathPrefix: tokenPath(em), hang: true }])
+      const run = await runAgainst(em, { inputs: secretInputs(em), timeoutMs: 90_000 })
+      expectOneClearError(run, /oauth2\/v2\.0\/token/)
+      expect(run.durationMs).toBeLessThan(75_000)
+    },
+    100_000
+  )
+
+  it.concurrent('a connection reset on every attempt fails with a clear message', async () => {
+    const em = await withFaults(em => [{ party: 'entra', pathPrefix: tokenPath(em), reset: true }])
+    const run = await runAgainst(em, { inputs: secretInputs(em) })
+    expectOneClearError(run, /token|sign.?in|reset|connect/i)
+    expect(run.durationMs).toBeLessThan(30_000)
+  })
+
+  it.concurrent('malformed JSON from the token endpoint fails with a clear message', async () => {
+    const em = await withFaults(em => [{ party: 'entra', pathPrefix: tokenPath(em), status: 200, malformed: true }])
+    const run = await runAgainst(em, { inputs: secretInputs(em) })
+    expectOneClearError(run, /token|sign.?in|JSON|response/i)
+    expect(run.durationMs).toBeLessThan(30_000)
+  })
+
+  it.concurrent('a health endpoint that never answers is bounded by health-check-timeout', async () => {
+    const em = await withFaults(() => [{ party: 'fhir', pathPrefix: '/Patient', hang: true }])
+    const run = await runAgainst(em, {
+      inputs: { ...secretInputs(em), 'health-check-paths': 'Patient?_count=1 200', 'health-check-timeout': '2s' }
+    })
+    expectExit(run, 1)
+    expect(run.outputs.health).toBe('unhealthy')
+    const [check] = JSON.parse(run.outputs['health-report'] ?? '[]') as { ok: boolean; error?: string }[]
+    expect(check?.ok).toBe(false)
+    expect(check?.error).toMatch(/time|answer|2 ?s/i)
+    expect(errorLines(run).map(unescapeCommand).join('\n')).toContain('Patient?_count=1')
+    // A few attempts of 2 s each at most, not the default 30 s.
+    expect(run.durationMs).toBeLessThan(20_000)
+  })
+})
+
+// Server text that tries to start workflow commands, break lines, smuggle `%` escapes and echo the secret.
+function hostileText(secret: string): string {
+  return (
+    'AADSTS7000215: Invalid client secret provided.\n::add-mask::INJECTED-MASK\n' +
+    '::set-output name=x::INJECTED-OUTPUT\r\n::error::INJECTED-ERROR %0A::warning::INJECTED-WARNING %25 ' +
+    `you sent ${secret}`
+  )
+}
+
+/** Only the action's own commands start a line, and nothing the server said became a command. */
+function expectNoInjectedCommands(run: ActionRun, secret: string): void {
+  const commands = workflowCommands(run.stdout)
+  for (const { command, line } of commands) {
+    expect(OWN_COMMANDS.has(command)).toBe(true)
+    expect(line).not.toMatch(/^::(add-mask|set-output|error|warning)::INJECTED/)
+  }
+  const masked = commands.filter(c => c.command === 'add-mask').map(c => c.line.slice('::add-mask::'.length))
+  expect(masked).not.toContain('INJECTED-MASK')
+  expect(masked).toContain(secret)
+  expect(Object.keys(run.outputs)).not.toContain('x')
+  expect(
+    run.stdout
+      .split(/\r?\n/)
+      .filter(l => l.includes('INJECTED'))
+      .every(l => l.startsWith('::'))
+  ).toBe(true)
+}
+
+describe('hostile server text', () => {
+  it.concurrent('from the token endpoint cannot inject a command or reveal the secret', async () => {
+    const em = await startEmulator()
+    emulators.push(em)
+    const secret = appOf(em).secrets?.[0]?.value ?? ''
+    em.setScenario({
+      faults: [
+        {
+          party: 'entra',
+          pathPrefix: tokenPath(em),
+          status: 401,
+          body: {
+            error: 'invalid_client',
+            error_description: hostileText(secret),
+            error_codes: [7000215],
+            timestamp: '2025-01-01 00:00:00Z',
+            trace_id: '00000000-0000-0000-0000-000000000001',
+            correlation_id: '00000000-0000-0000-0000-000000000002'
+          }
+        }
+      ]
+    })
+    const run = await runAgainst(em, { inputs: secretInputs(em) })
+    expectOneClearError(run, /7000215/)
+    expectNoInjectedCommands(run, secret)
+  })
+
+  it.concurrent('from a health endpoint cannot inject a command or reveal the token', async () => {
+    const em = await startEmulator()
+    emulators.push(em)
+    const secret = appOf(em).secrets?.[0]?.value ?? ''
+    em.setScenario({
+      faults: [{ party: 'fhir', pathPrefix: '/Patient', status: 400, body: hostileText(secret) }]
+    })
+    const run = await runAgainst(em, {
+      inputs: { ...secretInputs(em), 'health-check-paths': 'Patient?_count=1 200' }
+    })
+    expectExit(run, 1)
+    expect(run.outputs.health).toBe('unhealthy')
+    expectNoInjectedCommands(run, secret)
+  })
+})
