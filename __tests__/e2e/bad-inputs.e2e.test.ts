@@ -1,0 +1,46 @@
+// The bad-input table, run as the runner runs the action: each case fails with one error naming the input, no
+// stack trace, no secret, and before any request (the emulator, which could have answered, saw nothing).
+import { afterAll, describe, expect, it } from '@jest/globals'
+import { startEmulator } from '../../emulator/index.ts'
+import { badInputs } from '../fixtures/bad-inputs.ts'
+import { workflowCommands } from './harness.ts'
+import { errorLines, expectExit, runAgainst, unescapeCommand } from './world.ts'
+
+const emulatorReady = startEmulator()
+
+afterAll(async () => {
+  const em = await emulatorReady
+  // Checked once all cases ran: any request at all means some case reached the network.
+  const requests = em.requests().map(r => `${r.party} ${r.method} ${r.path}`)
+  await em.stop()
+  expect(requests).toEqual([])
+})
+
+describe('bad inputs', () => {
+  it('the table is large enough to matter', () => {
+    expect(badInputs.length).toBeGreaterThanOrEqual(30)
+    expect(new Set(badInputs.map(c => c.name)).size).toBe(badInputs.length)
+  })
+
+  it.concurrent.each(badInputs.map(c => [c.name, c] as const))('%s', async (_name, badInput) => {
+    const em = await emulatorReady
+    const requestsBefore = em.requests().length
+    const run = await runAgainst(em, {
+      // The emulator's sign-in host first, so a case that sets its own still wins, and a case that wrongly
+      // passed validation would sign in at the emulator, where the request log shows it.
+      inputs: { 'authority-host': em.authorityHost, ...badInput.inputs },
+      extraSecrets: [...(badInput.secrets ?? [])],
+      timeoutMs: 20_000
+    })
+    expectExit(run, 1)
+    const errors = errorLines(run)
+    expect(errors).toHaveLength(1)
+    expect(unescapeCommand(errors[0] ?? '')).toContain(badInput.input)
+    expect(`${run.stdout}\n${run.stderr}`).not.toMatch(/^\s+at /m)
+    expect(workflowCommands(run.stdout).some(c => c.command === 'warning' && c.line.includes('Unexpected'))).toBe(false)
+    expect(run.outputs).toEqual({})
+    expect(run.exportedEnv).toEqual({})
+    // Concurrent cases share the emulator, so this only catches a case that is still talking; afterAll checks all.
+    expect(em.requests().length).toBe(requestsBefore)
+  })
+})
