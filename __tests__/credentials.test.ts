@@ -1,5 +1,10 @@
 import { describe, expect, it, jest } from '@jest/globals'
-import { createHttpHeaders, createPipelineRequest, type PipelineResponse } from '@azure/core-rest-pipeline'
+import {
+  createHttpHeaders,
+  createPipelineRequest,
+  type PipelineRequest,
+  type PipelineResponse
+} from '@azure/core-rest-pipeline'
 import {
   AzureCliCredential,
   AzurePowerShellCredential,
@@ -119,20 +124,44 @@ describe('attemptPolicy', () => {
     request: createPipelineRequest({ url: 'https://x.test/' })
   })
 
+  /** A server that never answers: the attempt ends only when its signal aborts. */
+  const hang = (request: PipelineRequest): Promise<PipelineResponse> =>
+    new Promise((_, reject) => {
+      request.abortSignal?.addEventListener('abort', () => {
+        reject(Object.assign(new Error('The operation was aborted.'), { name: 'AbortError' }))
+      })
+    })
+
   it('gives each attempt the time limit and names the endpoint, without its query, when it runs out', async () => {
-    const policy = attemptPolicy({ requestTimeoutMs: 30, maxRetryDelayMs: 1000 })
+    const state: { transportError?: unknown } = {}
+    const policy = attemptPolicy({ requestTimeoutMs: 30, maxRetryDelayMs: 1000 }, state)
     const request = createPipelineRequest({
       url: 'https://login.test/tenant/oauth2/v2.0/token?resource=r',
       method: 'POST'
     })
-    const hang = async (): Promise<PipelineResponse> => {
-      await new Promise(resolve => setTimeout(resolve, 40))
-      throw Object.assign(new Error('The operation was aborted.'), { name: 'AbortError' })
-    }
+    const started = Date.now()
     const error = await policy.sendRequest(request, hang).catch((e: unknown) => e)
-    expect(request.timeout).toBe(30)
+    expect(Date.now() - started).toBeGreaterThanOrEqual(25)
     expect(error).toBeInstanceOf(DeadlineError)
     expect((error as Error).message).toBe('No answer from https://login.test/tenant/oauth2/v2.0/token within 0 s')
+    // The caller's own signal is given back once the attempt is over.
+    expect(request.abortSignal).toBeUndefined()
+    expect(state.transportError).toBe(error)
+  })
+
+  it("records the failure for the explanation, and does not call a caller's abort a timeout", async () => {
+    const state: { transportError?: unknown } = {}
+    const policy = attemptPolicy({ requestTimeoutMs: 10_000, maxRetryDelayMs: 1000 }, state)
+    const caller = new AbortController()
+    const request = createPipelineRequest({ url: 'https://login.test/t', abortSignal: caller.signal })
+    setTimeout(() => {
+      caller.abort()
+    }, 10)
+    const error = await policy.sendRequest(request, hang).catch((e: unknown) => e)
+    expect(error).not.toBeInstanceOf(DeadlineError)
+    expect((error as Error).name).toBe('AbortError')
+    expect(state.transportError).toBe(error)
+    expect(request.abortSignal).toBe(caller.signal)
   })
 
   it('lets other failures through unchanged', async () => {
@@ -199,6 +228,21 @@ describe('OIDC sign-in', () => {
     expect(lines[0]).not.toContain('repository_owner_id')
     expect(lines.join('')).not.toContain(token)
     expect(state.githubClaims?.sub).toBe('repo:octo/app:environment:prod\n::warning::injected')
+  })
+
+  it('asks GitHub once while the token is fresh (MSAL asks for the assertion twice), again once it nears expiry', async () => {
+    const now = Math.floor(Date.now() / 1000)
+    const fresh = jwt({ sub: 's', exp: now + 300 })
+    const nearlyExpired = jwt({ sub: 's', exp: now + 30 })
+    const answers = [nearlyExpired, fresh, 'unexpected']
+    const getIDToken = jest.fn(() => Promise.resolve(answers.shift() ?? 'none'))
+    const assertion = githubAssertion('aud', { getIDToken, info: () => undefined }, 'https://t.test', {
+      timeoutMs: 1000
+    })
+    await expect(assertion()).resolves.toBe(nearlyExpired)
+    await expect(assertion()).resolves.toBe(fresh)
+    await expect(Promise.all([assertion(), assertion()])).resolves.toEqual([fresh, fresh])
+    expect(getIDToken).toHaveBeenCalledTimes(2)
   })
 
   it('gives up on a GitHub OIDC endpoint that does not answer, naming it', async () => {

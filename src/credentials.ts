@@ -75,23 +75,40 @@ export function endpointOf(url: string): string {
  * fails naming itself instead of hanging the job, and it caps a server's Retry-After at the longest retry delay, so
  * a throttling answer is retried soon or not at all.
  */
-export function attemptPolicy(limits: Pick<CredentialLimits, 'requestTimeoutMs' | 'maxRetryDelayMs'>): PipelinePolicy {
+export function attemptPolicy(
+  limits: Pick<CredentialLimits, 'requestTimeoutMs' | 'maxRetryDelayMs'>,
+  state: SignInState = {}
+): PipelinePolicy {
   return {
     name: 'boundedAttempt',
     async sendRequest(request: PipelineRequest, next: (request: PipelineRequest) => Promise<PipelineResponse>) {
-      request.timeout = limits.requestTimeoutMs
-      const started = Date.now()
+      // Our own timer rather than request.timeout: the HTTP client leaves that timer running after a failed attempt,
+      // which keeps the process alive for the whole time limit after, say, a reset connection.
+      const outer = request.abortSignal
+      const attempt = new AbortController()
+      const timer = setTimeout(() => {
+        attempt.abort()
+      }, limits.requestTimeoutMs)
+      const forward = (): void => {
+        attempt.abort()
+      }
+      outer?.addEventListener('abort', forward)
+      request.abortSignal = attempt.signal
       let response: PipelineResponse
       try {
         response = await next(request)
       } catch (error) {
         // A timeout surfaces as a bare AbortError that says nothing of where; name the endpoint instead.
-        const timedOut =
-          error instanceof Error && error.name === 'AbortError' && Date.now() - started >= limits.requestTimeoutMs
-        if (timedOut) {
-          throw new DeadlineError(endpointOf(request.url), limits.requestTimeoutMs, { cause: error })
-        }
-        throw error
+        const timedOut = attempt.signal.aborted && outer?.aborted !== true
+        const failure = timedOut
+          ? new DeadlineError(endpointOf(request.url), limits.requestTimeoutMs, { cause: error })
+          : error
+        state.transportError = failure
+        throw failure
+      } finally {
+        clearTimeout(timer)
+        outer?.removeEventListener('abort', forward)
+        request.abortSignal = outer
       }
       for (const name of RETRY_AFTER_HEADERS) {
         const value = response.headers.get(name)
@@ -116,14 +133,14 @@ function retryAfterSecondsToMs(value: string): number {
 }
 
 /** Options shared by every HTTP-based credential. */
-export function httpOptions(limits: CredentialLimits): TokenCredentialOptions {
+export function httpOptions(limits: CredentialLimits, state: SignInState = {}): TokenCredentialOptions {
   return {
     retryOptions: {
       maxRetries: limits.maxRetries,
       retryDelayInMs: limits.retryDelayMs,
       maxRetryDelayInMs: limits.maxRetryDelayMs
     },
-    additionalPolicies: [{ policy: attemptPolicy(limits), position: 'perRetry' }]
+    additionalPolicies: [{ policy: attemptPolicy(limits, state), position: 'perRetry' }]
   }
 }
 
@@ -131,10 +148,11 @@ export function httpOptions(limits: CredentialLimits): TokenCredentialOptions {
  *  can do it (Microsoft's hosts); elsewhere discovery would ask login.microsoftonline.com and fail after seconds. */
 export function entraOptions(
   authorityHost: string,
-  limits: CredentialLimits
+  limits: CredentialLimits,
+  state: SignInState = {}
 ): TokenCredentialOptions & { disableInstanceDiscovery: boolean } {
   return {
-    ...httpOptions(limits),
+    ...httpOptions(limits, state),
     authorityHost,
     disableInstanceDiscovery: !isMicrosoftAuthorityHost(authorityHost)
   }
@@ -153,9 +171,16 @@ export function requireOidcEnvironment(env: Readonly<Record<string, string | und
   if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) throw explainMissingOidcPermission()
 }
 
-interface OidcState {
+/** What one credential learns while signing in, for the explanation of a failure. */
+export interface SignInState {
+  /** The presented GitHub token's claims (OIDC). */
   githubClaims?: Record<string, unknown>
+  /** The last failure below HTTP (timeout, reset, refused): MSAL reports these only as a bare `network_error`. */
+  transportError?: unknown
 }
+
+/** A GitHub token is reused while it has this long left: MSAL asks for the assertion twice per sign-in. */
+const ASSERTION_REUSE_MARGIN_MS = 60_000
 
 /**
  * The assertion callback of an OIDC sign-in: asks GitHub for its token, bounded in time, logs the claims Entra ID will
@@ -165,9 +190,11 @@ export function githubAssertion(
   audience: string,
   deps: Pick<CredentialDeps, 'getIDToken' | 'info'>,
   oidcEndpoint: string,
-  options: { timeoutMs: number; state?: OidcState }
+  options: { timeoutMs: number; state?: SignInState }
 ): () => Promise<string> {
-  return async () => {
+  let cached: { jwt: string; expiresAtMs: number } | undefined
+  let pending: Promise<string> | undefined
+  const fetchAssertion = async (): Promise<string> => {
     // core.getIDToken masks the GitHub token itself (setSecret) before returning it.
     const jwt = await withDeadline(
       deps.getIDToken(audience),
@@ -179,7 +206,15 @@ export function githubAssertion(
     deps.info(
       `GitHub OIDC token: ${GITHUB_CLAIMS_SHOWN.map(name => `${name}=${describeClaim(claims[name])}`).join(', ')}`
     )
+    if (typeof claims.exp === 'number') cached = { jwt, expiresAtMs: claims.exp * 1000 }
     return jwt
+  }
+  return () => {
+    if (cached && cached.expiresAtMs - Date.now() > ASSERTION_REUSE_MARGIN_MS) return Promise.resolve(cached.jwt)
+    pending ??= fetchAssertion().finally(() => {
+      pending = undefined
+    })
+    return pending
   }
 }
 
@@ -188,7 +223,7 @@ export function buildCredential(
   config: Pick<Config, 'signIn' | 'authorityHost'>,
   deps: CredentialDeps,
   limits: CredentialLimits = DEFAULT_LIMITS,
-  oidcState: OidcState = {}
+  state: SignInState = {}
 ): TokenCredential {
   const signIn = config.signIn
   switch (signIn.type) {
@@ -197,13 +232,13 @@ export function buildCredential(
       requireOidcEnvironment(env)
       const getAssertion = githubAssertion(signIn.audience, deps, endpointOf(env.ACTIONS_ID_TOKEN_REQUEST_URL ?? ''), {
         timeoutMs: limits.oidcTimeoutMs,
-        state: oidcState
+        state
       })
       return new ClientAssertionCredential(
         signIn.tenantId,
         signIn.clientId,
         getAssertion,
-        entraOptions(config.authorityHost, limits)
+        entraOptions(config.authorityHost, limits, state)
       )
     }
     case 'client-secret':
@@ -211,18 +246,18 @@ export function buildCredential(
         signIn.tenantId,
         signIn.clientId,
         signIn.clientSecret,
-        entraOptions(config.authorityHost, limits)
+        entraOptions(config.authorityHost, limits, state)
       )
     case 'client-certificate':
       return new ClientCertificateCredential(
         signIn.tenantId,
         signIn.clientId,
         { certificate: signIn.certificatePem },
-        entraOptions(config.authorityHost, limits)
+        entraOptions(config.authorityHost, limits, state)
       )
     case 'managed-identity':
       return new ManagedIdentityCredential({
-        ...httpOptions(limits),
+        ...httpOptions(limits, state),
         ...(signIn.clientId ? { clientId: signIn.clientId } : {})
       })
     case 'azure-cli':
@@ -253,21 +288,34 @@ export function createCredential(
   deps: CredentialDeps,
   limits: CredentialLimits = DEFAULT_LIMITS
 ): TokenCredential {
-  const oidcState: OidcState = {}
-  const inner = buildCredential(config, deps, limits, oidcState)
+  const state: SignInState = {}
+  const inner = buildCredential(config, deps, limits, state)
   return {
     async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
+      state.transportError = undefined
       try {
         return await inner.getToken(scopes, options)
       } catch (error) {
         if (error instanceof ActionError) throw error
-        throw explainSignInFailure(error, {
+        // MSAL replaces a timeout or a refused connection by a bare network_error: explain what really happened.
+        const cause = isNetworkError(error) && state.transportError !== undefined ? state.transportError : error
+        throw explainSignInFailure(cause, {
           signIn: config.signIn,
           resource: resourceOfScope(scopes),
           authorityHost: config.authorityHost,
-          ...(oidcState.githubClaims ? { githubClaims: oidcState.githubClaims } : {})
+          ...(state.githubClaims ? { githubClaims: state.githubClaims } : {})
         })
       }
     }
   }
+}
+
+/** MSAL's error for a request that got no HTTP answer, possibly wrapped by @azure/identity. */
+function isNetworkError(error: unknown): boolean {
+  for (let link: unknown = error, depth = 0; link instanceof Error && depth < 8; link = link.cause, depth++) {
+    if ((link as { errorCode?: unknown }).errorCode === 'network_error' || link.message.startsWith('network_error')) {
+      return true
+    }
+  }
+  return false
 }
