@@ -55,23 +55,39 @@ function endpointOf(url) {
  * fails naming itself instead of hanging the job, and it caps a server's Retry-After at the longest retry delay, so
  * a throttling answer is retried soon or not at all.
  */
-function attemptPolicy(limits) {
+function attemptPolicy(limits, state = {}) {
     return {
         name: 'boundedAttempt',
         async sendRequest(request, next) {
-            request.timeout = limits.requestTimeoutMs;
-            const started = Date.now();
+            // Our own timer rather than request.timeout: the HTTP client leaves that timer running after a failed attempt,
+            // which keeps the process alive for the whole time limit after, say, a reset connection.
+            const outer = request.abortSignal;
+            const attempt = new AbortController();
+            const timer = setTimeout(() => {
+                attempt.abort();
+            }, limits.requestTimeoutMs);
+            const forward = () => {
+                attempt.abort();
+            };
+            outer?.addEventListener('abort', forward);
+            request.abortSignal = attempt.signal;
             let response;
             try {
                 response = await next(request);
             }
             catch (error) {
                 // A timeout surfaces as a bare AbortError that says nothing of where; name the endpoint instead.
-                const timedOut = error instanceof Error && error.name === 'AbortError' && Date.now() - started >= limits.requestTimeoutMs;
-                if (timedOut) {
-                    throw new _token_js__WEBPACK_IMPORTED_MODULE_4__.DeadlineError(endpointOf(request.url), limits.requestTimeoutMs, { cause: error });
-                }
-                throw error;
+                const timedOut = attempt.signal.aborted && outer?.aborted !== true;
+                const failure = timedOut
+                    ? new _token_js__WEBPACK_IMPORTED_MODULE_4__.DeadlineError(endpointOf(request.url), limits.requestTimeoutMs, { cause: error })
+                    : error;
+                state.transportError = failure;
+                throw failure;
+            }
+            finally {
+                clearTimeout(timer);
+                outer?.removeEventListener('abort', forward);
+                request.abortSignal = outer;
             }
             for (const name of RETRY_AFTER_HEADERS) {
                 const value = response.headers.get(name);
@@ -93,21 +109,21 @@ function retryAfterSecondsToMs(value) {
     return Date.parse(value) - Date.now();
 }
 /** Options shared by every HTTP-based credential. */
-function httpOptions(limits) {
+function httpOptions(limits, state = {}) {
     return {
         retryOptions: {
             maxRetries: limits.maxRetries,
             retryDelayInMs: limits.retryDelayMs,
             maxRetryDelayInMs: limits.maxRetryDelayMs
         },
-        additionalPolicies: [{ policy: attemptPolicy(limits), position: 'perRetry' }]
+        additionalPolicies: [{ policy: attemptPolicy(limits, state), position: 'perRetry' }]
     };
 }
 /** Options for the Microsoft Entra ID (MSAL) credentials: the sign-in host, and instance discovery only where MSAL
  *  can do it (Microsoft's hosts); elsewhere discovery would ask login.microsoftonline.com and fail after seconds. */
-function entraOptions(authorityHost, limits) {
+function entraOptions(authorityHost, limits, state = {}) {
     return {
-        ...httpOptions(limits),
+        ...httpOptions(limits, state),
         authorityHost,
         disableInstanceDiscovery: !(0,_clouds_js__WEBPACK_IMPORTED_MODULE_1__/* .isMicrosoftAuthorityHost */ .y$)(authorityHost)
     };
@@ -123,23 +139,37 @@ function requireOidcEnvironment(env) {
     if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !env.ACTIONS_ID_TOKEN_REQUEST_TOKEN)
         throw (0,_explanations_js__WEBPACK_IMPORTED_MODULE_3__/* .explainMissingOidcPermission */ .qf)();
 }
+/** A GitHub token is reused while it has this long left: MSAL asks for the assertion twice per sign-in. */
+const ASSERTION_REUSE_MARGIN_MS = 60_000;
 /**
  * The assertion callback of an OIDC sign-in: asks GitHub for its token, bounded in time, logs the claims Entra ID will
  * match against a federated credential, and remembers them for the explanation of a mismatch.
  */
 function githubAssertion(audience, deps, oidcEndpoint, options) {
-    return async () => {
+    let cached;
+    let pending;
+    const fetchAssertion = async () => {
         // core.getIDToken masks the GitHub token itself (setSecret) before returning it.
         const jwt = await (0,_token_js__WEBPACK_IMPORTED_MODULE_4__.withDeadline)(deps.getIDToken(audience), options.timeoutMs, `the GitHub OIDC endpoint ${oidcEndpoint}`);
         const claims = (0,_token_js__WEBPACK_IMPORTED_MODULE_4__.decodeJwtPayload)(jwt);
         if (options.state)
             options.state.githubClaims = claims;
         deps.info(`GitHub OIDC token: ${GITHUB_CLAIMS_SHOWN.map(name => `${name}=${describeClaim(claims[name])}`).join(', ')}`);
+        if (typeof claims.exp === 'number')
+            cached = { jwt, expiresAtMs: claims.exp * 1000 };
         return jwt;
+    };
+    return () => {
+        if (cached && cached.expiresAtMs - Date.now() > ASSERTION_REUSE_MARGIN_MS)
+            return Promise.resolve(cached.jwt);
+        pending ??= fetchAssertion().finally(() => {
+            pending = undefined;
+        });
+        return pending;
     };
 }
 /** The @azure/identity credential for the sign-in; exported so tests can check the class and its options. */
-function buildCredential(config, deps, limits = DEFAULT_LIMITS, oidcState = {}) {
+function buildCredential(config, deps, limits = DEFAULT_LIMITS, state = {}) {
     const signIn = config.signIn;
     switch (signIn.type) {
         case 'oidc': {
@@ -147,17 +177,17 @@ function buildCredential(config, deps, limits = DEFAULT_LIMITS, oidcState = {}) 
             requireOidcEnvironment(env);
             const getAssertion = githubAssertion(signIn.audience, deps, endpointOf(env.ACTIONS_ID_TOKEN_REQUEST_URL ?? ''), {
                 timeoutMs: limits.oidcTimeoutMs,
-                state: oidcState
+                state
             });
-            return new _azure_identity__WEBPACK_IMPORTED_MODULE_0__/* .ClientAssertionCredential */ .XI(signIn.tenantId, signIn.clientId, getAssertion, entraOptions(config.authorityHost, limits));
+            return new _azure_identity__WEBPACK_IMPORTED_MODULE_0__/* .ClientAssertionCredential */ .XI(signIn.tenantId, signIn.clientId, getAssertion, entraOptions(config.authorityHost, limits, state));
         }
         case 'client-secret':
-            return new _azure_identity__WEBPACK_IMPORTED_MODULE_0__/* .ClientSecretCredential */ .HC(signIn.tenantId, signIn.clientId, signIn.clientSecret, entraOptions(config.authorityHost, limits));
+            return new _azure_identity__WEBPACK_IMPORTED_MODULE_0__/* .ClientSecretCredential */ .HC(signIn.tenantId, signIn.clientId, signIn.clientSecret, entraOptions(config.authorityHost, limits, state));
         case 'client-certificate':
-            return new _azure_identity__WEBPACK_IMPORTED_MODULE_0__/* .ClientCertificateCredential */ .m0(signIn.tenantId, signIn.clientId, { certificate: signIn.certificatePem }, entraOptions(config.authorityHost, limits));
+            return new _azure_identity__WEBPACK_IMPORTED_MODULE_0__/* .ClientCertificateCredential */ .m0(signIn.tenantId, signIn.clientId, { certificate: signIn.certificatePem }, entraOptions(config.authorityHost, limits, state));
         case 'managed-identity':
             return new _azure_identity__WEBPACK_IMPORTED_MODULE_0__/* .ManagedIdentityCredential */ .NC({
-                ...httpOptions(limits),
+                ...httpOptions(limits, state),
                 ...(signIn.clientId ? { clientId: signIn.clientId } : {})
             });
         case 'azure-cli':
@@ -182,25 +212,37 @@ function resourceOfScope(scopes) {
  * carry the claims of the GitHub token that was presented, which is what a federated-credential mismatch is about.
  */
 function createCredential(config, deps, limits = DEFAULT_LIMITS) {
-    const oidcState = {};
-    const inner = buildCredential(config, deps, limits, oidcState);
+    const state = {};
+    const inner = buildCredential(config, deps, limits, state);
     return {
         async getToken(scopes, options) {
+            state.transportError = undefined;
             try {
                 return await inner.getToken(scopes, options);
             }
             catch (error) {
                 if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l)
                     throw error;
-                throw (0,_explanations_js__WEBPACK_IMPORTED_MODULE_3__/* .explainSignInFailure */ .gT)(error, {
+                // MSAL replaces a timeout or a refused connection by a bare network_error: explain what really happened.
+                const cause = isNetworkError(error) && state.transportError !== undefined ? state.transportError : error;
+                throw (0,_explanations_js__WEBPACK_IMPORTED_MODULE_3__/* .explainSignInFailure */ .gT)(cause, {
                     signIn: config.signIn,
                     resource: resourceOfScope(scopes),
                     authorityHost: config.authorityHost,
-                    ...(oidcState.githubClaims ? { githubClaims: oidcState.githubClaims } : {})
+                    ...(state.githubClaims ? { githubClaims: state.githubClaims } : {})
                 });
             }
         }
     };
+}
+/** MSAL's error for a request that got no HTTP answer, possibly wrapped by @azure/identity. */
+function isNetworkError(error) {
+    for (let link = error, depth = 0; link instanceof Error && depth < 8; link = link.cause, depth++) {
+        if (link.errorCode === 'network_error' || link.message.startsWith('network_error')) {
+            return true;
+        }
+    }
+    return false;
 }
 
 
