@@ -1,0 +1,236 @@
+// The steps the namespace tests run inside netns.sh (`node ns-steps.ts PLAN RESULT_FILE`): the emulator answers on
+// 127.0.0.1:443 under the production host names, and the action runs with its shipped defaults. Writes the runs,
+// the slice of the emulator's request log each caused, and any tool output to RESULT_FILE for the jest side.
+import { spawn } from 'node:child_process'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { createConnection } from 'node:net'
+import { join } from 'node:path'
+import type { EmulatorInfo } from '../../emulator/info.ts'
+import { type ActionRun, type RunOptions, nodeBin, runAction, spawnWithLimit } from './harness.ts'
+
+export interface LoggedRequest {
+  readonly party: string
+  readonly origin: string
+  readonly method: string
+  readonly path: string
+  readonly hadAuthorization: boolean
+  readonly bearerToken?: string
+  readonly status: number
+}
+
+/** The emulator's --ready file. */
+export type Ready = EmulatorInfo
+
+export interface Step {
+  readonly label: string
+  readonly run?: ActionRun
+  readonly requests: readonly LoggedRequest[]
+  /** Output of a tool run as a step (az), for the report. */
+  readonly tool?: { exitCode: number | null; stdout: string; stderr: string }
+  /** Lines the proxy logged during this step. */
+  readonly proxyLog?: string
+}
+
+export interface StepsResult {
+  readonly ready: Ready
+  readonly steps: readonly Step[]
+}
+
+const readyFile = process.env.EMULATOR_READY ?? ''
+const logFile = process.env.EMULATOR_LOG ?? ''
+const workdir = process.env.NETNS_WORKDIR ?? ''
+
+function readLog(): LoggedRequest[] {
+  let text: string
+  try {
+    text = readFileSync(logFile, 'utf8')
+  } catch {
+    return []
+  }
+  return text
+    .split('\n')
+    .filter(line => line.trim() !== '')
+    .map(line => JSON.parse(line) as LoggedRequest)
+}
+
+/** The emulator appends asynchronously: wait until the log stops growing before slicing it. */
+async function settledLog(): Promise<LoggedRequest[]> {
+  let previous = -1
+  for (;;) {
+    const entries = readLog()
+    if (entries.length === previous) return entries
+    previous = entries.length
+    await new Promise(resolve => setTimeout(resolve, 150))
+  }
+}
+
+function loadReady(): Ready {
+  const ready = JSON.parse(readFileSync(readyFile, 'utf8')) as Ready
+  for (const field of ['authorityHost', 'fhirUrl', 'oidcRequestUrl', 'caFile', 'clientId', 'clientSecret'] as const) {
+    if (!ready[field]) throw new Error(`ready file: no ${field}`)
+  }
+  return ready
+}
+
+/** What the runner would set: the emulator's env() (CA, OIDC request URL and token). */
+function runnerEnv(ready: Ready): Record<string, string> {
+  return { ...ready.env }
+}
+
+async function actionStep(label: string, options: RunOptions): Promise<Step> {
+  const before = (await settledLog()).length
+  const run = await runAction(options)
+  return { label, run, requests: (await settledLog()).slice(before) }
+}
+
+/** The shipped defaults: no authority-host, so the action signs in at login.microsoftonline.com itself. */
+async function production(ready: Ready): Promise<Step[]> {
+  const env = runnerEnv(ready)
+  const common = { 'client-id': ready.clientId, 'tenant-id': ready.tenantId, 'fhir-url': ready.fhirUrl }
+  return [
+    await actionStep('oidc', { inputs: { ...common, 'health-check': 'true' }, env }),
+    await actionStep('client-secret', {
+      inputs: { ...common, 'auth-type': 'client-secret', 'client-secret': ready.clientSecret, 'health-check': 'true' },
+      env
+    })
+  ]
+}
+
+function waitForPort(port: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  return new Promise((resolve, reject) => {
+    const attempt = (): void => {
+      const socket = createConnection({ host: '127.0.0.1', port }, () => {
+        socket.end()
+        resolve()
+      })
+      socket.on('error', () => {
+        if (Date.now() > deadline) reject(new Error(`nothing listens on ${port}`))
+        else setTimeout(attempt, 100)
+      })
+    }
+    attempt()
+  })
+}
+
+function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8')
+  } catch {
+    return ''
+  }
+}
+
+/**
+ * Behind tinyproxy: the action runs in a nested mount namespace whose hosts file lacks the service names, so the
+ * proxy (which resolves them through this namespace's hosts file) is its only way to the emulator.
+ */
+async function proxy(ready: Ready): Promise<Step[]> {
+  const port = 18888
+  const dir = join(workdir, 'proxy')
+  mkdirSync(dir, { recursive: true })
+  const proxyLog = join(dir, 'tinyproxy.log')
+  writeFileSync(
+    join(dir, 'tinyproxy.conf'),
+    [
+      `Port ${port}`,
+      'Listen 127.0.0.1',
+      'Timeout 60',
+      `LogFile "${proxyLog}"`,
+      'LogLevel Connect',
+      'MaxClients 50',
+      'Allow 127.0.0.1',
+      'ConnectPort 443',
+      ''
+    ].join('\n')
+  )
+  const tinyproxy = spawn('tinyproxy', ['-d', '-c', join(dir, 'tinyproxy.conf')], { stdio: 'ignore' })
+  try {
+    await waitForPort(port, 10_000)
+    const fhirHost = new URL(ready.fhirUrl).hostname
+    const isolated = (name: string, hosts: string[]): string[] => {
+      const file = join(dir, `hosts-${name}`)
+      writeFileSync(file, ['127.0.0.1 localhost', ...hosts.map(host => `127.0.0.1 ${host}`), ''].join('\n'))
+      // bash, not sh: dash drops variables whose names have hyphens (INPUT_CLIENT-ID) on exec.
+      return ['unshare', '--mount', 'bash', '-c', 'mount --bind "$0" /etc/hosts && exec "$@"', file, nodeBin]
+    }
+    const inputs = {
+      'client-id': ready.clientId,
+      'tenant-id': ready.tenantId,
+      'fhir-url': ready.fhirUrl,
+      'health-check': 'true'
+    }
+    const proxied = async (label: string, prefix: string[], extraEnv: Record<string, string>): Promise<Step> => {
+      const logBefore = readText(proxyLog).length
+      const step = await actionStep(label, {
+        inputs,
+        env: { ...runnerEnv(ready), HTTPS_PROXY: `http://127.0.0.1:${port}`, ...extraEnv },
+        prefix
+      })
+      return { ...step, proxyLog: readText(proxyLog).slice(logBefore) }
+    }
+    return [
+      await proxied('all through the proxy', isolated('none', []), {}),
+      await proxied('NO_PROXY for the FHIR service', isolated('fhir', [fhirHost]), { NO_PROXY: fhirHost })
+    ]
+  } finally {
+    tinyproxy.kill()
+  }
+}
+
+/** The real Azure CLI signs in against the emulator, then the action borrows its session. */
+async function azureCli(ready: Ready): Promise<Step[]> {
+  const configDir = join(workdir, 'azure')
+  mkdirSync(configDir, { recursive: true })
+  const env = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: workdir,
+    AZURE_CONFIG_DIR: configDir,
+    REQUESTS_CA_BUNDLE: ready.caFile,
+    AZURE_CORE_COLLECT_TELEMETRY: 'false',
+    AZURE_CORE_NO_COLOR: 'true'
+  }
+  const before = (await settledLog()).length
+  const login = await spawnWithLimit(
+    [
+      'az',
+      'login',
+      '--service-principal',
+      '-u',
+      ready.clientId,
+      '-p',
+      ready.clientSecret,
+      '--tenant',
+      ready.tenantId,
+      '--allow-no-subscriptions',
+      '--output',
+      'none'
+    ],
+    env,
+    120_000
+  )
+  const loginStep: Step = {
+    label: 'az login',
+    tool: { exitCode: login.exitCode, stdout: login.stdout, stderr: login.stderr },
+    requests: (await settledLog()).slice(before)
+  }
+  if (login.exitCode !== 0) return [loginStep]
+  const action = await actionStep('azure-cli', {
+    inputs: { 'auth-type': 'azure-cli', 'fhir-url': ready.fhirUrl, 'health-check': 'true' },
+    env: { ...runnerEnv(ready), ...env },
+    timeoutMs: 90_000
+  })
+  return [loginStep, action]
+}
+
+const plans: Record<string, (ready: Ready) => Promise<Step[]>> = { production, proxy, 'azure-cli': azureCli }
+
+const [planName = '', resultFile = ''] = process.argv.slice(2)
+const plan = plans[planName]
+if (!plan || !resultFile) {
+  console.error(`usage: ns-steps.ts ${Object.keys(plans).join('|')} RESULT_FILE`)
+  process.exit(2)
+}
+const ready = loadReady()
+const result: StepsResult = { ready, steps: await plan(ready) }
+writeFileSync(resultFile, JSON.stringify(result))
