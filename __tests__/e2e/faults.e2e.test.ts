@@ -200,7 +200,7 @@ describe('hostile server text', () => {
     expectNoInjectedCommands(run, secret)
   })
 
-  it.concurrent('from a health endpoint cannot inject a command or reveal the token', async () => {
+  it.concurrent('from a health endpoint cannot inject a command or reveal a secret the step holds', async () => {
     const em = await startEmulator()
     emulators.push(em)
     const secret = appOf(em).secrets?.[0]?.value ?? ''
