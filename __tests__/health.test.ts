@@ -175,9 +175,18 @@ describe('serverDiagnostics', () => {
       resourceType: 'OperationOutcome',
       issue: [{ severity: 'error', code: 'forbidden', diagnostics: 'Authorization failed.' }]
     })
-    expect(serverDiagnostics(outcome)).toBe('Authorization failed.')
-    expect(serverDiagnostics('Authorization failed.\n')).toBe('Authorization failed.')
-    expect(serverDiagnostics('x'.repeat(1000))).toHaveLength(300)
+    expect(serverDiagnostics(outcome, [])).toBe('Authorization failed.')
+    expect(serverDiagnostics('Authorization failed.\n', [])).toBe('Authorization failed.')
+    expect(serverDiagnostics('x'.repeat(1000), [])).toBe(`${'x'.repeat(300)}…`)
+  })
+
+  it('removes an echoed secret and keeps the text on one line', () => {
+    const said = serverDiagnostics('bad request\n::add-mask::s3cr3t-value-123 from s3cr3t-value-123', [
+      's3cr3t-value-123'
+    ])
+    expect(said).not.toContain('s3cr3t-value-123')
+    expect(said).not.toContain('\n')
+    expect(said).toBe('bad request ::add-mask::[redacted] from [redacted]')
   })
 })
 

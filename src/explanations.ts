@@ -2,6 +2,7 @@
 // sentence, what to change, and the identifiers a support case needs. Pure functions: the caller decides where the
 // text goes (only through @actions/core, since it can hold server text).
 
+import { sanitizeServerText } from './server-text.js'
 import { DICOM_RESOURCE, LEGACY_GENERIC_RESOURCE } from './clouds.js'
 import type { ServiceKind, SignIn } from './config.js'
 import { ActionError } from './errors.js'
@@ -128,50 +129,23 @@ const FEDERATED_MISMATCH_CODES: ReadonlySet<string> = new Set([
 ])
 const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com'
 const DEFAULT_FEDERATED_AUDIENCE = 'api://AzureADTokenExchange'
-/** Server text is cut here: enough for any real description, bounded for a hostile one. */
-const MAX_SERVER_TEXT = 1000
 
 // ---------------------------------------------------------------------------------------------------------------
 // Server text hygiene
 
-const REDACTED = '[redacted]'
-
-/** The submitted secrets in every spelling a server could echo them back in (raw, form- and URL-encoded). */
+/** The submitted secrets: the client secret, or the certificate PEM and its lines (echoed as often as the whole). */
 function secretsOf(signIn: SignIn): string[] {
-  const raw: string[] = []
-  if (signIn.type === 'client-secret') raw.push(signIn.clientSecret)
-  if (signIn.type === 'client-certificate') {
-    raw.push(signIn.certificatePem)
-    // A PEM is echoed line by line as often as whole; its header lines are not secret.
-    for (const line of signIn.certificatePem.split(/\r?\n/)) {
-      const trimmed = line.trim()
-      if (trimmed && !trimmed.startsWith('-----')) raw.push(trimmed)
-    }
-  }
-  const all = raw.flatMap(value => [value, encodeURIComponent(value), encodeURIComponent(value).replace(/%20/g, '+')])
-  // Longest first, so a secret is replaced whole before any part of it that is listed on its own.
-  return [...new Set(all.filter(value => value.length > 0))].sort((a, b) => b.length - a.length)
+  if (signIn.type === 'client-secret') return [signIn.clientSecret]
+  if (signIn.type !== 'client-certificate') return []
+  const lines = signIn.certificatePem
+    .split(/\r?\n/)
+    .map(line => line.trim())
+    .filter(line => line && !line.startsWith('-----'))
+  return [signIn.certificatePem, ...lines]
 }
 
-/**
- * Server or library text made safe to show: submitted secrets, anything shaped like a JWT (assertions, tokens) and
- * PEM blocks removed; one line, so no server text can start a line (and so a workflow command); bounded in length.
- */
 function sanitize(text: string, signIn: SignIn | undefined): string {
-  let out = text
-  if (signIn) for (const secret of secretsOf(signIn)) out = out.split(secret).join(REDACTED)
-  out = out
-    .replace(/-----BEGIN [^-]*-----[\s\S]*?(-----END [^-]*-----|$)/g, REDACTED)
-    .replace(/\beyJ[\w-]*\.[\w-]*(\.[\w-]*)?/g, REDACTED)
-    .replace(
-      /\b(client_secret|client_assertion|assertion|password|access_token)(["']?\s*[=:]\s*["']?)[^\s&"',;]+/gi,
-      `$1$2${REDACTED}`
-    )
-    // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
-    .replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ')
-    .replace(/\s{2,}/g, ' ')
-    .trim()
-  return out.length > MAX_SERVER_TEXT ? `${out.slice(0, MAX_SERVER_TEXT)}…` : out
+  return sanitizeServerText(text, signIn ? secretsOf(signIn) : [])
 }
 
 /** A value quoted on one line of our own text (claims, quoted assertion fields): no line breaks, bounded. */

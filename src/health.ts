@@ -6,6 +6,7 @@ import { HttpClient } from '@actions/http-client'
 import type { IncomingMessage } from 'node:http'
 import type { HealthCheckSpec, HealthConfig, ServiceKind, Target } from './config.js'
 import { explainAccessDenied } from './explanations.js'
+import { sanitizeServerText } from './server-text.js'
 import type { IssuedToken } from './token.js'
 
 export interface CheckResult {
@@ -48,6 +49,8 @@ export interface HealthDeps {
   readonly random?: () => number
   /** The transport; @actions/http-client unless a unit test passes its own. */
   readonly send?: Send
+  /** Secrets a hostile or broken service could echo back (the inputs' secrets); the token is always removed. */
+  readonly redact?: readonly string[]
 }
 
 /** Checks in flight at once: enough for any realistic list, few enough not to look like a flood to the service. */
@@ -65,6 +68,8 @@ export const ACCESS_MAX_MS = 30_000
 export const MAX_REDIRECTS = 5
 /** Enough of a failed answer's body to quote its diagnostics; the rest is not read. */
 const MAX_BODY_BYTES = 16 * 1024
+/** Longest server text quoted in a check's error. */
+const MAX_DIAGNOSTICS_LENGTH = 300
 
 const TRANSIENT_STATUSES: readonly number[] = [429, 502, 503, 504]
 const REDIRECT_STATUSES: readonly number[] = [301, 302, 303, 307, 308]
@@ -256,7 +261,7 @@ async function runCheck(
         ok,
         attempts,
         durationMs: Math.max(0, now() - start),
-        ...(ok ? {} : { error: describeFailure(attempt, spec, target, token) })
+        ...(ok ? {} : { error: describeFailure(attempt, spec, target, token, deps.redact ?? []) })
       }
     }
     await sleep(delay)
@@ -306,13 +311,19 @@ async function attemptOnce(
   }
 }
 
-function describeFailure(attempt: Attempt, spec: HealthCheckSpec, target: Target, token: IssuedToken): string {
+function describeFailure(
+  attempt: Attempt,
+  spec: HealthCheckSpec,
+  target: Target,
+  token: IssuedToken,
+  redact: readonly string[]
+): string {
   const { status, failure } = attempt
   if (failure === 'timeout') return `no answer within the health-check-timeout (${attempt.message ?? 'timed out'})`
   if (failure === 'reset' || failure === 'connection') return `no answer: ${attempt.message ?? failure}`
   if (failure === 'refused' || failure === 'redirect') return capitalize(attempt.message ?? failure)
   const got = `expected ${spec.expected.join(' or ')}, got ${String(status)}`
-  const said = attempt.body ? serverDiagnostics(attempt.body) : ''
+  const said = attempt.body ? serverDiagnostics(attempt.body, [token.token, ...redact]) : ''
   const line = capitalize(said ? `${got}: ${said}` : got)
   if (status !== 401 && status !== 403) return line
   const explanation = explainAccessDenied({
@@ -326,8 +337,11 @@ function describeFailure(attempt: Attempt, spec: HealthCheckSpec, target: Target
   return `${line}\n${explanation}`
 }
 
-/** The gist of an error body: an OperationOutcome's diagnostics, or the first line of plain text, shortened. */
-export function serverDiagnostics(body: string): string {
+/**
+ * The gist of an error body (an OperationOutcome's diagnostics, or plain text, as DICOM's 403 is), made safe to show:
+ * one line, shortened, with any echoed secret removed.
+ */
+export function serverDiagnostics(body: string, secrets: readonly string[]): string {
   let text = body
   try {
     const parsed: unknown = JSON.parse(body)
@@ -338,10 +352,9 @@ export function serverDiagnostics(body: string): string {
     if (said.length > 0) text = said.join('; ')
     else if (isRecord(parsed) && typeof parsed.message === 'string') text = parsed.message
   } catch {
-    // Not JSON: plain text, as DICOM's 403 is.
+    // Not JSON: plain text.
   }
-  const oneLine = text.replace(/\s+/g, ' ').trim()
-  return oneLine.length > 300 ? `${oneLine.slice(0, 297)}...` : oneLine
+  return sanitizeServerText(text, secrets, MAX_DIAGNOSTICS_LENGTH)
 }
 
 /** The default transport: @actions/http-client with redirects and retries off (this module does both). */

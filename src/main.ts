@@ -25,7 +25,7 @@ export async function run(): Promise<void> {
     core.info(describeSignIn(token))
 
     const report: HealthReport = config.health
-      ? await runHealthChecks(config.health, config.target, token, { info: core.info })
+      ? await runHealthChecks(config.health, config.target, token, { info: core.info, redact: config.secrets })
       : { health: 'skipped', checks: [] }
     publishHealth(report)
     await writeSummary(renderSummary(token, config.target, report))
