@@ -2,7 +2,7 @@
 // emulator answers for, and self-signed client certificates for certificate sign-in.
 import { createHash, webcrypto } from 'node:crypto'
 import type { JsonGeneralName } from '@peculiar/x509'
-import './reflect-metadata.ts'
+import 'reflect-metadata'
 
 // Loaded after the Reflect polyfill has run: a static import may be evaluated first (Jest links CommonJS eagerly).
 const x509 = await import('@peculiar/x509')

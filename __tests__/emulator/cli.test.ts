@@ -46,6 +46,8 @@ describe('npm run emulator', () => {
       expect(info.fhirUrl).toMatch(/^https:\/\/localhost:\d+$/)
       const ca = readFileSync(info.caFile, 'utf8')
       expect(await get(`${info.fhirUrl}/health/check`, ca)).toBe(503)
+      // The log line is appended when the response has finished, which may be just after the client has it.
+      await waitFor(log, 5_000)
       const entries = readFileSync(log, 'utf8')
         .trim()
         .split('\n')
