@@ -27,10 +27,10 @@ export interface SeenRequest {
 
 const GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi
 
-/** `entra POST /{tenant}/oauth2/v2.0/token`: one key per endpoint, the query and tenant ID left out. */
+/** `entra POST /{id}/oauth2/v2.0/token`: one key per endpoint, without the query, GUIDs (tenant, job) as `{id}`. */
 export function endpointKey(request: SeenRequest): string {
   const path = request.path.split('?')[0] ?? ''
-  return `${request.party} ${request.method} ${path.replace(GUID, '{tenant}')}`
+  return `${request.party} ${request.method} ${path.replace(GUID, '{id}')}`
 }
 
 export function countByEndpoint(requests: readonly SeenRequest[]): Map<string, number> {
