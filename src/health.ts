@@ -53,8 +53,11 @@ export interface HealthDeps {
   readonly redact?: readonly string[]
 }
 
-/** Checks in flight at once: enough for any realistic list, few enough not to look like a flood to the service. */
-export const MAX_CONCURRENT_CHECKS = 8
+/**
+ * Checks in flight at once: a typical list (up to twenty paths) runs in one wave, so it takes about as long as its
+ * slowest check; a longer one is spread out rather than flooding the service.
+ */
+export const MAX_CONCURRENT_CHECKS = 20
 /** Retries of a transient answer (429, 502, 503, 504, reset), allowed even when wait-for-access is 0. */
 export const TRANSIENT_RETRIES = 3
 /** First transient backoff, doubled per retry and jittered when the server does not say how long to wait. */
