@@ -115,6 +115,21 @@ describe('failures are bounded and name what failed', () => {
     100_000
   )
 
+  it.concurrent(
+    'a hung GitHub OIDC endpoint fails in bounded time naming it, and the open socket does not hold the step',
+    async () => {
+      const em = await withFaults(() => [{ party: 'github', hang: true }])
+      const run = await runAgainst(em, { inputs: oidcInputs(em), timeoutMs: 60_000 })
+      const message = expectOneClearError(run, /GitHub/)
+      expect(message).toContain(new URL(em.oidcRequestUrl).host)
+      // The 20 s limit on the OIDC request, a second of grace, and no wait for the hung socket to close.
+      expect(run.durationMs).toBeGreaterThanOrEqual(19_000)
+      expect(run.durationMs).toBeLessThan(30_000)
+      expect(tokenPosts(em)).toEqual([])
+    },
+    70_000
+  )
+
   it.concurrent('a connection reset on every attempt fails with a clear message', async () => {
     const em = await withFaults(em => [{ party: 'entra', pathPrefix: tokenPath(em), reset: true }])
     const run = await runAgainst(em, { inputs: secretInputs(em) })
