@@ -25,7 +25,7 @@ import {
   repoRoot,
   runAction,
   spawnWithLimit
-} from '../__tests__/e2e/harness.ts'
+} from '../emulator/runner.ts'
 import {
   type FileSize,
   type LoadRow,

@@ -3,7 +3,7 @@
 // with a client secret, then once as an identity that holds no role. Needs no Azure account.
 import { emulatorInfo } from '../emulator/info.ts'
 import { startEmulator } from '../emulator/index.ts'
-import { type ActionRun, jwtClaims, runAction } from '../__tests__/e2e/harness.ts'
+import { type ActionRun, jwtClaims, runAction } from '../emulator/runner.ts'
 
 interface DemoRun {
   readonly title: string

@@ -3,7 +3,7 @@
 import { afterAll, describe, expect, it } from '@jest/globals'
 import { startEmulator } from '../../emulator/index.ts'
 import { badInputs } from '../fixtures/bad-inputs.ts'
-import { workflowCommands } from './harness.ts'
+import { workflowCommands } from '../../emulator/runner.ts'
 import { errorLines, expectExit, runAgainst, unescapeCommand } from './world.ts'
 
 const emulatorReady = startEmulator()

@@ -4,7 +4,7 @@
 import { afterAll, describe, expect, it } from '@jest/globals'
 import { type Emulator, startEmulator } from '../../emulator/index.ts'
 import type { AppSpec, FaultSpec } from '../../emulator/scenario.ts'
-import { type ActionRun, OWN_COMMANDS, workflowCommands } from './harness.ts'
+import { type ActionRun, OWN_COMMANDS, workflowCommands } from '../../emulator/runner.ts'
 import { errorLines, expectExit, runAgainst, unescapeCommand } from './world.ts'
 
 const emulators: Emulator[] = []

@@ -3,7 +3,7 @@
 import { afterAll, describe, expect, it } from '@jest/globals'
 import { type Emulator, startEmulator } from '../../emulator/index.ts'
 import type { AppSpec, ScenarioInput } from '../../emulator/scenario.ts'
-import { type ActionRun, jwtClaims, workflowCommands } from './harness.ts'
+import { type ActionRun, jwtClaims, workflowCommands } from '../../emulator/runner.ts'
 import { errorLines, expectExit, runAgainst, unescapeCommand } from './world.ts'
 
 interface CheckReport {

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from '@jest/globals'
-import { describeRun, jwtClaims, nodeBin, repoRoot, spawnWithLimit } from './harness.ts'
+import { describeRun, jwtClaims, nodeBin, repoRoot, spawnWithLimit } from '../../emulator/runner.ts'
 import type { LoggedRequest, Step, StepsResult } from './ns-steps.ts'
 import { expectExit, expectNoLeaks } from './world.ts'
 

@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { createConnection } from 'node:net'
 import { join } from 'node:path'
 import type { EmulatorInfo } from '../../emulator/info.ts'
-import { type ActionRun, type RunOptions, nodeBin, runAction, spawnWithLimit } from './harness.ts'
+import { type ActionRun, type RunOptions, nodeBin, runAction, spawnWithLimit } from '../../emulator/runner.ts'
 
 export interface LoggedRequest {
   readonly party: string

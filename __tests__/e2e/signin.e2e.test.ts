@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { type Emulator, startEmulator } from '../../emulator/index.ts'
 import { DICOM_AUDIENCE } from '../../emulator/scenario.ts'
-import { jwtClaims } from './harness.ts'
+import { jwtClaims } from '../../emulator/runner.ts'
 import { errorLines, expectExit, runAgainst } from './world.ts'
 
 let em: Emulator

@@ -2,7 +2,8 @@
 // through, and failure messages that show the run's log (never its secrets).
 import { expect } from '@jest/globals'
 import type { Emulator } from '../../emulator/index.ts'
-import { type ActionRun, type RunOptions, describeRun, findLeaks, runAction, workflowCommands } from './harness.ts'
+import { type ActionRun, type RunOptions, describeRun, runAction, workflowCommands } from '../../emulator/runner.ts'
+import { findLeaks } from './leaks.ts'
 
 /** Every secret the emulator knows: client secrets, certificate keys, the runner's request token, issued tokens. */
 export function emulatorSecrets(em: Emulator): string[] {

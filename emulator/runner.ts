@@ -1,13 +1,14 @@
-// Runs the bundled action the way the GitHub runner does: a fresh process, inputs as INPUT_<NAME> variables, and
-// the file commands (GITHUB_OUTPUT, GITHUB_ENV, GITHUB_STEP_SUMMARY) in a fresh RUNNER_TEMP. Also the leak scan
-// every end-to-end run goes through. Plain erasable TypeScript: the namespace tests run it directly with Node 24.
+// The emulated GitHub runner: runs the bundled action the way the runner does, a fresh process, inputs as
+// INPUT_<NAME> variables, and the file commands (GITHUB_OUTPUT, GITHUB_ENV, GITHUB_STEP_SUMMARY) in a fresh
+// RUNNER_TEMP; and reads back what it wrote. Used by the end-to-end tests, the demo and the bench.
 import { spawn } from 'node:child_process'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { decodeJwt } from './jwt.ts'
 
-export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 
 /** The bundle under test: dist/index.js, or a scratch build named by ACTION_ENTRY. */
 export const actionEntry = resolve(repoRoot, process.env.ACTION_ENTRY ?? 'dist/index.js')
@@ -206,77 +207,6 @@ export const OWN_COMMANDS: ReadonlySet<string> = new Set([
   'endgroup'
 ])
 
-/**
- * Every string that counts as a leak of one secret. A PEM is split into its base64 lines (a single line of a key
- * is already a leak); a JWT also counts by its signature alone.
- */
-export function secretNeedles(secrets: readonly string[]): string[] {
-  const needles = new Set<string>()
-  for (const secret of secrets) {
-    if (secret.includes('-----BEGIN')) {
-      for (const line of secret.split(/\r?\n/)) {
-        const trimmed = line.trim()
-        if (trimmed.length >= 16 && !trimmed.startsWith('-----')) needles.add(trimmed)
-      }
-      continue
-    }
-    if (secret.length < 8) continue
-    needles.add(secret)
-    const parts = secret.split('.')
-    const signature = parts[2]
-    if (parts.length === 3 && signature !== undefined && signature.length >= 16) needles.add(signature)
-  }
-  return [...needles]
-}
-
-export interface Leak {
-  readonly where: 'stdout' | 'stderr' | 'outputs' | 'env' | 'summary'
-  readonly detail: string
-}
-
-/**
- * Where any secret appears outside the allowed places: `::add-mask::` lines, the `token` output, and the
- * export-variable's line when one was asked for. Reports where, never the secret itself.
- */
-export function findLeaks(run: ActionRun, secrets: readonly string[]): Leak[] {
-  const needles = secretNeedles(secrets)
-  const leaks: Leak[] = []
-  const scan = (where: Leak['where'], label: string, text: string): void => {
-    needles.forEach((needle, index) => {
-      if (text.includes(needle)) leaks.push({ where, detail: `${label} contains secret #${index}` })
-    })
-    // Any signed JWT is a bearer credential (access token, GitHub OIDC token), known to the test or not.
-    for (const match of text.matchAll(JWT_PATTERN)) {
-      leaks.push({ where, detail: `${label} contains a JWT (${jwtIssuer(match[0])})` })
-    }
-  }
-  run.stdout.split(/\r?\n/).forEach((line, n) => {
-    if (!line.startsWith('::add-mask::')) scan('stdout', `line ${n + 1}`, line)
-  })
-  scan('stderr', 'stderr', run.stderr)
-  for (const [name, value] of Object.entries(parseFileCommand(run.outputFile))) {
-    scan('outputs', `output name ${name}`, name)
-    if (name !== 'token') scan('outputs', `output ${name}`, value)
-  }
-  for (const [name, value] of Object.entries(parseFileCommand(run.envFile))) {
-    scan('env', `env name ${name}`, name)
-    if (name !== run.exportVariable) scan('env', `env ${name}`, value)
-  }
-  scan('summary', 'job summary', run.summary)
-  return leaks
-}
-
-const JWT_PATTERN = /eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}/g
-
-function jwtIssuer(token: string): string {
-  try {
-    const iss = jwtClaims(token).iss
-    return typeof iss === 'string' ? `iss ${iss}` : 'no iss'
-  } catch {
-    return 'undecodable'
-  }
-}
-
 /** A short, secret-free description of a run for failure messages. */
 export function describeRun(run: ActionRun): string {
   return [
@@ -291,9 +221,9 @@ export function describeRun(run: ActionRun): string {
   ].join('\n')
 }
 
-/** Decodes a JWT's payload without verifying it: the e2e tests check claims, the emulator checks signatures. */
+/** A JWT's payload, not verified: the e2e tests check claims, the emulator checks signatures. Throws on a non-JWT. */
 export function jwtClaims(token: string): Record<string, unknown> {
-  const payload = token.split('.')[1]
-  if (payload === undefined) throw new Error('not a JWT')
-  return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>
+  const decoded = decodeJwt(token)
+  if (decoded === undefined) throw new Error('not a JWT')
+  return decoded.payload
 }

@@ -1,0 +1,74 @@
+// The leak scan every end-to-end run goes through: where a secret, or any signed JWT, shows up in what the action
+// wrote outside the places it may.
+import { type ActionRun, jwtClaims, parseFileCommand } from '../../emulator/runner.ts'
+
+/**
+ * Every string that counts as a leak of one secret. A PEM is split into its base64 lines (a single line of a key
+ * is already a leak); a JWT also counts by its signature alone.
+ */
+export function secretNeedles(secrets: readonly string[]): string[] {
+  const needles = new Set<string>()
+  for (const secret of secrets) {
+    if (secret.includes('-----BEGIN')) {
+      for (const line of secret.split(/\r?\n/)) {
+        const trimmed = line.trim()
+        if (trimmed.length >= 16 && !trimmed.startsWith('-----')) needles.add(trimmed)
+      }
+      continue
+    }
+    if (secret.length < 8) continue
+    needles.add(secret)
+    const parts = secret.split('.')
+    const signature = parts[2]
+    if (parts.length === 3 && signature !== undefined && signature.length >= 16) needles.add(signature)
+  }
+  return [...needles]
+}
+
+export interface Leak {
+  readonly where: 'stdout' | 'stderr' | 'outputs' | 'env' | 'summary'
+  readonly detail: string
+}
+
+/**
+ * Where any secret appears outside the allowed places: `::add-mask::` lines, the `token` output, and the
+ * export-variable's line when one was asked for. Reports where, never the secret itself.
+ */
+export function findLeaks(run: ActionRun, secrets: readonly string[]): Leak[] {
+  const needles = secretNeedles(secrets)
+  const leaks: Leak[] = []
+  const scan = (where: Leak['where'], label: string, text: string): void => {
+    needles.forEach((needle, index) => {
+      if (text.includes(needle)) leaks.push({ where, detail: `${label} contains secret #${index}` })
+    })
+    // Any signed JWT is a bearer credential (access token, GitHub OIDC token), known to the test or not.
+    for (const match of text.matchAll(JWT_PATTERN)) {
+      leaks.push({ where, detail: `${label} contains a JWT (${jwtIssuer(match[0])})` })
+    }
+  }
+  run.stdout.split(/\r?\n/).forEach((line, n) => {
+    if (!line.startsWith('::add-mask::')) scan('stdout', `line ${n + 1}`, line)
+  })
+  scan('stderr', 'stderr', run.stderr)
+  for (const [name, value] of Object.entries(parseFileCommand(run.outputFile))) {
+    scan('outputs', `output name ${name}`, name)
+    if (name !== 'token') scan('outputs', `output ${name}`, value)
+  }
+  for (const [name, value] of Object.entries(parseFileCommand(run.envFile))) {
+    scan('env', `env name ${name}`, name)
+    if (name !== run.exportVariable) scan('env', `env ${name}`, value)
+  }
+  scan('summary', 'job summary', run.summary)
+  return leaks
+}
+
+const JWT_PATTERN = /eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}/g
+
+function jwtIssuer(token: string): string {
+  try {
+    const iss = jwtClaims(token).iss
+    return typeof iss === 'string' ? `iss ${iss}` : 'no iss'
+  } catch {
+    return 'undecodable'
+  }
+}
