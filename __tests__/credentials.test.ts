@@ -143,7 +143,7 @@ describe('attemptPolicy', () => {
     const error = await policy.sendRequest(request, hang).catch((e: unknown) => e)
     expect(Date.now() - started).toBeGreaterThanOrEqual(25)
     expect(error).toBeInstanceOf(DeadlineError)
-    expect((error as Error).message).toBe('No answer from https://login.test/tenant/oauth2/v2.0/token within 0 s')
+    expect((error as Error).message).toBe('No answer from https://login.test/tenant/oauth2/v2.0/token within 0s')
     // The caller's own signal is given back once the attempt is over.
     expect(request.abortSignal).toBeUndefined()
     expect(state.transportError).toBe(error)

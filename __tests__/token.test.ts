@@ -161,7 +161,7 @@ describe('withDeadline', () => {
     )
     expect(error).toBeInstanceOf(DeadlineError)
     expect((error as DeadlineError).endpoint).toBe('the endpoint https://e.test/t')
-    expect((error as Error).message).toBe('No answer from the endpoint https://e.test/t within 0 s')
+    expect((error as Error).message).toBe('No answer from the endpoint https://e.test/t within 0s')
   })
 })
 

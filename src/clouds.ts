@@ -2,6 +2,7 @@
 // Pure data and functions: no I/O, so the rules are easy to test and reuse.
 
 import type { CloudName } from './config.js'
+import { parseUrl } from './values.js'
 
 /** The one resource every DICOM service accepts, whatever its URL (a token is not granted per DICOM service). */
 export const DICOM_RESOURCE = 'https://dicom.healthcareapis.azure.com'
@@ -72,13 +73,8 @@ export function authorityHostFor(cloud: CloudName): string {
 
 /** True when MSAL knows the host without instance discovery (https, default port, a Microsoft sign-in host). */
 export function isMicrosoftAuthorityHost(authorityHost: string): boolean {
-  let url: URL
-  try {
-    url = new URL(authorityHost)
-  } catch {
-    return false
-  }
-  return url.protocol === 'https:' && url.port === '' && MICROSOFT_AUTHORITY_HOSTS.has(url.hostname)
+  const url = parseUrl(authorityHost)
+  return url?.protocol === 'https:' && url.port === '' && MICROSOFT_AUTHORITY_HOSTS.has(url.hostname)
 }
 
 /** The FHIR service's resource: the URL's origin, never with a trailing slash (a slash changes `aud`: 401). */
@@ -116,12 +112,8 @@ export function looksLikeApiVersion(segment: string): boolean {
  * end with a slash, since the service compares `aud` exactly.
  */
 export function isHealthServiceResource(resource: string): boolean {
-  let url: URL
-  try {
-    url = new URL(resource)
-  } catch {
-    return false
-  }
+  const url = parseUrl(resource)
+  if (url === undefined) return false
   return url.origin === DICOM_RESOURCE || classifyServiceHost(url.hostname) !== undefined
 }
 

@@ -18,6 +18,7 @@ import type { Config } from './config.js'
 import { ActionError } from './errors.js'
 import { explainMissingOidcPermission, explainSignInFailure } from './explanations.js'
 import { DeadlineError, decodeJwtPayload, withDeadline } from './token.js'
+import { parseUrl } from './values.js'
 
 export interface CredentialDeps {
   /** core.getIDToken in production. */
@@ -62,12 +63,8 @@ const RETRY_AFTER_HEADERS = ['retry-after-ms', 'x-ms-retry-after-ms', 'retry-aft
 
 /** The request's URL without its query, which may hold a resource or client ID but nothing a user needs. */
 export function endpointOf(url: string): string {
-  try {
-    const parsed = new URL(url)
-    return `${parsed.origin}${parsed.pathname}`
-  } catch {
-    return url
-  }
+  const parsed = parseUrl(url)
+  return parsed ? `${parsed.origin}${parsed.pathname}` : url
 }
 
 /**

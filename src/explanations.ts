@@ -7,6 +7,7 @@ import { DICOM_RESOURCE, LEGACY_GENERIC_RESOURCE } from './clouds.js'
 import type { ServiceKind, SignIn } from './config.js'
 import { ActionError } from './errors.js'
 import { signInEndpoint, type TokenClaims } from './token.js'
+import { isRecord, nonEmptyString, parseUrl } from './values.js'
 
 export interface SignInContext {
   signIn: SignIn
@@ -156,14 +157,6 @@ function oneLine(value: string): string {
 // ---------------------------------------------------------------------------------------------------------------
 // Reading errors as @azure/identity and MSAL produce them
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null
-}
-
-function str(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined
-}
-
 /** The error, its causes, and an aggregate's members: the library wraps the informative error more than once. */
 function errorChain(error: unknown): Record<string, unknown>[] {
   const seen = new Set<unknown>()
@@ -226,17 +219,17 @@ function readEntraFailure(error: unknown): EntraFailure {
     if (response) {
       const codes = response.errorCodes
       if (!code && Array.isArray(codes) && typeof codes[0] === 'number') code = `AADSTS${String(codes[0])}`
-      oauthError ??= str(response.error)
-      description ??= str(response.errorDescription)
-      traceId ??= str(response.traceId)
-      correlationId ??= str(response.correlationId)
-      timestamp ??= str(response.timestamp)
+      oauthError ??= nonEmptyString(response.error)
+      description ??= nonEmptyString(response.errorDescription)
+      traceId ??= nonEmptyString(response.traceId)
+      correlationId ??= nonEmptyString(response.correlationId)
+      timestamp ??= nonEmptyString(response.timestamp)
     }
     if (!code && typeof link.errorNo === 'number') code = `AADSTS${String(link.errorNo)}`
     if (!code && typeof link.errorNo === 'string' && /^\d+$/.test(link.errorNo)) code = `AADSTS${link.errorNo}`
-    const message = str(link.message)
+    const message = nonEmptyString(link.message)
     if (message) texts.push(message)
-    const errorMessage = str(link.errorMessage)
+    const errorMessage = nonEmptyString(link.errorMessage)
     if (errorMessage) texts.push(errorMessage)
   }
   if (description) texts.unshift(description)
@@ -250,7 +243,7 @@ function readEntraFailure(error: unknown): EntraFailure {
   traceId ??= firstMatch(texts, new RegExp(`Trace ID:\\s*(${GUID})`, 'i'))
   correlationId ??= firstMatch(texts, new RegExp(`Correlation ID:\\s*(${GUID})`, 'i'))
   // MSAL's own correlationId field can hold its request's ID rather than the server's: a last resort only.
-  correlationId ??= chain.map(link => str(link.correlationId)).find(id => id !== undefined)
+  correlationId ??= chain.map(link => nonEmptyString(link.correlationId)).find(id => id !== undefined)
   timestamp ??= firstMatch(texts, /Timestamp:\s*(\d{4}-\d\d-\d\d[ T][\d:.]+Z?)/)
   return { code, oauthError, description, traceId, correlationId, timestamp }
 }
@@ -490,14 +483,16 @@ type Transport =
 /** A failure to reach the sign-in endpoint at all, by the codes Node, undici, MSAL and the caller's deadline use. */
 function readTransportFailure(error: unknown): Transport | undefined {
   const chain = errorChain(error)
-  const codes = chain.flatMap(link => [str(link.code), str(link.errorCode)]).filter((c): c is string => c !== undefined)
-  const names = chain.map(link => str(link.name))
-  const text = chain.map(link => str(link.message) ?? '').join('\n')
+  const codes = chain
+    .flatMap(link => [nonEmptyString(link.code), nonEmptyString(link.errorCode)])
+    .filter((c): c is string => c !== undefined)
+  const names = chain.map(link => nonEmptyString(link.name))
+  const text = chain.map(link => nonEmptyString(link.message) ?? '').join('\n')
   const inText = (code: string): boolean => new RegExp(`\\b${code}\\b`).test(text)
   const tls = [...TLS_CODES].find(code => codes.includes(code) || inText(code))
   if (tls) return { kind: 'tls', code: tls }
   const deadline = chain.find(link => link.name === 'DeadlineError')
-  if (deadline) return { kind: 'timeout', endpoint: str(deadline.endpoint) }
+  if (deadline) return { kind: 'timeout', endpoint: nonEmptyString(deadline.endpoint) }
   if (
     names.includes('AbortError') ||
     names.includes('TimeoutError') ||
@@ -559,11 +554,7 @@ function transportExplanation(transport: Transport, error: unknown, context: Sig
 }
 
 function hostOf(url: string): string {
-  try {
-    return new URL(url).host
-  } catch {
-    return oneLine(url)
-  }
+  return parseUrl(url)?.host ?? oneLine(url)
 }
 
 function isCredentialUnavailable(error: unknown): boolean {
@@ -574,7 +565,7 @@ function toolExplanation(context: SignInContext, error: unknown): ActionError | 
   const { signIn } = context
   if (signIn.type !== 'azure-cli' && signIn.type !== 'azure-powershell') return undefined
   const text = errorChain(error)
-    .map(link => str(link.message) ?? '')
+    .map(link => nonEmptyString(link.message) ?? '')
     .join('\n')
   const said = sanitize(messageOf(error), signIn)
   const cli = signIn.type === 'azure-cli'
@@ -613,7 +604,7 @@ function managedIdentityExplanation(context: SignInContext, error: unknown): Act
   const { signIn } = context
   if (signIn.type !== 'managed-identity') return undefined
   const text = errorChain(error)
-    .map(link => str(link.message) ?? '')
+    .map(link => nonEmptyString(link.message) ?? '')
     .join('\n')
   const said = sanitize(messageOf(error), signIn)
   if (signIn.clientId && /identity not found|not found|No managed identity|does not exist/i.test(text)) {
@@ -696,12 +687,7 @@ const READ_ROLES: Readonly<Record<ServiceKind, readonly string[]>> = {
 /** The role assignment scope for a service URL, with the parts the URL reveals filled in. */
 function roleScope(kind: ServiceKind, serviceUrl: string | undefined): string {
   const base = '/subscriptions/<subscription-id>/resourceGroups/<resource-group>/providers/Microsoft.HealthcareApis'
-  let host = ''
-  try {
-    host = serviceUrl ? new URL(serviceUrl).hostname.toLowerCase() : ''
-  } catch {
-    host = ''
-  }
+  const host = (serviceUrl ? parseUrl(serviceUrl)?.hostname.toLowerCase() : undefined) ?? ''
   // Health Data Services hosts are `<workspace>-<service>.<kind>.azurehealthcareapis.*`; workspace names have no hyphen.
   const workspaceService = /^([a-z0-9]+)-([a-z0-9-]+)\.(fhir|dicom)\.azurehealthcareapis\.[a-z]+$/.exec(host)
   if (workspaceService) {
@@ -782,25 +768,16 @@ function withoutSlash(value: string): string {
 /** The tenant in an authority URL (`https://login.microsoftonline.com/<tenant>`), if any. */
 function tenantInAuthority(uri: string | undefined): string | undefined {
   if (!uri) return undefined
-  try {
-    const segment = new URL(uri).pathname.split('/').find(part => part !== '')
-    return segment ? segment : undefined
-  } catch {
-    return undefined
-  }
+  return parseUrl(uri)
+    ?.pathname.split('/')
+    .find(part => part !== '')
 }
 
 function expectedAudience(context: AccessDeniedContext, challenge: BearerChallenge): string {
   const announced = challenge.resourceId ?? challenge.realm
   if (announced) return announced
   if (context.kind === 'dicom') return DICOM_RESOURCE
-  if (context.kind === 'fhir' && context.serviceUrl) {
-    try {
-      return new URL(context.serviceUrl).origin
-    } catch {
-      return context.resource
-    }
-  }
+  if (context.kind === 'fhir' && context.serviceUrl) return parseUrl(context.serviceUrl)?.origin ?? context.resource
   return context.resource
 }
 

@@ -8,6 +8,8 @@ import type { HealthCheckSpec, HealthConfig, ServiceKind, Target } from './confi
 import { explainAccessDenied } from './explanations.js'
 import { sanitizeServerText } from './server-text.js'
 import type { IssuedToken } from './token.js'
+import { formatSeconds } from './durations.js'
+import { isRecord, parseUrl } from './values.js'
 
 export interface CheckResult {
   readonly path: string
@@ -243,15 +245,15 @@ async function runCheck(
       delay = transientDelayMs(transientRetries, serverWait, random)
       deps.info(
         `Health check ${spec.path}: ${seen}, transient; retry ${transientRetries} of ${TRANSIENT_RETRIES} in ` +
-          `${formatMs(delay)}${serverWait !== undefined ? ' (as the service asked)' : ''}` +
-          (timeLeft > 0 ? `, ${formatMs(timeLeft)} left of wait-for-access` : '')
+          `${formatSeconds(delay)}${serverWait !== undefined ? ' (as the service asked)' : ''}` +
+          (timeLeft > 0 ? `, ${formatSeconds(timeLeft)} left of wait-for-access` : '')
       )
     } else if ((kind === 'transient' || kind === 'access') && timeLeft > 0) {
       accessRetries++
       delay = accessDelayMs(accessRetries, timeLeft)
       deps.info(
-        `Health check ${spec.path}: ${seen}, waiting for access; retry in ${formatMs(delay)}, ` +
-          `${formatMs(timeLeft)} left of wait-for-access`
+        `Health check ${spec.path}: ${seen}, waiting for access; retry in ${formatSeconds(delay)}, ` +
+          `${formatSeconds(timeLeft)} left of wait-for-access`
       )
     }
     if (delay === undefined) {
@@ -376,7 +378,7 @@ export async function httpSend(
   // The socket timeout covers silence only; this one also ends an answer that trickles in forever.
   const overall = new Promise<SendResult>(resolve => {
     timer = setTimeout(() => {
-      resolve({ failure: 'timeout', message: `no answer within ${formatMs(timeoutMs)}` })
+      resolve({ failure: 'timeout', message: `no answer within ${formatSeconds(timeoutMs)}` })
     }, timeoutMs)
   })
   const exchange = async (): Promise<SendResult> => {
@@ -401,7 +403,7 @@ function noAnswer(error: unknown, timeoutMs: number): SendResult {
   const code = isRecord(error) && typeof error.code === 'string' ? error.code : undefined
   const message = error instanceof Error ? error.message : String(error)
   if (code === 'ETIMEDOUT' || message.startsWith('Request timeout')) {
-    return { failure: 'timeout', message: `no answer within ${formatMs(timeoutMs)}` }
+    return { failure: 'timeout', message: `no answer within ${formatSeconds(timeoutMs)}` }
   }
   const described = code && !message.includes(code) ? `${code}: ${message}` : message
   if (code === 'ECONNRESET' || code === 'EPIPE') return { failure: 'reset', message: described }
@@ -434,24 +436,6 @@ function firstHeader(headers: ResponseHeaders, name: string): string | undefined
   return typeof value === 'string' ? value : value?.[0]
 }
 
-function parseUrl(url: string, base?: string): URL | undefined {
-  try {
-    return new URL(url, base)
-  } catch {
-    return undefined
-  }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null
-}
-
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1)
-}
-
-/** 1500 -> "1.5s", 60000 -> "60s": the unit the inputs use. */
-export function formatMs(ms: number): string {
-  const seconds = Math.round(ms / 100) / 10
-  return `${String(seconds)}s`
 }

@@ -17,7 +17,9 @@ import {
   parseDicomApiVersion
 } from './clouds.js'
 import type { CloudName, Config, HealthCheckSpec, HealthConfig, SignIn, Target } from './config.js'
+import { formatLimit, parseDuration } from './durations.js'
 import { InputError } from './errors.js'
+import { isRecord, parseUrl } from './values.js'
 
 /** Reads one input: '' when unset, trimmed (core.getInput semantics). */
 export type GetInput = (name: string) => string
@@ -926,44 +928,24 @@ function readBoolean(input: InputName, value: string, fallback: boolean): boolea
   throw new InputError(input, `${show(value)} is not a boolean: use true or false.`)
 }
 
-const DURATION_UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }
-
-/** `0`, or numbers with units (`500ms`, `90s`, `5m`, `1h`, also `1m30s`). A bare number other than 0 is ambiguous. */
+/** A duration input: see parseDuration for the forms it takes. */
 function readDuration(input: InputName, value: string, maxMs: number, allowZero: boolean): number {
-  const text = value.toLowerCase()
-  let ms = 0
-  if (text !== '0') {
-    if (!/^(?:\d+(?:ms|s|m|h))+$/.test(text)) {
-      throw new InputError(
-        input,
-        `${show(value)} is not a duration: write e.g. 0, 500ms, 90s, 5m or 1h (a number needs a unit).`
-      )
-    }
-    for (const [, amount = '', unit = ''] of text.matchAll(/(\d+)(ms|s|m|h)/g)) {
-      ms += Number(amount) * (DURATION_UNITS[unit] ?? NaN)
-    }
+  const ms = parseDuration(value)
+  if (ms === undefined) {
+    throw new InputError(
+      input,
+      `${show(value)} is not a duration: write e.g. 0, 500ms, 90s, 5m or 1h (a number needs a unit).`
+    )
   }
   if (!allowZero && ms === 0) throw new InputError(input, 'must be longer than 0: use e.g. 30s.')
   if (!(ms <= maxMs)) {
-    throw new InputError(input, `${show(value)} is longer than the limit of ${formatDuration(maxMs)}: use less.`)
+    throw new InputError(input, `${show(value)} is longer than the limit of ${formatLimit(maxMs)}: use less.`)
   }
   return ms
 }
 
-function formatDuration(ms: number): string {
-  return ms % 3_600_000 === 0 ? `${ms / 3_600_000}h` : `${ms / 60_000}m`
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // Small helpers
-
-function parseUrl(value: string): URL | undefined {
-  try {
-    return new URL(value)
-  } catch {
-    return undefined
-  }
-}
 
 /**
  * A value quoted for a message: any `//user:password@` part hidden, and cut short so that one bad input cannot flood
@@ -976,10 +958,6 @@ function show(value: string): string {
 
 function pushDefined(list: string[], item: string | undefined): void {
   if (item !== undefined) list.push(item)
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 function deepFreeze<T>(value: T): T {

@@ -2,6 +2,8 @@ import type { AccessToken, TokenCredential } from '@azure/identity'
 import type { AuthType, Config, SignIn } from './config.js'
 import { ActionError } from './errors.js'
 import { explainSignInFailure } from './explanations.js'
+import { formatSeconds } from './durations.js'
+import { isRecord, nonEmptyString } from './values.js'
 
 /** Non-secret claims read from the access token, for outputs, logs and explanations. */
 export interface TokenClaims {
@@ -25,26 +27,22 @@ export function decodeJwtPayload(jwt: string): Record<string, unknown> {
   try {
     const payload = jwt.split('.')[1] ?? ''
     const parsed: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'))
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
-      ? (parsed as Record<string, unknown>)
-      : {}
+    return isRecord(parsed) ? parsed : {}
   } catch {
     return {}
   }
 }
-
-const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined)
 
 /** The non-secret claims of an access token. v1 tokens name the client `appid`, v2 tokens `azp`. */
 export function readTokenClaims(jwt: string): TokenClaims {
   const payload = decodeJwtPayload(jwt)
   const aud = Array.isArray(payload.aud) ? (payload.aud as unknown[])[0] : payload.aud
   const claims = {
-    aud: text(aud),
-    iss: text(payload.iss),
-    oid: text(payload.oid),
-    appId: text(payload.appid) ?? text(payload.azp),
-    tenantId: text(payload.tid)
+    aud: nonEmptyString(aud),
+    iss: nonEmptyString(payload.iss),
+    oid: nonEmptyString(payload.oid),
+    appId: nonEmptyString(payload.appid) ?? nonEmptyString(payload.azp),
+    tenantId: nonEmptyString(payload.tid)
   }
   // Only the claims present, so consumers can tell "absent" by the key.
   return Object.fromEntries(Object.entries(claims).filter(([, value]) => value !== undefined))
@@ -74,10 +72,6 @@ export class DeadlineError extends Error {
     this.name = 'DeadlineError'
     this.endpoint = endpoint
   }
-}
-
-export function formatSeconds(ms: number): string {
-  return `${String(Math.round(ms / 100) / 10)} s`
 }
 
 /** What a sign-in talks to, for a message when it does not answer. */

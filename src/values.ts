@@ -1,0 +1,20 @@
+// Narrowing values whose shape nobody promised: parsed JSON, thrown errors, JWT claims, URLs in text. No I/O.
+
+/** A plain object (not null, not an array) whose fields can be read one by one. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** The value if it is a string with something in it; an empty string counts as absent. */
+export function nonEmptyString(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined
+}
+
+/** `new URL(value, base)` without the throw: undefined when the text is not a URL. */
+export function parseUrl(value: string, base?: string): URL | undefined {
+  try {
+    return new URL(value, base)
+  } catch {
+    return undefined
+  }
+}
