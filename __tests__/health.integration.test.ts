@@ -6,24 +6,10 @@ import { type HealthReport, runHealthChecks } from '../src/health.js'
 import { readConfig } from '../src/inputs.js'
 import { renderSummary } from '../src/summary.js'
 import { type IssuedToken, readTokenClaims } from '../src/token.js'
-import {
-  DICOM_AUDIENCE,
-  type Emulator,
-  NO_ROLES_CLIENT_ID,
-  type ScenarioInput,
-  startEmulator,
-  trustEmulatorCa
-} from '../emulator/index.ts'
+import { DICOM_AUDIENCE, NO_ROLES_CLIENT_ID, type ScenarioInput } from '../emulator/index.ts'
+import { useEmulator } from './emulator/helpers.ts'
 
-let em: Emulator
-
-beforeAll(async () => {
-  em = await startEmulator()
-  trustEmulatorCa(em.caCertPem)
-})
-afterAll(async () => {
-  await em.stop()
-})
+const em = await useEmulator({ trust: true })
 
 function app(clientId?: string) {
   const found = clientId === undefined ? em.scenario.apps[0] : em.scenario.apps.find(a => a.clientId === clientId)

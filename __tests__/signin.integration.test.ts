@@ -6,37 +6,33 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { delimiter, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { type Emulator, startEmulator, trustEmulatorCa } from '../emulator/index.ts'
 import type { AppSpec, FaultSpec } from '../emulator/scenario.ts'
 import type { Config, SignIn, Target } from '../src/config.js'
 import { type CredentialLimits, DEFAULT_LIMITS, createCredential } from '../src/credentials.js'
 import { ActionError } from '../src/errors.js'
 import { getAccessToken } from '../src/token.js'
+import { useEmulator } from './emulator/helpers.ts'
 
 const DICOM = 'https://dicom.healthcareapis.azure.com'
 const FIXTURE_BIN = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'bin')
 
-let em: Emulator
+const em = await useEmulator({ trust: true })
 let savedEnv: NodeJS.ProcessEnv
 let tmp: string
 let restoreStdout: () => void
 /** What the code wrote to stdout (workflow commands such as ::add-mask::), kept out of the test report. */
 let stdout: string[]
 
-beforeAll(async () => {
-  em = await startEmulator()
-  trustEmulatorCa(em.caCertPem)
+beforeAll(() => {
   tmp = mkdtempSync(join(tmpdir(), 'signin-'))
 })
 
-afterAll(async () => {
-  await em.stop()
+afterAll(() => {
   rmSync(tmp, { recursive: true, force: true })
 })
 
 beforeEach(() => {
   savedEnv = { ...process.env }
-  em.setScenario({ faults: [] })
   stdout = []
   const write = process.stdout.write.bind(process.stdout)
   process.stdout.write = (chunk: string | Uint8Array): boolean => {

@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { ClientCertificateCredential, ClientSecretCredential } from '@azure/identity'
 import * as jose from 'jose'
 import { createClientCertificate } from '../../emulator/ca.ts'
@@ -11,24 +11,12 @@ import {
   DEFAULT_TENANT_ID,
   DICOM_AUDIENCE,
   FEDERATED_AUDIENCE,
-  type Emulator,
-  startEmulator,
   trustEmulatorCa
 } from '../../emulator/index.ts'
-import { call, claimsOf, type EntraErrorBody, headerOf, parseJson, postForm, tokenUrl } from './helpers.ts'
+import { call, type EntraErrorBody, headerOf, parseJson, postForm, tokenUrl, useEmulator } from './helpers.ts'
+import { jwtClaims } from '../../emulator/runner.ts'
 
-let emu: Emulator
-
-beforeAll(async () => {
-  emu = await startEmulator()
-})
-afterAll(async () => {
-  await emu.stop()
-})
-beforeEach(() => {
-  emu.setScenario({})
-  emu.clearRequests()
-})
+const emu = await useEmulator()
 
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
 
@@ -142,7 +130,7 @@ describe('client secret', () => {
       retryOptions: { maxRetries: 0 }
     })
     const token = await credential.getToken(`${emu.fhirUrl}/.default`)
-    expect(claimsOf(token.token).aud).toBe(emu.fhirUrl)
+    expect(jwtClaims(token.token).aud).toBe(emu.fhirUrl)
     expect(token.expiresOnTimestamp).toBeGreaterThan(Date.now() + 3_000_000)
     const posts = emu.requests().filter(r => r.method === 'POST')
     expect(posts).toHaveLength(1)
@@ -185,7 +173,7 @@ describe('client secret', () => {
       secretGrant({ scope: `${emu.fhirUrl}//.default` })
     )
     expect(res.status).toBe(200)
-    expect(claimsOf(parseJson<{ access_token: string }>(res.body).access_token).aud).toBe(`${emu.fhirUrl}/`)
+    expect(jwtClaims(parseJson<{ access_token: string }>(res.body).access_token).aud).toBe(`${emu.fhirUrl}/`)
   })
 
   it('accepts the tenant domain in place of its ID', async () => {
@@ -195,7 +183,7 @@ describe('client secret', () => {
       secretGrant({ scope: `${DICOM_AUDIENCE}/.default` })
     )
     expect(res.status).toBe(200)
-    expect(claimsOf(parseJson<{ access_token: string }>(res.body).access_token).aud).toBe(DICOM_AUDIENCE)
+    expect(jwtClaims(parseJson<{ access_token: string }>(res.body).access_token).aud).toBe(DICOM_AUDIENCE)
   })
 
   it('answers a wrong secret, or the secret ID, with 401 AADSTS7000215 without echoing it', async () => {
@@ -264,7 +252,7 @@ describe('certificate assertion', () => {
       }
     )
     const token = await credential.getToken(`${DICOM_AUDIENCE}/.default`)
-    expect(claimsOf(token.token)).toMatchObject({ aud: DICOM_AUDIENCE, appid: DEFAULT_CLIENT_ID, appidacr: '2' })
+    expect(jwtClaims(token.token)).toMatchObject({ aud: DICOM_AUDIENCE, appid: DEFAULT_CLIENT_ID, appidacr: '2' })
   })
 
   async function assertion(keyPem: string, header: Record<string, string>, claims: jose.JWTPayload): Promise<string> {
@@ -318,7 +306,7 @@ describe('federated credential (GitHub OIDC token as client assertion)', () => {
   it('exchanges a GitHub token whose issuer, subject and audience match', async () => {
     const res = await postForm(emu, tokenUrl(emu, DEFAULT_TENANT_ID), federatedGrant(await githubToken()))
     expect(res.status).toBe(200)
-    expect(claimsOf(parseJson<{ access_token: string }>(res.body).access_token)).toMatchObject({
+    expect(jwtClaims(parseJson<{ access_token: string }>(res.body).access_token)).toMatchObject({
       appid: DEFAULT_CLIENT_ID,
       aud: emu.fhirUrl
     })
@@ -368,7 +356,7 @@ describe('federated credential (GitHub OIDC token as client assertion)', () => {
 
   it('rejects a token not signed by the GitHub issuer key', async () => {
     const genuine = await githubToken()
-    const forged = await new jose.SignJWT(claimsOf(genuine))
+    const forged = await new jose.SignJWT(jwtClaims(genuine))
       .setProtectedHeader({ alg: 'RS256', kid: String(headerOf(genuine).kid) })
       .sign((await jose.generateKeyPair('RS256')).privateKey)
     const res = await postForm(emu, tokenUrl(emu, DEFAULT_TENANT_ID), federatedGrant(forged))

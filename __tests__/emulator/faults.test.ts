@@ -1,19 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import { DEFAULT_TENANT_ID, type Emulator, startEmulator } from '../../emulator/index.ts'
-import { call, parseJson } from './helpers.ts'
+import { describe, expect, it } from '@jest/globals'
+import { DEFAULT_TENANT_ID } from '../../emulator/index.ts'
+import { call, parseJson, useEmulator } from './helpers.ts'
 
-let emu: Emulator
-
-beforeAll(async () => {
-  emu = await startEmulator()
-})
-afterAll(async () => {
-  await emu.stop()
-})
-beforeEach(() => {
-  emu.setScenario({})
-  emu.clearRequests()
-})
+const emu = await useEmulator()
 
 const healthUrl = (): string => `${emu.fhirUrl}/health/check`
 

@@ -1,7 +1,26 @@
-// Raw HTTPS calls against the emulator, trusting its CA explicitly, so tests see exactly what a client receives.
+// The emulator as the Jest suites use it: one per test file, started, trusted and stopped the same way everywhere;
+// and raw HTTPS calls against it, trusting its CA explicitly, so tests see exactly what a client receives.
 import { request as httpsRequest } from 'node:https'
 import type { IncomingHttpHeaders } from 'node:http'
-import type { Emulator } from '../../emulator/index.ts'
+import { afterAll, beforeEach } from '@jest/globals'
+import { type Emulator, type EmulatorOptions, startEmulator, trustEmulatorCa } from '../../emulator/index.ts'
+
+/**
+ * Starts the test file's emulator (call it at the top level with `await`), stops it after the file's tests, and
+ * resets its scenario and request log before each test. `trust` adds its CA to Node's default trust store for the
+ * whole file, for clients that take no CA option (@azure/identity, @actions/core, the action's own HTTP client).
+ */
+export async function useEmulator(options: EmulatorOptions & { readonly trust?: boolean } = {}): Promise<Emulator> {
+  const { trust = false, ...emulatorOptions } = options
+  const emulator = await startEmulator(emulatorOptions)
+  if (trust) trustEmulatorCa(emulator.caCertPem)
+  afterAll(() => emulator.stop())
+  beforeEach(() => {
+    emulator.setScenario({})
+    emulator.clearRequests()
+  })
+  return emulator
+}
 
 export interface RawResponse {
   readonly status: number
@@ -62,11 +81,6 @@ export function postForm(
 
 export function tokenUrl(emulator: Emulator, tenant: string): string {
   return `${emulator.authorityHost}/${tenant}/oauth2/v2.0/token`
-}
-
-export function claimsOf(jwt: string): Record<string, unknown> {
-  const part = jwt.split('.')[1] ?? ''
-  return JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>
 }
 
 export function headerOf(jwt: string): Record<string, unknown> {

@@ -1,25 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import {
-  DEFAULT_CLIENT_ID,
-  DEFAULT_CLIENT_SECRET,
-  DEFAULT_TENANT_ID,
-  DICOM_AUDIENCE,
-  type Emulator,
-  startEmulator
-} from '../../emulator/index.ts'
-import { call, claimsOf, parseJson } from './helpers.ts'
+import { describe, expect, it } from '@jest/globals'
+import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID, DICOM_AUDIENCE } from '../../emulator/index.ts'
+import { call, parseJson, useEmulator } from './helpers.ts'
+import { jwtClaims } from '../../emulator/runner.ts'
 
-let emu: Emulator
-let port: number
-
-beforeAll(async () => {
-  // Port 0 picks a free port; the URLs then carry it.
-  emu = await startEmulator({ listen: { mode: 'hosts', port: 0 } })
-  port = Number(new URL(emu.authorityHost).port)
-})
-afterAll(async () => {
-  await emu.stop()
-})
+// Port 0 picks a free port; the URLs then carry it.
+const emu = await useEmulator({ listen: { mode: 'hosts', port: 0 } })
+const port = Number(new URL(emu.authorityHost).port)
 
 const via = (): { address: string; port: number } => ({ address: '127.0.0.1', port })
 
@@ -49,7 +35,7 @@ describe('hosts mode', () => {
     })
     expect(token.status).toBe(200)
     const accessToken = parseJson<{ access_token: string }>(token.body).access_token
-    expect(claimsOf(accessToken).aud).toBe(DICOM_AUDIENCE)
+    expect(jwtClaims(accessToken).aud).toBe(DICOM_AUDIENCE)
 
     const otherFhir = `https://another-ws-fhir.fhir.azurehealthcareapis.com:${port}/metadata`
     expect((await call(emu, otherFhir, { connectTo: via() })).status).toBe(200)

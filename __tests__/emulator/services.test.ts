@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { afterEach, describe, expect, it } from '@jest/globals'
 import { ManagedIdentityCredential } from '@azure/identity'
 import {
   DEFAULT_CLIENT_ID,
@@ -8,24 +8,12 @@ import {
   DICOM_AUDIENCE,
   NO_ROLES_CLIENT_ID,
   NO_ROLES_CLIENT_SECRET,
-  type Emulator,
-  startEmulator,
   trustEmulatorCa
 } from '../../emulator/index.ts'
-import { call, claimsOf, parseJson, postForm, tokenUrl } from './helpers.ts'
+import { call, parseJson, postForm, tokenUrl, useEmulator } from './helpers.ts'
+import { jwtClaims } from '../../emulator/runner.ts'
 
-let emu: Emulator
-
-beforeAll(async () => {
-  emu = await startEmulator()
-})
-afterAll(async () => {
-  await emu.stop()
-})
-beforeEach(() => {
-  emu.setScenario({})
-  emu.clearRequests()
-})
+const emu = await useEmulator()
 
 async function tokenFor(
   resource: string,
@@ -132,7 +120,7 @@ describe('FHIR service', () => {
   })
 
   it('does not let FHIR Data Converter read', async () => {
-    const oid = String(claimsOf(await tokenFor(emu.fhirUrl, NO_ROLES_CLIENT_ID, NO_ROLES_CLIENT_SECRET)).oid)
+    const oid = String(jwtClaims(await tokenFor(emu.fhirUrl, NO_ROLES_CLIENT_ID, NO_ROLES_CLIENT_SECRET)).oid)
     emu.setScenario({ roles: { [oid]: [{ role: 'FHIR Data Converter', service: 'fhir' }] } })
     const token = await tokenFor(emu.fhirUrl, NO_ROLES_CLIENT_ID, NO_ROLES_CLIENT_SECRET)
     expect((await call(emu, `${emu.fhirUrl}/Patient`, { headers: bearer(token) })).status).toBe(403)
@@ -141,7 +129,7 @@ describe('FHIR service', () => {
   })
 
   it('applies a role only after its propagation delay, counted from setScenario', async () => {
-    const oid = String(claimsOf(await tokenFor(emu.fhirUrl, NO_ROLES_CLIENT_ID, NO_ROLES_CLIENT_SECRET)).oid)
+    const oid = String(jwtClaims(await tokenFor(emu.fhirUrl, NO_ROLES_CLIENT_ID, NO_ROLES_CLIENT_SECRET)).oid)
     emu.setScenario({ roles: { [oid]: [{ role: 'FHIR Data Reader', service: 'fhir', effectiveAfterMs: 400 }] } })
     const token = await tokenFor(emu.fhirUrl, NO_ROLES_CLIENT_ID, NO_ROLES_CLIENT_SECRET)
     expect((await call(emu, `${emu.fhirUrl}/Patient`, { headers: bearer(token) })).status).toBe(403)
@@ -215,7 +203,7 @@ describe('GitHub OIDC', () => {
     const res = await call(emu, `${emu.oidcRequestUrl}&audience=api://AzureADTokenExchange`, {
       headers: bearer(emu.oidcRequestToken)
     })
-    const claims = claimsOf(parseJson<{ value: string }>(res.body).value)
+    const claims = jwtClaims(parseJson<{ value: string }>(res.body).value)
     expect(claims).toMatchObject({
       iss: 'https://token.actions.githubusercontent.com',
       aud: 'api://AzureADTokenExchange',
@@ -233,7 +221,7 @@ describe('GitHub OIDC', () => {
 
   it('omits environment outside a deployment job', async () => {
     const res = await call(emu, `${emu.oidcRequestUrl}&audience=a`, { headers: bearer(emu.oidcRequestToken) })
-    expect(claimsOf(parseJson<{ value: string }>(res.body).value)).not.toHaveProperty('environment')
+    expect(jwtClaims(parseJson<{ value: string }>(res.body).value)).not.toHaveProperty('environment')
   })
 
   it('works with @actions/core getIDToken in-process', async () => {
@@ -243,7 +231,7 @@ describe('GitHub OIDC', () => {
     try {
       const core = await import('@actions/core')
       const jwt = await core.getIDToken('api://AzureADTokenExchange')
-      expect(claimsOf(jwt).aud).toBe('api://AzureADTokenExchange')
+      expect(jwtClaims(jwt).aud).toBe('api://AzureADTokenExchange')
     } finally {
       process.env = saved
     }
@@ -262,12 +250,16 @@ describe('managed identity (App Service protocol)', () => {
     process.env.IDENTITY_HEADER = emu.managedIdentityHeader
     const system = await new ManagedIdentityCredential().getToken(`${emu.fhirUrl}/.default`)
     const systemIdentity = emu.scenario.managedIdentities.find(i => i.kind === 'system')
-    expect(claimsOf(system.token)).toMatchObject({ aud: emu.fhirUrl, oid: systemIdentity?.objectId })
+    expect(jwtClaims(system.token)).toMatchObject({ aud: emu.fhirUrl, oid: systemIdentity?.objectId })
     const user = emu.scenario.managedIdentities.find(i => i.kind === 'user')
     const userToken = await new ManagedIdentityCredential({ clientId: user?.clientId ?? '' }).getToken(
       `${DICOM_AUDIENCE}/.default`
     )
-    expect(claimsOf(userToken.token)).toMatchObject({ aud: DICOM_AUDIENCE, oid: user?.objectId, appid: user?.clientId })
+    expect(jwtClaims(userToken.token)).toMatchObject({
+      aud: DICOM_AUDIENCE,
+      oid: user?.objectId,
+      appid: user?.clientId
+    })
     const mi = emu.requests().filter(r => r.party === 'managed-identity')
     expect(mi.map(r => r.path)).toEqual([
       expect.stringContaining('api-version=2019-08-01&resource='),
