@@ -6,17 +6,12 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { createConnection } from 'node:net'
 import { join } from 'node:path'
 import type { EmulatorInfo } from '../../emulator/info.ts'
+import { settledRequestLog } from '../../emulator/request-log.ts'
 import { type ActionRun, type RunOptions, nodeBin, runAction, spawnWithLimit } from '../../emulator/runner.ts'
+import type { RequestLogEntry } from '../../emulator/server.ts'
 
-export interface LoggedRequest {
-  readonly party: string
-  readonly origin: string
-  readonly method: string
-  readonly path: string
-  readonly hadAuthorization: boolean
-  readonly bearerToken?: string
-  readonly status: number
-}
+/** One request the emulator saw, as its log file records it. */
+export type LoggedRequest = RequestLogEntry
 
 /** The emulator's --ready file. */
 export type Ready = EmulatorInfo
@@ -40,29 +35,8 @@ const readyFile = process.env.EMULATOR_READY ?? ''
 const logFile = process.env.EMULATOR_LOG ?? ''
 const workdir = process.env.NETNS_WORKDIR ?? ''
 
-function readLog(): LoggedRequest[] {
-  let text: string
-  try {
-    text = readFileSync(logFile, 'utf8')
-  } catch {
-    return []
-  }
-  return text
-    .split('\n')
-    .filter(line => line.trim() !== '')
-    .map(line => JSON.parse(line) as LoggedRequest)
-}
-
 /** The emulator appends asynchronously: wait until the log stops growing before slicing it. */
-async function settledLog(): Promise<LoggedRequest[]> {
-  let previous = -1
-  for (;;) {
-    const entries = readLog()
-    if (entries.length === previous) return entries
-    previous = entries.length
-    await new Promise(resolve => setTimeout(resolve, 150))
-  }
-}
+const settledLog = (): Promise<LoggedRequest[]> => settledRequestLog(logFile, 150)
 
 function loadReady(): Ready {
   const ready = JSON.parse(readFileSync(readyFile, 'utf8')) as Ready
