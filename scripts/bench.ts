@@ -240,7 +240,7 @@ function inProcessScenarios(em: Emulator): Scenario[] {
       key: 'baseline',
       label: '`node -e 0`',
       probe: true,
-      // The harness appends the entry as an argument, which `-e` ignores: same environment, same timing.
+      // The runner appends the entry as an argument, which `-e` ignores: same environment, same timing.
       run: probe =>
         measureAction('node -e 0', { env, prefix: [nodeBin, '-e', '0'] }, run => run.exitCode === 0, since, probe)
     },
