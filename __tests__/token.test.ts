@@ -44,31 +44,42 @@ function credentialOf(answer: (scopes: string | string[], options?: GetTokenOpti
   return { credential, calls }
 }
 
+const OID = 'c4a1e7d2-3b5f-4a68-9e0d-1f2a3b4c5d6e'
+const APP = '8f1d2c3b-4a5e-4f60-8b7a-9c0d1e2f3a4b'
+
 describe('readTokenClaims', () => {
   it('reads a v1 token (appid)', () => {
     const token = jwt({
       aud: FHIR,
       iss: `https://sts.windows.net/${TENANT}/`,
-      oid: 'oid-1',
-      appid: 'app-1',
+      oid: OID,
+      appid: APP,
       tid: TENANT,
       ver: '1.0'
     })
     expect(readTokenClaims(token)).toEqual({
       aud: FHIR,
       iss: `https://sts.windows.net/${TENANT}/`,
-      oid: 'oid-1',
-      appId: 'app-1',
+      oid: OID,
+      appId: APP,
       tenantId: TENANT
     })
   })
 
   it('reads a v2 token (azp) and the first of several audiences', () => {
-    expect(readTokenClaims(jwt({ aud: ['a1', 'a2'], azp: 'app-2', tid: 't' }))).toEqual({
+    expect(readTokenClaims(jwt({ aud: ['a1', 'a2'], azp: APP, tid: TENANT }))).toEqual({
       aud: 'a1',
-      appId: 'app-2',
-      tenantId: 't'
+      appId: APP,
+      tenantId: TENANT
     })
+  })
+
+  it('leaves out claims unlike what Entra ID issues, so none can start a workflow command', () => {
+    const hostile = `${OID}\n::warning title=INJECTED::x\n::add-mask::Signed`
+    const claims = readTokenClaims(
+      jwt({ aud: `${FHIR}\n::error::x`, iss: 'x'.repeat(5000), oid: hostile, appid: 'not-a-guid', tid: `${TENANT} ` })
+    )
+    expect(claims).toEqual({})
   })
 
   it('leaves out claims that are absent or not text', () => {
@@ -95,7 +106,7 @@ describe('readTokenClaims', () => {
 
 describe('getAccessToken', () => {
   it('asks for <resource>/.default and returns the token with its expiry and claims', async () => {
-    const token = jwt({ aud: FHIR, oid: 'o', appid: 'a', tid: TENANT, iss: 'i' })
+    const token = jwt({ aud: FHIR, oid: OID, appid: APP, tid: TENANT, iss: 'i' })
     const expiresOnTimestamp = Date.parse('2030-01-02T03:04:05Z')
     const { credential, calls } = credentialOf(() => Promise.resolve({ token, expiresOnTimestamp }))
     const issued = await getAccessToken(credential, config(secretSignIn))
@@ -105,7 +116,7 @@ describe('getAccessToken', () => {
       token,
       expiresOn: new Date('2030-01-02T03:04:05Z'),
       resource: FHIR,
-      claims: { aud: FHIR, oid: 'o', appId: 'a', tenantId: TENANT, iss: 'i' },
+      claims: { aud: FHIR, oid: OID, appId: APP, tenantId: TENANT, iss: 'i' },
       signInMethod: 'client-secret'
     })
   })

@@ -5,9 +5,6 @@ import { formatLimit, parseDuration } from './durations.js'
 import { InputError } from './errors.js'
 import { parseUrl } from './values.js'
 
-/** A GUID as IDs are written (client, tenant and application IDs). */
-export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-
 /** Every input action.yml declares. */
 export const INPUT_NAMES = [
   'fhir-url',

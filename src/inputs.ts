@@ -19,17 +19,9 @@ import {
 import type { CloudName, Config, Target } from './config.js'
 import { InputError } from './errors.js'
 import { readHealth } from './health-inputs.js'
-import {
-  GUID,
-  INPUT_NAMES,
-  type InputName,
-  type RawInputs,
-  pushDefined,
-  readHttpsOrigin,
-  show
-} from './input-values.js'
+import { INPUT_NAMES, type InputName, type RawInputs, pushDefined, readHttpsOrigin, show } from './input-values.js'
 import { readSignIn, unescapePem } from './signin-inputs.js'
-import { isRecord, parseUrl } from './values.js'
+import { GUID, isRecord, parseUrl } from './values.js'
 
 /** Reads one input: '' when unset, trimmed (core.getInput semantics). */
 export type GetInput = (name: string) => string

@@ -1,6 +1,8 @@
 // Server text made safe to show. A token endpoint or a service may answer with anything: text that echoes the
 // submitted secret, carries a token, or tries to start a workflow command on a line of its own.
 
+import { CONTROL_CHARACTERS } from './values.js'
+
 const REDACTED = '[redacted]'
 /** Server text is cut here: enough for any real description, bounded for a hostile one. */
 const MAX_SERVER_TEXT = 1000
@@ -30,8 +32,7 @@ export function sanitizeServerText(text: string, secrets: readonly string[], max
       /\b(client_secret|client_assertion|assertion|password|access_token)(["']?\s*[=:]\s*["']?)[^\s&"',;]+/gi,
       `$1$2${REDACTED}`
     )
-    // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
-    .replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ')
+    .replace(new RegExp(`${CONTROL_CHARACTERS.source}+`, 'g'), ' ')
     .replace(/\s{2,}/g, ' ')
     .trim()
   return out.length > maxLength ? `${out.slice(0, maxLength)}…` : out

@@ -5,8 +5,8 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto'
 import type { SignIn } from './config.js'
 import { InputError } from './errors.js'
-import { GUID, type InputName, type RawInputs, pushDefined, readHttpsOrigin, show } from './input-values.js'
-import { isRecord } from './values.js'
+import { type InputName, type RawInputs, pushDefined, readHttpsOrigin, show } from './input-values.js'
+import { GUID, isRecord } from './values.js'
 
 const DEFAULT_AUDIENCE = 'api://AzureADTokenExchange'
 // A verified domain name of the tenant, e.g. contoso.onmicrosoft.com.

@@ -3,7 +3,7 @@ import type { AuthType, Config, SignIn } from './config.js'
 import { ActionError } from './errors.js'
 import { explainSignInFailure } from './explanations.js'
 import { formatSeconds } from './durations.js'
-import { isRecord, nonEmptyString } from './values.js'
+import { CONTROL_CHARACTERS, GUID, isRecord, nonEmptyString } from './values.js'
 
 /** Non-secret claims read from the access token, for outputs, logs and explanations. */
 export interface TokenClaims {
@@ -33,19 +33,36 @@ export function decodeJwtPayload(jwt: string): Record<string, unknown> {
   }
 }
 
-/** The non-secret claims of an access token. v1 tokens name the client `appid`, v2 tokens `azp`. */
+/**
+ * The non-secret claims of an access token (v1 tokens name the client `appid`, v2 tokens `azp`). They reach the log,
+ * the outputs and the job summary, so a claim unlike what Microsoft Entra ID issues (a GUID for the IDs, one printable
+ * line for the audience and issuer) is left out: a hostile sign-in host must not start a workflow command through one.
+ */
 export function readTokenClaims(jwt: string): TokenClaims {
   const payload = decodeJwtPayload(jwt)
   const aud = Array.isArray(payload.aud) ? (payload.aud as unknown[])[0] : payload.aud
   const claims = {
-    aud: nonEmptyString(aud),
-    iss: nonEmptyString(payload.iss),
-    oid: nonEmptyString(payload.oid),
-    appId: nonEmptyString(payload.appid) ?? nonEmptyString(payload.azp),
-    tenantId: nonEmptyString(payload.tid)
+    aud: lineClaim(aud),
+    iss: lineClaim(payload.iss),
+    oid: guidClaim(payload.oid),
+    appId: guidClaim(payload.appid) ?? guidClaim(payload.azp),
+    tenantId: guidClaim(payload.tid)
   }
   // Only the claims present, so consumers can tell "absent" by the key.
   return Object.fromEntries(Object.entries(claims).filter(([, value]) => value !== undefined))
+}
+
+function guidClaim(value: unknown): string | undefined {
+  const text = nonEmptyString(value)
+  return text !== undefined && GUID.test(text) ? text : undefined
+}
+
+/** Longest audience or issuer shown: far beyond any real URL, short of a flood. */
+const MAX_CLAIM_LENGTH = 2048
+
+function lineClaim(value: unknown): string | undefined {
+  const text = nonEmptyString(value)
+  return text !== undefined && text.length <= MAX_CLAIM_LENGTH && !CONTROL_CHARACTERS.test(text) ? text : undefined
 }
 
 /** Runs `task` but gives up after `ms` with a message naming what did not answer. */

@@ -1,5 +1,12 @@
 // Narrowing values whose shape nobody promised: parsed JSON, thrown errors, JWT claims, URLs in text. No I/O.
 
+/** A GUID, as Microsoft Entra ID writes object, application (client) and tenant IDs. */
+export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/** Characters that end a line or control a terminal: text from outside is never shown with them. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this finds
+export const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f\u2028\u2029]/
+
 /** A plain object (not null, not an array) whose fields can be read one by one. */
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)

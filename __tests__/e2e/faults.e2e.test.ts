@@ -174,6 +174,8 @@ function expectNoInjectedCommands(run: ActionRun, secret: string): void {
   const commands = workflowCommands(run.stdout)
   for (const { command, line } of commands) {
     expect(OWN_COMMANDS.has(command)).toBe(true)
+    // A command's name and properties (before its second `::`) are the action's own; server text may only be a message.
+    expect(line.split('::')[1]).not.toContain('INJECTED')
     expect(line).not.toMatch(/^::(add-mask|set-output|error|warning)::INJECTED/)
   }
   const masked = commands.filter(c => c.command === 'add-mask').map(c => c.line.slice('::add-mask::'.length))
@@ -189,6 +191,22 @@ function expectNoInjectedCommands(run: ActionRun, secret: string): void {
 }
 
 describe('hostile server text', () => {
+  it.concurrent('in the token claims (a hostile sign-in host) cannot inject a command', async () => {
+    const em = await startEmulator()
+    emulators.push(em)
+    const [app, ...others] = em.scenario.apps
+    if (!app) throw new Error('the emulator has no app')
+    const hostile = `${app.objectId}\n::warning title=INJECTED::x\n::add-mask::Signed`
+    em.setScenario({ apps: [{ ...app, objectId: hostile }, ...others] })
+    const run = await runAgainst(em, { inputs: secretInputs(em) })
+    expectExit(run, 0)
+    expect(run.stdout).not.toContain('INJECTED')
+    expect(workflowCommands(run.stdout).map(c => c.command)).not.toContain('warning')
+    expect(run.stdout).toMatch(/object ID unknown/)
+    expect(run.outputs['object-id']).toBe('')
+    expect(run.outputs['app-id']).toBe(app.clientId)
+  })
+
   it.concurrent('from the token endpoint cannot inject a command or reveal the secret', async () => {
     const em = await startEmulator()
     emulators.push(em)
