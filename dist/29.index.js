@@ -24,8 +24,10 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3916);
 /* harmony import */ var _explanations_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2547);
 /* harmony import */ var _token_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(4606);
+/* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(4777);
 // Builds the one @azure/identity credential the configuration asks for, with bounded time and deliberate retries.
 // Every sign-in goes through the library's own classes: this module only chooses the class and its options.
+
 
 
 
@@ -42,13 +44,8 @@ const DEFAULT_LIMITS = {
 const RETRY_AFTER_HEADERS = ['retry-after-ms', 'x-ms-retry-after-ms', 'retry-after'];
 /** The request's URL without its query, which may hold a resource or client ID but nothing a user needs. */
 function endpointOf(url) {
-    try {
-        const parsed = new URL(url);
-        return `${parsed.origin}${parsed.pathname}`;
-    }
-    catch {
-        return url;
-    }
+    const parsed = (0,_values_js__WEBPACK_IMPORTED_MODULE_5__/* .parseUrl */ .Dl)(url);
+    return parsed ? `${parsed.origin}${parsed.pathname}` : url;
 }
 /**
  * A pipeline policy run once per attempt (below the retry policy): it bounds each attempt's time, so a hung endpoint
