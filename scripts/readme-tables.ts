@@ -4,13 +4,10 @@
 // __tests__/docs.test.ts runs the same functions.
 
 import { readFileSync, writeFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { load } from 'js-yaml'
 import { format, resolveConfig } from 'prettier'
-
-// js-yaml is already in node_modules (through ESLint) and ships no types; this is the one call used.
-const { load } = createRequire(import.meta.url)('js-yaml') as { load: (text: string) => unknown }
 
 export interface ActionInput {
   readonly name: string
