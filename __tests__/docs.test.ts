@@ -3,7 +3,14 @@ import { existsSync, readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from '@jest/globals'
-import { MARKERS, readActionSpec, replaceBetween, updateReadme } from '../scripts/readme-tables.ts'
+import {
+  MARKERS,
+  parseTableRows,
+  readActionSpec,
+  replaceBetween,
+  tableCell,
+  updateReadme
+} from '../scripts/readme-tables.ts'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const readmePath = resolve(root, 'README.md')
@@ -19,21 +26,35 @@ function section(text: string, name: string): string {
   return text.slice(from + start.length, to)
 }
 
-/** First cells of a Markdown table's body rows. */
-function firstCells(table: string): string[] {
-  return table
-    .split('\n')
-    .filter(line => line.startsWith('|') && !/^\|\s*-/.test(line))
-    .slice(1)
-    .map(line => line.split('|')[1]?.trim() ?? '')
+interface TroubleshootingEntry {
+  readonly code: string
+  readonly summary: string
+  readonly fix: string
 }
 
-/** `AADSTS70021` and `70021` name the same code. */
-function normaliseCode(code: string): string {
-  return code
-    .replace(/^AADSTS/i, '')
-    .trim()
-    .toLowerCase()
+/** The row SIGN_IN_ERRORS gives an entry, written as the README has it. */
+function expectedRow(entry: TroubleshootingEntry): string {
+  return `| ${entry.code} | ${tableCell(entry.summary)} | ${tableCell(entry.fix)} |`
+}
+
+/** Every way the README's rows differ from the table the action uses: a missing row, another cause or fix. */
+function troubleshootingDifferences(rows: readonly string[][], entries: readonly TroubleshootingEntry[]): string[] {
+  const differences: string[] = []
+  for (const entry of entries) {
+    const row = rows.find(cells => cells[0] === entry.code)
+    if (row === undefined) {
+      differences.push(`${entry.code}: no row`)
+      continue
+    }
+    if (row[1] !== entry.summary) differences.push(`${entry.code}: the cause differs from its summary`)
+    if (row[2] !== entry.fix) differences.push(`${entry.code}: the fix differs`)
+  }
+  const known = new Set(entries.map(entry => entry.code))
+  for (const cells of rows) {
+    const code = /^AADSTS\d+$/.exec(cells[0] ?? '')?.[0]
+    if (code !== undefined && !known.has(code)) differences.push(`${code}: a row for a code the action does not list`)
+  }
+  return differences
 }
 
 describe('README inputs and outputs tables', () => {
@@ -82,30 +103,55 @@ describe('action.yml descriptions', () => {
 })
 
 describe('README troubleshooting table', () => {
-  const rows = firstCells(section(readme, 'troubleshooting'))
-  const readmeCodes = rows.flatMap(cell => [...cell.matchAll(/AADSTS(\d+)/g)].map(match => match[1] ?? ''))
+  const rows = parseTableRows(section(readme, 'troubleshooting'))
+  const symptoms = rows.map(cells => cells[0] ?? '')
 
   it('covers the sign-in failures users meet most and the service-side symptoms', () => {
     for (const code of ['70021', '700211', '700213', '7002138', '700024', '7000215', '7000222', '700016', '700027']) {
-      expect(readmeCodes).toContain(code)
+      expect(symptoms).toContain(`AADSTS${code}`)
     }
-    for (const code of ['500011', '90002', '900023']) expect(readmeCodes).toContain(code)
-    const symptoms = rows.join('\n')
-    for (const symptom of ['id-token: write', '401', '403', 'Timeout']) expect(symptoms).toContain(symptom)
+    for (const code of ['500011', '90002', '900023']) expect(symptoms).toContain(`AADSTS${code}`)
+    for (const symptom of ['id-token: write', '401', '403', 'Timeout']) {
+      expect(symptoms.some(cell => cell.includes(symptom))).toBe(true)
+    }
+    for (const cells of rows) expect(cells).toHaveLength(3)
+    // One table: a blank line would split it, and the second part would lose its header.
+    expect(section(readme, 'troubleshooting').match(/^\|\s*-/gm)).toHaveLength(1)
   })
 
-  it('lists exactly the codes of SIGN_IN_ERRORS in src/explanations.ts', async () => {
+  it("carries SIGN_IN_ERRORS' codes, summaries and fixes word for word (src/explanations.ts)", async () => {
     const { SIGN_IN_ERRORS } = await import('../src/explanations.js')
-    const tableCodes = SIGN_IN_ERRORS.map(entry => normaliseCode(entry.code))
-    const numeric = tableCodes.filter(code => /^\d+$/.test(code))
-    expect(new Set(readmeCodes)).toEqual(new Set(numeric))
-    // Entries keyed by something other than an AADSTS number must still have their row.
-    const firstColumn = rows.join('\n').toLowerCase()
-    for (const code of tableCodes.filter(code => !/^\d+$/.test(code))) expect(firstColumn).toContain(code)
-    for (const entry of SIGN_IN_ERRORS) {
-      expect(entry.summary.length).toBeGreaterThan(0)
-      expect(entry.fix.length).toBeGreaterThan(0)
+    expect(SIGN_IN_ERRORS.length).toBeGreaterThan(10)
+    const differences = troubleshootingDifferences(rows, SIGN_IN_ERRORS)
+    if (differences.length > 0) {
+      // The rows to paste between the troubleshooting markers (then run prettier on README.md).
+      throw new Error(
+        `README.md's Troubleshooting table differs from SIGN_IN_ERRORS:\n  ${differences.join('\n  ')}\n\n` +
+          `Expected AADSTS rows:\n${SIGN_IN_ERRORS.map(expectedRow).join('\n')}`
+      )
     }
+    expect(differences).toEqual([])
+  })
+
+  it('would catch a reworded cause or fix, a missing row and an unknown code', () => {
+    const entries = [
+      { code: 'AADSTS1', summary: 'Cause | one.', fix: 'Fix *one*.' },
+      { code: 'AADSTS2', summary: 'Cause two.', fix: 'Fix two.' }
+    ]
+    const table = (lines: readonly string[]): string[][] =>
+      parseTableRows(['| Code | Cause | Fix |', '| --- | --- | --- |', ...lines].join('\n'))
+    const exact = entries.map(expectedRow)
+    expect(troubleshootingDifferences(table(exact), entries)).toEqual([])
+    expect(troubleshootingDifferences(table([exact[0] ?? '', '| AADSTS2 | Cause 2. | Fix two. |']), entries)).toEqual([
+      'AADSTS2: the cause differs from its summary'
+    ])
+    expect(troubleshootingDifferences(table([exact[0] ?? '', '| AADSTS2 | Cause two. | Fix 2. |']), entries)).toEqual([
+      'AADSTS2: the fix differs'
+    ])
+    expect(troubleshootingDifferences(table([exact[1] ?? '', '| AADSTS3 | x | y |']), entries)).toEqual([
+      'AADSTS1: no row',
+      'AADSTS3: a row for a code the action does not list'
+    ])
   })
 })
 

@@ -71,8 +71,27 @@ export function readActionSpec(actionYaml: string): ActionSpec {
 }
 
 /** Text for one Markdown table cell: one line; pipes and asterisks escaped (`GITHUB_*, RUNNER_*` is not emphasis). */
-function cell(text: string): string {
+export function tableCell(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ').replace(/([|*])/g, '\\$1')
+}
+
+/**
+ * The body rows of the Markdown tables in `markdown`, each as its cells' text: trimmed, backslash escapes undone
+ * (the reverse of tableCell), so a cell compares equal to the text it was written from.
+ */
+export function parseTableRows(markdown: string): string[][] {
+  const rows: string[][] = []
+  for (const line of markdown.split('\n').map(text => text.trim())) {
+    if (!line.startsWith('|')) continue
+    // The line under a header row, `| --- | :-: |`: the row before it was the header, not a body row.
+    if (/^\|(?:\s*:?-+:?\s*\|)+$/.test(line)) {
+      rows.pop()
+      continue
+    }
+    const inner = line.endsWith('|') && !line.endsWith('\\|') ? line.slice(1, -1) : line.slice(1)
+    rows.push(inner.split(/(?<!\\)\|/).map(text => text.trim().replace(/\\(.)/g, '$1')))
+  }
+  return rows
 }
 
 function code(text: string): string {
@@ -82,13 +101,13 @@ function code(text: string): string {
 export function renderInputsTable(spec: ActionSpec): string {
   const rows = spec.inputs.map(
     input =>
-      `| ${code(input.name)} | ${input.required ? 'yes' : 'no'} | ${input.default === undefined ? '' : code(input.default)} | ${cell(input.description)} |`
+      `| ${code(input.name)} | ${input.required ? 'yes' : 'no'} | ${input.default === undefined ? '' : code(input.default)} | ${tableCell(input.description)} |`
   )
   return ['| Input | Required | Default | Description |', '| --- | --- | --- | --- |', ...rows].join('\n')
 }
 
 export function renderOutputsTable(spec: ActionSpec): string {
-  const rows = spec.outputs.map(output => `| ${code(output.name)} | ${cell(output.description)} |`)
+  const rows = spec.outputs.map(output => `| ${code(output.name)} | ${tableCell(output.description)} |`)
   return ['| Output | Description |', '| --- | --- |', ...rows].join('\n')
 }
 
