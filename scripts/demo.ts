@@ -40,7 +40,7 @@ const runs: readonly DemoRun[] = [
     expectExit: 0
   },
   {
-    title: 'FHIR service, an identity that holds no role (fails on purpose: see the explanation)',
+    title: 'FHIR service, client secret, as an identity that holds no role (fails on purpose: see the explanation)',
     inputs: {
       ...oidc,
       'client-id': info.noRolesClientId,
