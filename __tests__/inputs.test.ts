@@ -357,10 +357,66 @@ describe('export-variable', () => {
     'HOME',
     'Shell',
     'https_proxy',
-    'AZURE_CLIENT_SECRET'
+    'AZURE_CLIENT_SECRET',
+    // Read by gh (which sends them to GitHub) and by the Azure tools and managed identity.
+    'GH_TOKEN',
+    'gh_enterprise_token',
+    'GITHUB_ENTERPRISE_TOKEN',
+    'GITHUBTOKEN',
+    'IDENTITY_ENDPOINT',
+    'IDENTITY_HEADER',
+    'MSI_SECRET',
+    'ARM_ACCESS_KEY',
+    'AZURE_ACCESS_TOKEN',
+    'AZ_CONFIG',
+    // git, runtimes, TLS, locale, shells
+    'GIT_CONFIG_GLOBAL',
+    'GIT_TRACE',
+    'DOTNET_STARTUP_HOOKS',
+    'CORECLR_PROFILER',
+    'COMPLUS_ZAPDISABLE',
+    'PYTHONHOME',
+    'RUBYLIB',
+    'PERL5DB',
+    'JAVA_TOOL_OPTIONS',
+    '_JAVA_OPTIONS',
+    'JDK_JAVA_OPTIONS',
+    'OPENSSL_CONF',
+    'SSLKEYLOGFILE',
+    'SSL_CERT_DIR',
+    'CURL_CA_BUNDLE',
+    'REQUESTS_CA_BUNDLE',
+    'LC_ALL',
+    'LANG',
+    'PAGER',
+    'EDITOR',
+    'VISUAL',
+    'TMPDIR',
+    'temp',
+    'TMP',
+    'PS1',
+    'PS4',
+    'PROMPT_COMMAND',
+    'Http_Proxy',
+    'no_proxy',
+    'ALL_PROXY'
   ])('%s is refused', name => {
     expect(inputError({ ...OIDC, 'export-variable': name }).input).toBe('export-variable')
   })
+
+  test('the refusal says who reads the name and suggests one', () => {
+    const message = inputError({ ...OIDC, 'export-variable': 'GH_TOKEN' }).message
+    expect(message).toMatch(/^Input 'export-variable': GH_TOKEN is read by .*gh would send it to GitHub/)
+    expect(message).toContain('e.g. FHIR_TOKEN')
+    expect(inputError({ ...OIDC, 'export-variable': 'IDENTITY_HEADER' }).message).toContain('managed identity')
+  })
+
+  test.each(['FHIR_TOKEN', 'DICOM_ACCESS_TOKEN', 'MY_AZURE_TOKEN', 'TOKEN_GH', 'PSQL_TOKEN', 'LCTOKEN'])(
+    '%s stays free',
+    name => {
+      expect(read({ ...OIDC, 'export-variable': name }).exportVariable).toBe(name)
+    }
+  )
 })
 
 describe('health checks', () => {

@@ -330,57 +330,72 @@ function readAuthorityHost(input: string, fromCreds: string | undefined, cloud: 
 // ---------------------------------------------------------------------------------------------------------------
 // Export variable
 
-/** Names the runner, shells, Node, the Azure tools or proxies read: overwriting them would hijack later steps. */
-const FORBIDDEN_PREFIXES = ['GITHUB_', 'RUNNER_', 'ACTIONS_', 'INPUT_', 'STATE_', 'NODE_', 'NPM_', 'LD_', 'DYLD_']
-const FORBIDDEN_NAMES = new Set([
-  'PATH',
-  'HOME',
-  'SHELL',
-  'USER',
-  'PWD',
-  'OLDPWD',
-  'ENV',
-  'BASH_ENV',
-  'IFS',
-  'PS4',
-  'PROMPT_COMMAND',
-  'CDPATH',
-  'TMPDIR',
-  'TEMP',
-  'TMP',
-  'CI',
-  'LANG',
-  'TZ',
-  'JAVA_TOOL_OPTIONS',
-  '_JAVA_OPTIONS',
-  'PYTHONPATH',
-  'PYTHONSTARTUP',
-  'PERL5LIB',
-  'PERL5OPT',
-  'RUBYOPT',
-  'GIT_ASKPASS',
-  'GIT_SSH_COMMAND',
-  'SSH_AUTH_SOCK',
-  'HTTP_PROXY',
-  'HTTPS_PROXY',
-  'NO_PROXY',
-  'ALL_PROXY',
-  'SSL_CERT_FILE',
-  'SSL_CERT_DIR',
-  'CURL_CA_BUNDLE',
-  'REQUESTS_CA_BUNDLE',
-  'AZURE_CLIENT_ID',
-  'AZURE_TENANT_ID',
-  'AZURE_CLIENT_SECRET',
-  'AZURE_CLIENT_CERTIFICATE_PATH',
-  'AZURE_CLIENT_CERTIFICATE_PASSWORD',
-  'AZURE_AUTHORITY_HOST',
-  'AZURE_FEDERATED_TOKEN_FILE',
-  'AZURE_CONFIG_DIR',
-  'AZURE_LOG_LEVEL',
-  'AZURE_USERNAME',
-  'AZURE_PASSWORD'
-])
+/**
+ * Names something later in the job reads, grouped by reader: exporting the token under one would hijack a later step
+ * or hand the token to another host (gh sends GH_TOKEN to GitHub). Prefixes, so a family's new members are covered.
+ */
+const RESERVED_NAMES: readonly {
+  readonly reader: string
+  readonly prefixes: readonly string[]
+  readonly names?: readonly string[]
+}[] = [
+  {
+    reader: 'the runner and GitHub tools (gh would send it to GitHub)',
+    prefixes: ['GITHUB', 'GH_', 'RUNNER_', 'ACTIONS_', 'INPUT_', 'STATE_'],
+    names: ['CI']
+  },
+  {
+    reader: 'the Azure tools and managed identity',
+    prefixes: ['AZURE_', 'AZ_', 'ARM_', 'MSI_', 'IDENTITY_']
+  },
+  {
+    reader: 'shells and the system',
+    prefixes: ['BASH_', 'LC_', 'LD_', 'DYLD_', 'SSH_'],
+    names: [
+      'PATH',
+      'HOME',
+      'SHELL',
+      'USER',
+      'PWD',
+      'OLDPWD',
+      'ENV',
+      'IFS',
+      'CDPATH',
+      'PS1',
+      'PS2',
+      'PS3',
+      'PS4',
+      'PROMPT_COMMAND',
+      'TMPDIR',
+      'TEMP',
+      'TMP',
+      'LANG',
+      'LANGUAGE',
+      'TZ',
+      'PAGER',
+      'EDITOR',
+      'VISUAL'
+    ]
+  },
+  { reader: 'git', prefixes: ['GIT_'] },
+  {
+    reader: 'language runtimes',
+    prefixes: ['NODE_', 'NPM_', 'DOTNET_', 'CORECLR_', 'COMPLUS_', 'PYTHON', 'RUBY', 'PERL', 'JAVA_', '_JAVA_', 'JDK_']
+  },
+  {
+    reader: 'TLS and proxy settings',
+    prefixes: ['OPENSSL_', 'SSL_', 'CURL_'],
+    names: ['SSLKEYLOGFILE', 'REQUESTS_CA_BUNDLE', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'ALL_PROXY', 'FTP_PROXY']
+  }
+]
+
+/** Who reads the name (compared in upper case: Windows and some tools ignore case), or undefined when it is free. */
+function readerOf(name: string): string | undefined {
+  const upper = name.toUpperCase()
+  return RESERVED_NAMES.find(
+    group => group.names?.includes(upper) === true || group.prefixes.some(prefix => upper.startsWith(prefix))
+  )?.reader
+}
 
 function readExportVariable(value: string): string | undefined {
   if (value === '') return undefined
@@ -390,11 +405,12 @@ function readExportVariable(value: string): string | undefined {
       `${show(value)} is not an environment variable name: use letters, digits and _ (not first a digit), e.g. FHIR_TOKEN.`
     )
   }
-  const upper = value.toUpperCase()
-  if (FORBIDDEN_NAMES.has(upper) || FORBIDDEN_PREFIXES.some(prefix => upper.startsWith(prefix))) {
+  const reader = readerOf(value)
+  if (reader !== undefined) {
     throw new InputError(
       'export-variable',
-      `${value} is used by the runner or the tools later steps run: choose a name of your own, e.g. FHIR_TOKEN.`
+      `${value} is read by ${reader}: a token there would change what later steps do or where the token goes. ` +
+        'Choose a name of your own, e.g. FHIR_TOKEN.'
     )
   }
   return value
