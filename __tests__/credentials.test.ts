@@ -28,7 +28,7 @@ import {
 import type { SignIn } from '../src/config.js'
 import { ActionError } from '../src/errors.js'
 import { explainMissingOidcPermission } from '../src/explanations.js'
-import { DeadlineError } from '../src/token.js'
+import { DeadlineError } from '../src/deadline.js'
 
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47'
 const CLIENT = '11111111-2222-3333-4444-555555555555'

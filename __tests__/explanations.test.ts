@@ -12,9 +12,10 @@ import {
   explainAccessDenied,
   explainMissingOidcPermission,
   explainSignInFailure,
-  parseBearerChallenge
+  parseBearerChallenge,
+  signInEndpoint
 } from '../src/explanations.js'
-import { DeadlineError } from '../src/token.js'
+import { DeadlineError } from '../src/deadline.js'
 
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47'
 const OTHER_TENANT = '0b7c4d1e-5f3a-4e2b-9c8d-7a6b5c4d3e2f'
@@ -654,5 +655,25 @@ describe('parseBearerChallenge', () => {
       errorDescription: undefined
     })
     expect(parseBearerChallenge(undefined)).toEqual({})
+  })
+})
+
+describe('signInEndpoint', () => {
+  it.each<[SignIn, Record<string, string>, string]>([
+    [
+      { type: 'oidc', clientId: 'c', tenantId: TENANT, audience: 'a' },
+      {},
+      `https://login.example.test/${TENANT}/oauth2/v2.0/token`
+    ],
+    [
+      { type: 'managed-identity' },
+      { IDENTITY_ENDPOINT: 'http://127.0.0.1:41/msi/token' },
+      'http://127.0.0.1:41/msi/token'
+    ],
+    [{ type: 'managed-identity' }, {}, 'http://169.254.169.254/metadata/identity/oauth2/token'],
+    [{ type: 'azure-cli' }, {}, 'az account get-access-token'],
+    [{ type: 'azure-powershell' }, {}, 'Get-AzAccessToken']
+  ])('names what %o talks to', (signIn, env, expected) => {
+    expect(signInEndpoint(signIn, 'https://login.example.test', env)).toContain(expected)
   })
 })

@@ -2,14 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/identity'
 import type { Config, SignIn } from '../src/config.js'
 import { ActionError } from '../src/errors.js'
-import {
-  DeadlineError,
-  decodeJwtPayload,
-  getAccessToken,
-  readTokenClaims,
-  signInEndpoint,
-  withDeadline
-} from '../src/token.js'
+import { decodeJwtPayload, getAccessToken, readTokenClaims } from '../src/token.js'
 
 const FHIR = 'https://ws-fhir.fhir.azurehealthcareapis.com'
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47'
@@ -158,40 +151,5 @@ describe('getAccessToken', () => {
     expect(error).toBeInstanceOf(ActionError)
     expect((error as Error).message).toContain(`https://login.microsoftonline.com/${TENANT}/oauth2/v2.0/token`)
     expect(signal?.aborted).toBe(true)
-  })
-})
-
-describe('withDeadline', () => {
-  it('returns what the task returns in time', async () => {
-    await expect(withDeadline(Promise.resolve(7), 1000, 'x')).resolves.toBe(7)
-  })
-
-  it('rejects with a DeadlineError naming what did not answer', async () => {
-    const error = await withDeadline(new Promise(() => undefined), 20, 'the endpoint https://e.test/t').catch(
-      (e: unknown) => e
-    )
-    expect(error).toBeInstanceOf(DeadlineError)
-    expect((error as DeadlineError).endpoint).toBe('the endpoint https://e.test/t')
-    expect((error as Error).message).toBe('No answer from the endpoint https://e.test/t within 0s')
-  })
-})
-
-describe('signInEndpoint', () => {
-  it.each<[SignIn, Record<string, string>, string]>([
-    [
-      { type: 'oidc', clientId: 'c', tenantId: TENANT, audience: 'a' },
-      {},
-      `https://login.example.test/${TENANT}/oauth2/v2.0/token`
-    ],
-    [
-      { type: 'managed-identity' },
-      { IDENTITY_ENDPOINT: 'http://127.0.0.1:41/msi/token' },
-      'http://127.0.0.1:41/msi/token'
-    ],
-    [{ type: 'managed-identity' }, {}, 'http://169.254.169.254/metadata/identity/oauth2/token'],
-    [{ type: 'azure-cli' }, {}, 'az account get-access-token'],
-    [{ type: 'azure-powershell' }, {}, 'Get-AzAccessToken']
-  ])('names what %o talks to', (signIn, env, expected) => {
-    expect(signInEndpoint(signIn, 'https://login.example.test', env)).toContain(expected)
   })
 })

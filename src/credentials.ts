@@ -17,7 +17,8 @@ import { isMicrosoftAuthorityHost } from './clouds.js'
 import type { Config } from './config.js'
 import { ActionError } from './errors.js'
 import { explainMissingOidcPermission, explainSignInFailure } from './explanations.js'
-import { DeadlineError, decodeJwtPayload, withDeadline } from './token.js'
+import { DeadlineError, withDeadline } from './deadline.js'
+import { decodeJwtPayload } from './token.js'
 import { parseUrl } from './values.js'
 
 export interface CredentialDeps {

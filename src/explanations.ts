@@ -6,7 +6,7 @@ import { sanitizeServerText } from './server-text.js'
 import { DICOM_RESOURCE, LEGACY_GENERIC_RESOURCE } from './clouds.js'
 import type { ServiceKind, SignIn } from './config.js'
 import { ActionError } from './errors.js'
-import { signInEndpoint, type TokenClaims } from './token.js'
+import type { TokenClaims } from './token.js'
 import { isRecord, nonEmptyString, parseUrl } from './values.js'
 
 export interface SignInContext {
@@ -409,6 +409,26 @@ function federatedLines(code: string, failure: EntraFailure, context: SignInCont
 
 // ---------------------------------------------------------------------------------------------------------------
 // Sign-in failures
+
+/** What a sign-in talks to, for a message when it does not answer; `env` holds the managed identity endpoint. */
+export function signInEndpoint(
+  signIn: SignIn,
+  authorityHost: string,
+  env: Readonly<Record<string, string | undefined>>
+): string {
+  switch (signIn.type) {
+    case 'oidc':
+    case 'client-secret':
+    case 'client-certificate':
+      return `the token endpoint ${authorityHost}/${signIn.tenantId}/oauth2/v2.0/token`
+    case 'managed-identity':
+      return `the managed identity endpoint ${env.IDENTITY_ENDPOINT ?? env.MSI_ENDPOINT ?? 'http://169.254.169.254/metadata/identity/oauth2/token'}`
+    case 'azure-cli':
+      return 'the Azure CLI (az account get-access-token)'
+    case 'azure-powershell':
+      return 'Azure PowerShell (Get-AzAccessToken)'
+  }
+}
 
 function entraExplanation(failure: EntraFailure, context: SignInContext): ActionError {
   const code = failure.code ?? 'AADSTS'

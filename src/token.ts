@@ -1,8 +1,8 @@
 import type { AccessToken, TokenCredential } from '@azure/identity'
-import type { AuthType, Config, SignIn } from './config.js'
+import type { AuthType, Config } from './config.js'
+import { withDeadline } from './deadline.js'
 import { ActionError } from './errors.js'
-import { explainSignInFailure } from './explanations.js'
-import { formatSeconds } from './durations.js'
+import { explainSignInFailure, signInEndpoint } from './explanations.js'
 import { CONTROL_CHARACTERS, GUID, isRecord, nonEmptyString } from './values.js'
 
 /** Non-secret claims read from the access token, for outputs, logs and explanations. */
@@ -65,52 +65,6 @@ function lineClaim(value: unknown): string | undefined {
   return text !== undefined && text.length <= MAX_CLAIM_LENGTH && !CONTROL_CHARACTERS.test(text) ? text : undefined
 }
 
-/** Runs `task` but gives up after `ms` with a message naming what did not answer. */
-export async function withDeadline<T>(task: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      reject(new DeadlineError(what, ms))
-    }, ms)
-    // A pending deadline must not keep the process alive once the task is done.
-    timer.unref()
-  })
-  try {
-    return await Promise.race([task, deadline])
-  } finally {
-    clearTimeout(timer)
-  }
-}
-
-export class DeadlineError extends Error {
-  readonly endpoint: string
-  constructor(endpoint: string, ms: number, options?: { cause?: unknown }) {
-    super(`No answer from ${endpoint} within ${formatSeconds(ms)}`, options)
-    this.name = 'DeadlineError'
-    this.endpoint = endpoint
-  }
-}
-
-/** What a sign-in talks to, for a message when it does not answer. */
-export function signInEndpoint(
-  signIn: SignIn,
-  authorityHost: string,
-  env: Readonly<Record<string, string | undefined>> = process.env
-): string {
-  switch (signIn.type) {
-    case 'oidc':
-    case 'client-secret':
-    case 'client-certificate':
-      return `the token endpoint ${authorityHost}/${signIn.tenantId}/oauth2/v2.0/token`
-    case 'managed-identity':
-      return `the managed identity endpoint ${env.IDENTITY_ENDPOINT ?? env.MSI_ENDPOINT ?? 'http://169.254.169.254/metadata/identity/oauth2/token'}`
-    case 'azure-cli':
-      return 'the Azure CLI (az account get-access-token)'
-    case 'azure-powershell':
-      return 'Azure PowerShell (Get-AzAccessToken)'
-  }
-}
-
 /** The whole sign-in's time limit: a backstop above the per-request limits the credential applies itself. */
 export const DEFAULT_SIGN_IN_TIMEOUT_MS = 60_000
 
@@ -129,7 +83,7 @@ export async function getAccessToken(
     accessToken = await withDeadline(
       credential.getToken(`${resource}/.default`, { abortSignal: abort.signal }),
       timeoutMs,
-      signInEndpoint(config.signIn, config.authorityHost)
+      signInEndpoint(config.signIn, config.authorityHost, process.env)
     )
   } catch (error) {
     abort.abort()
