@@ -685,16 +685,20 @@ try {
     targets,
     notes
   }
+  // Hand-written: what was changed for speed and what still costs, with the one-off measurements behind it.
+  const findings = (level: number): string =>
+    `\n\n${'#'.repeat(level)} What was done, what stands in the way\n\n` +
+    readFileSync(join(repoRoot, 'bench/findings.md'), 'utf8')
   const resultsFile = options.out
   const results = await prettierMarkdown(
-    `# Benchmark results\n\nFrom \`npm run bench\`.\n\n${renderReport(report, 2)}`,
+    `# Benchmark results\n\nFrom \`npm run bench\`.\n\n${renderReport(report, 2)}${findings(2)}`,
     resultsFile
   )
   writeFileSync(resultsFile, results)
   process.stdout.write(results)
   if (options.readme) {
     const readmeFile = join(repoRoot, 'README.md')
-    const body = `From \`npm run bench\` ([bench/RESULTS.md](bench/RESULTS.md) has the memory and size tables).\n\n${renderReport({ ...report, load: [], sizes: [] }, 3)}`
+    const body = `From \`npm run bench\` ([bench/RESULTS.md](bench/RESULTS.md) has the memory and size tables).\n\n${renderReport({ ...report, load: [], sizes: [] }, 3)}${findings(3)}`
     const updated = replaceBetween(readFileSync(readmeFile, 'utf8'), '<!-- bench:start -->', '<!-- bench:end -->', body)
     writeFileSync(readmeFile, await prettierMarkdown(updated, readmeFile))
     log('README.md updated between the bench markers')
