@@ -194,10 +194,23 @@ describe('OIDC sign-in', () => {
   ])('fails before any request without the id-token permission (env %o)', env => {
     const getIDToken = jest.fn<(audience: string) => Promise<string>>()
     const attempt = (): unknown =>
-      createCredential({ signIn: oidc, authorityHost: MICROSOFT }, { ...noDeps, getIDToken, env })
+      createCredential({ signIn: oidc, authorityHost: MICROSOFT, secrets: [] }, { ...noDeps, getIDToken, env })
     expect(attempt).toThrow(ActionError)
     expect(attempt).toThrow(explainMissingOidcPermission().message)
     expect(getIDToken).not.toHaveBeenCalled()
+  })
+
+  it("explains a failure without the configuration's secrets", async () => {
+    const echoed = 'Cr3ds~only.in.the.config.secrets'
+    const getIDToken = (): Promise<string> => Promise.reject(new Error(`GitHub said ${echoed}`))
+    const credential = createCredential(
+      { signIn: oidc, authorityHost: MICROSOFT, secrets: [echoed] },
+      { ...noDeps, getIDToken, env: OIDC_ENV }
+    )
+    const error = await credential.getToken(`https://x.test/.default`).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ActionError)
+    expect((error as Error).message).toContain('[redacted]')
+    expect((error as Error).message).not.toContain(echoed)
   })
 
   it('asks GitHub for the configured audience and logs the claims Entra ID matches, never the token', async () => {

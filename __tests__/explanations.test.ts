@@ -16,6 +16,7 @@ import {
   signInEndpoint
 } from '../src/explanations.js'
 import { DeadlineError } from '../src/deadline.js'
+import { secretInputValues } from '../src/inputs.js'
 
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47'
 const OTHER_TENANT = '0b7c4d1e-5f3a-4e2b-9c8d-7a6b5c4d3e2f'
@@ -36,8 +37,17 @@ const DEFAULT_AUDIENCE = 'api://AzureADTokenExchange'
 const secretSignIn: SignIn = { type: 'client-secret', clientId: CLIENT, tenantId: TENANT, clientSecret: SECRET }
 const oidcSignIn: SignIn = { type: 'oidc', clientId: CLIENT, tenantId: TENANT, audience: DEFAULT_AUDIENCE }
 
+/** The secrets the action would have read from the inputs of this sign-in (Config.secrets). */
+function secretsFor(signIn: SignIn): string[] {
+  const inputs: Record<string, string> = {
+    'client-secret': signIn.type === 'client-secret' ? signIn.clientSecret : '',
+    'client-certificate': signIn.type === 'client-certificate' ? signIn.certificatePem : ''
+  }
+  return secretInputValues(name => inputs[name] ?? '')
+}
+
 function context(signIn: SignIn, extra: Partial<SignInContext> = {}): SignInContext {
-  return { signIn, resource: FHIR_URL, authorityHost: MICROSOFT, ...extra }
+  return { signIn, resource: FHIR_URL, authorityHost: MICROSOFT, secrets: secretsFor(signIn), ...extra }
 }
 
 /** What Microsoft Entra ID puts in error_description: the AADSTS sentence, then trace, correlation and timestamp. */
@@ -337,6 +347,16 @@ describe('explainSignInFailure: server text is shown safely', () => {
     const explained = explainSignInFailure(error, context(secretSignIn))
     for (const line of explained.message.split('\n')) expect(line.startsWith('::')).toBe(false)
     expect(explained.message).toContain('Oops ::add-mask::visible')
+  })
+
+  it("removes every secret the configuration holds, also one the sign-in method does not (creds' JSON)", () => {
+    const creds = JSON.stringify({ clientId: CLIENT, clientSecret: SECRET, tenantId: TENANT })
+    const error = tokenEndpointError('AADSTS7000215', `Received creds ${creds} and ${SECRET}`, 'invalid_client', 401)
+    const secrets = secretInputValues(name => (name === 'creds' ? creds : ''))
+    const explained = explainSignInFailure(error, context(oidcSignIn, { secrets }))
+    expect(explained.message).not.toContain(creds)
+    expect(explained.message).not.toContain(SECRET)
+    expect(explained.message).toContain('Received creds [redacted]')
   })
 
   it('bounds very long server text', () => {

@@ -133,6 +133,16 @@ describe('getAccessToken', () => {
     expect(error).toBeInstanceOf(ActionError)
   })
 
+  it("removes the configuration's secrets from the explanation of a failure", async () => {
+    const echoed = 'Cr3ds~only.in.the.config.secrets'
+    const { credential } = credentialOf(() => Promise.reject(new Error(`weird failure echoing ${echoed}`)))
+    const error = await getAccessToken(credential, { ...config(secretSignIn), secrets: [echoed] }).catch(
+      (e: unknown) => e
+    )
+    expect(error).toBeInstanceOf(ActionError)
+    expect((error as Error).message).toContain('weird failure echoing [redacted]')
+  })
+
   it('passes an ActionError through as it is', async () => {
     const explained = new ActionError('Title', 'message')
     const { credential } = credentialOf(() => Promise.reject(explained))

@@ -282,7 +282,7 @@ export function resourceOfScope(scopes: string | string[]): string {
  * carry the claims of the GitHub token that was presented, which is what a federated-credential mismatch is about.
  */
 export function createCredential(
-  config: Pick<Config, 'signIn' | 'authorityHost'>,
+  config: Pick<Config, 'signIn' | 'authorityHost' | 'secrets'>,
   deps: CredentialDeps,
   limits: CredentialLimits = DEFAULT_LIMITS
 ): TokenCredential {
@@ -301,6 +301,7 @@ export function createCredential(
           signIn: config.signIn,
           resource: resourceOfScope(scopes),
           authorityHost: config.authorityHost,
+          secrets: config.secrets,
           ...(state.githubClaims ? { githubClaims: state.githubClaims } : {})
         })
       }

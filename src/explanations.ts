@@ -13,6 +13,8 @@ export interface SignInContext {
   signIn: SignIn
   resource: string
   authorityHost: string
+  /** The inputs' secrets (Config.secrets): a server may echo any of them, so each is removed from its text. */
+  secrets: readonly string[]
   /** The presented GitHub token's claims (OIDC only): what a federated-credential mismatch is about. */
   githubClaims?: Record<string, unknown>
 }
@@ -134,24 +136,13 @@ const DEFAULT_FEDERATED_AUDIENCE = 'api://AzureADTokenExchange'
 // ---------------------------------------------------------------------------------------------------------------
 // Server text hygiene
 
-/** The submitted secrets: the client secret, or the certificate PEM and its lines (echoed as often as the whole). */
-function secretsOf(signIn: SignIn): string[] {
-  if (signIn.type === 'client-secret') return [signIn.clientSecret]
-  if (signIn.type !== 'client-certificate') return []
-  const lines = signIn.certificatePem
-    .split(/\r?\n/)
-    .map(line => line.trim())
-    .filter(line => line && !line.startsWith('-----'))
-  return [signIn.certificatePem, ...lines]
-}
-
-function sanitize(text: string, signIn: SignIn | undefined): string {
-  return sanitizeServerText(text, signIn ? secretsOf(signIn) : [])
+function sanitize(text: string, secrets: readonly string[]): string {
+  return sanitizeServerText(text, secrets)
 }
 
 /** A value quoted on one line of our own text (claims, quoted assertion fields): no line breaks, bounded. */
 function oneLine(value: string): string {
-  return sanitize(value, undefined)
+  return sanitize(value, [])
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -459,7 +450,7 @@ function entraExplanation(failure: EntraFailure, context: SignInContext): Action
     )
   }
   if (FEDERATED_MISMATCH_CODES.has(code)) lines.push(...federatedLines(code, failure, context))
-  if (failure.description) lines.push(`Microsoft Entra ID said: ${sanitize(failure.description, context.signIn)}`)
+  if (failure.description) lines.push(`Microsoft Entra ID said: ${sanitize(failure.description, context.secrets)}`)
   const support = supportLine(failure)
   if (support) lines.push(support)
   return new ActionError(title, lines.join('\n'))
@@ -535,7 +526,7 @@ function transportExplanation(transport: Transport, error: unknown, context: Sig
       ? oneLine(transport.endpoint)
       : signInEndpoint(context.signIn, context.authorityHost, {})
   const host = hostOf(context.authorityHost)
-  const said = sanitize(messageOf(error), context.signIn)
+  const said = sanitize(messageOf(error), context.secrets)
   const proxyAdvice =
     'If the runner reaches the internet only through a proxy, set HTTPS_PROXY (and NO_PROXY) for the step; ' +
     `check that a firewall allows ${host}; on a sovereign cloud, check the environment input (it picks the sign-in host).`
@@ -587,7 +578,7 @@ function toolExplanation(context: SignInContext, error: unknown): ActionError | 
   const text = errorChain(error)
     .map(link => nonEmptyString(link.message) ?? '')
     .join('\n')
-  const said = sanitize(messageOf(error), signIn)
+  const said = sanitize(messageOf(error), context.secrets)
   const cli = signIn.type === 'azure-cli'
   const tool = cli ? 'Azure CLI (az)' : 'Azure PowerShell (Az module)'
   const loginStep = cli
@@ -626,7 +617,7 @@ function managedIdentityExplanation(context: SignInContext, error: unknown): Act
   const text = errorChain(error)
     .map(link => nonEmptyString(link.message) ?? '')
     .join('\n')
-  const said = sanitize(messageOf(error), signIn)
+  const said = sanitize(messageOf(error), context.secrets)
   if (signIn.clientId && /identity not found|not found|No managed identity|does not exist/i.test(text)) {
     return new ActionError(
       'Sign-in failed: managed identity not assigned',
@@ -662,7 +653,7 @@ export function explainSignInFailure(error: unknown, context: SignInContext): Ac
   if (transport) return transportExplanation(transport, error, context)
   const lines = [
     `Signing in (${context.signIn.type}) for the resource '${oneLine(context.resource)}' failed.`,
-    `Details: ${sanitize(messageOf(error), context.signIn)}`
+    `Details: ${sanitize(messageOf(error), context.secrets)}`
   ]
   const support = supportLine(failure)
   if (support) lines.push(support)

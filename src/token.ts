@@ -76,7 +76,7 @@ export async function getAccessToken(
 ): Promise<IssuedToken> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_SIGN_IN_TIMEOUT_MS
   const resource = config.target.resource
-  const context = { signIn: config.signIn, resource, authorityHost: config.authorityHost }
+  const context = { signIn: config.signIn, resource, authorityHost: config.authorityHost, secrets: config.secrets }
   const abort = new AbortController()
   let accessToken: AccessToken | null
   try {
