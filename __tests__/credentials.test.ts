@@ -29,6 +29,7 @@ import type { SignIn } from '../src/config.js'
 import { ActionError } from '../src/errors.js'
 import { explainMissingOidcPermission } from '../src/explanations.js'
 import { DeadlineError } from '../src/deadline.js'
+import { CONTROL_CHARACTERS } from '../src/values.js'
 
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47'
 const CLIENT = '11111111-2222-3333-4444-555555555555'
@@ -241,6 +242,28 @@ describe('OIDC sign-in', () => {
     expect(lines[0]).not.toContain('repository_owner_id')
     expect(lines.join('')).not.toContain(token)
     expect(state.githubClaims?.sub).toBe('repo:octo/app:environment:prod\n::warning::injected')
+  })
+
+  it('logs the claims on one line without control characters, each bounded', async () => {
+    const token = jwt({
+      iss: 'https://token.actions.githubusercontent.com',
+      sub: 'repo:octo/app:ref:refs/heads/main\u2028::warning::a\u2029\u007f\u001b[2J',
+      aud: ['api://AzureADTokenExchange', 'x'.repeat(5000)],
+      job_workflow_ref: 'w'.repeat(10_000)
+    })
+    const lines: string[] = []
+    const assertion = githubAssertion(
+      'api://AzureADTokenExchange',
+      { getIDToken: () => Promise.resolve(token), info: line => lines.push(line) },
+      'https://token.test/idtoken',
+      { timeoutMs: 1000 }
+    )
+    await assertion()
+    expect(lines).toHaveLength(1)
+    const line = lines[0] ?? ''
+    expect(line).not.toMatch(CONTROL_CHARACTERS)
+    expect(line).toContain('sub="repo:octo/app:ref:refs/heads/main ::warning::a')
+    expect(line.length).toBeLessThan(1500)
   })
 
   it('asks GitHub once while the token is fresh (MSAL asks for the assertion twice), again once it nears expiry', async () => {

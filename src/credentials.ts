@@ -19,6 +19,7 @@ import { ActionError } from './errors.js'
 import { explainMissingOidcPermission, explainSignInFailure } from './explanations.js'
 import { DeadlineError, withDeadline } from './deadline.js'
 import { decodeJwtPayload } from './token.js'
+import { sanitizeServerText } from './server-text.js'
 import { parseUrl } from './values.js'
 
 export interface CredentialDeps {
@@ -159,9 +160,13 @@ export function entraOptions(
 /** The non-secret claims of a GitHub OIDC token worth showing before the exchange. */
 export const GITHUB_CLAIMS_SHOWN = ['iss', 'sub', 'aud', 'job_workflow_ref'] as const
 
-// JSON quoting keeps a claim on its line: a newline in it could otherwise start a workflow command.
+/** Longest claim shown: far beyond a real subject or workflow ref, short of a flood. */
+const MAX_CLAIM_SHOWN = 300
+
+// JSON quoting escapes line breaks; the sanitizer also removes what JSON leaves (U+2028, U+2029, DEL) and bounds
+// the length, so a claim stays on its line and cannot start a workflow command.
 function describeClaim(value: unknown): string {
-  return value === undefined ? '(absent)' : JSON.stringify(value)
+  return value === undefined ? '(absent)' : sanitizeServerText(JSON.stringify(value), [], MAX_CLAIM_SHOWN)
 }
 
 /** Fails with the explanation when the job has no OIDC permission: without it there is nothing to ask for. */

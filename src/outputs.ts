@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import type { HealthReport } from './health.js'
+import { sanitizeServerText } from './server-text.js'
 import type { IssuedToken } from './token.js'
 
 /** Hands the token to later steps. The token is masked before it is written anywhere. */
@@ -19,11 +20,14 @@ export function publishHealth(report: HealthReport): void {
   core.setOutput('health-report', JSON.stringify(report.checks))
 }
 
-/** The one line a successful sign-in logs: who, for what, until when. Never the token. */
+/**
+ * The one line a successful sign-in logs: who, for what, until when. Never the token. The claims are GUIDs already;
+ * the resource is kept as written, which may hold a line break that would start a workflow command.
+ */
 export function describeSignIn(token: IssuedToken): string {
   const { appId, oid, tenantId } = token.claims
   return (
-    `Signed in with ${token.signInMethod}: token for ${token.resource} ` +
+    `Signed in with ${token.signInMethod}: token for ${sanitizeServerText(token.resource, [])} ` +
     `(app ID ${appId ?? 'unknown'}, object ID ${oid ?? 'unknown'}, tenant ${tenantId ?? 'unknown'}), ` +
     `expires ${token.expiresOn.toISOString()}`
   )
