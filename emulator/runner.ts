@@ -40,6 +40,8 @@ export interface ActionRun {
   readonly envFile: string
   readonly summary: string
   readonly durationMs: number
+  /** When the process ended (ms since the Unix epoch), to time it against the emulator's request log. */
+  readonly endedAt: number
   /** The export-variable input, if any: its line in the env file may carry the token. */
   readonly exportVariable?: string
 }
@@ -59,6 +61,7 @@ export async function runAction(options: RunOptions = {}): Promise<ActionRun> {
     const started = performance.now()
     const result = await spawnWithLimit(command, env, options.timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS)
     const durationMs = Math.round(performance.now() - started)
+    const endedAt = Date.now()
     const [outputFile, envFile, summary] = await Promise.all([
       readFile(outputPath, 'utf8'),
       readFile(envPath, 'utf8'),
@@ -73,6 +76,7 @@ export async function runAction(options: RunOptions = {}): Promise<ActionRun> {
       envFile,
       summary,
       durationMs,
+      endedAt,
       ...(exportVariable ? { exportVariable } : {})
     }
   } finally {

@@ -14,7 +14,8 @@ const baseRun: ActionRun = {
   outputFile: '',
   envFile: '',
   summary: '',
-  durationMs: 1
+  durationMs: 1,
+  endedAt: 0
 }
 
 const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJlLXNpZ25hdHVyZS1zaWduYXR1cmU'
