@@ -10,7 +10,7 @@
 // authority-host) and `az account get-access-token`, which cannot be pointed at a local port.
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { cpus, freemem, platform, release, tmpdir, totalmem } from 'node:os'
+import { cpus, freemem, loadavg, platform, release, tmpdir, totalmem } from 'node:os'
 import { basename, dirname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { gzipSync } from 'node:zlib'
@@ -577,6 +577,7 @@ try {
   const ready = readyFile === undefined ? undefined : (JSON.parse(readFileSync(readyFile, 'utf8')) as EmulatorInfo)
   const scenarios = [...inProcessScenarios(em), ...(ready === undefined ? [] : namespaceScenarios(ready, azDir))]
   const started = performance.now()
+  const loadBefore = loadavg()[0] ?? NaN
   const samples = await measureAll(scenarios)
   const probes = await probeAll(scenarios)
   const medianOf = (key: string): number | undefined => {
@@ -674,7 +675,9 @@ try {
         'namespace in which login.microsoftonline.com leads to the emulator.',
     `Peak RSS and chunks come from ${PROBE_RUNS} further runs per scenario with a module-load probe (\`--import\`); ` +
       'the timed runs carry no probe.',
-    `Whole benchmark: ${((performance.now() - started) / 1000).toFixed(0)} s.`
+    `Whole benchmark: ${((performance.now() - started) / 1000).toFixed(0)} s; one-minute load average ` +
+      `${loadBefore.toFixed(1)} before the runs and ${(loadavg()[0] ?? NaN).toFixed(1)} after, on ${cpus().length} ` +
+      'cores (other work on the machine widens the min–max and moves the medians).'
   ]
 
   const report = {
