@@ -114,6 +114,20 @@ describe('getAccessToken', () => {
     })
   })
 
+  it('reads the expiry from the token when the credential gives none it can use', async () => {
+    const token = jwt({ aud: FHIR, exp: Date.parse('2031-05-06T07:08:09Z') / 1000 })
+    const { credential } = credentialOf(() => Promise.resolve({ token, expiresOnTimestamp: Number.NaN }))
+    const issued = await getAccessToken(credential, config(secretSignIn))
+    expect(issued.expiresOn.toISOString()).toBe('2031-05-06T07:08:09.000Z')
+  })
+
+  it('fails with a clear message when no expiry can be read at all', async () => {
+    const { credential } = credentialOf(() =>
+      Promise.resolve({ token: jwt({ aud: FHIR }), expiresOnTimestamp: Number.NaN })
+    )
+    await expect(getAccessToken(credential, config(secretSignIn))).rejects.toThrow(/without a valid expiry time/)
+  })
+
   it('reports the sign-in method of the configuration', async () => {
     const { credential } = credentialOf(() => Promise.resolve({ token: jwt({}), expiresOnTimestamp: 1 }))
     const issued = await getAccessToken(credential, config({ type: 'managed-identity' }))

@@ -93,11 +93,26 @@ export async function getAccessToken(
   if (!accessToken?.token) {
     throw explainSignInFailure(new Error('The sign-in returned no access token.'), context)
   }
+  const expiresOn = expiryOf(accessToken)
+  if (expiresOn === undefined) {
+    throw explainSignInFailure(new Error('The sign-in returned a token without a valid expiry time.'), context)
+  }
   return {
     token: accessToken.token,
-    expiresOn: new Date(accessToken.expiresOnTimestamp),
+    expiresOn,
     resource,
     claims: readTokenClaims(accessToken.token),
     signInMethod: config.signIn.type
   }
+}
+
+/**
+ * When the token expires: as the credential says, or else as the token's own `exp` claim says (a tool's answer can
+ * carry an expiry the library could not read).
+ */
+function expiryOf(accessToken: AccessToken): Date | undefined {
+  const exp = decodeJwtPayload(accessToken.token).exp
+  const candidates = [accessToken.expiresOnTimestamp, typeof exp === 'number' ? exp * 1000 : Number.NaN]
+  const ms = candidates.find(value => Number.isFinite(value) && value > 0)
+  return ms === undefined ? undefined : new Date(ms)
 }
