@@ -13,6 +13,7 @@ import { type CredentialLimits, DEFAULT_LIMITS, createCredential } from '../src/
 import { ActionError } from '../src/errors.js'
 import { getAccessToken } from '../src/token.js'
 import { useEmulator } from './emulator/helpers.ts'
+import { posixIt } from './platform.ts'
 
 const DICOM = 'https://dicom.healthcareapis.azure.com'
 const FIXTURE_BIN = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'bin')
@@ -235,6 +236,12 @@ describe('managed identity', () => {
 })
 
 describe('azure-cli and azure-powershell, through stand-in executables', () => {
+  const standInIt = posixIt(
+    'the azure-cli and azure-powershell sign-ins through the stand-ins in __tests__/fixtures/bin',
+    'The stand-in az and pwsh are bash scripts; on Windows @azure/identity starts only az.cmd or pwsh.exe ' +
+      '(@azure/core-process refuses other files). The real CLI paths are covered on Linux.'
+  )
+
   beforeEach(() => {
     // The stand-ins run under the Node that runs the tests (Node 24 strips their types).
     process.env.PATH = [FIXTURE_BIN, dirname(process.execPath), process.env.PATH ?? ''].join(delimiter)
@@ -255,7 +262,7 @@ describe('azure-cli and azure-powershell, through stand-in executables', () => {
     process.env.STANDIN_AZURE_SESSION = session
   }
 
-  it.each([
+  standInIt.each([
     ['azure-cli', 'fhir'],
     ['azure-cli', 'dicom'],
     ['azure-powershell', 'fhir'],
@@ -272,7 +279,7 @@ describe('azure-cli and azure-powershell, through stand-in executables', () => {
     expect(Math.abs(issued.expiresOn.getTime() - Date.now() - 3600_000)).toBeLessThan(120_000)
   })
 
-  it.each([
+  standInIt.each([
     ['azure-cli', /not logged in/],
     ['azure-powershell', /not logged in/]
   ] as const)('%s without a session says to log in first', async (type, pattern) => {

@@ -16,12 +16,18 @@ export const actionEntry = resolve(repoRoot, process.env.ACTION_ENTRY ?? 'dist/i
 /** Node 24: jest runs on it through the npm scripts, and the namespace scripts start it explicitly. */
 export const nodeBin = process.execPath
 
+/** Windows has no process groups or POSIX signals: a run over its limit ends its own process only. */
+const windows = process.platform === 'win32'
+
+/** What every Windows process expects (SystemRoot, for one, for sockets and crypto); POSIX passes none of them. */
+const WINDOWS_BASE_ENV: readonly string[] = ['SystemRoot', 'windir', 'ComSpec', 'PATHEXT', 'TEMP', 'TMP', 'USERPROFILE']
+
 export interface RunOptions {
   /** Action inputs by their action.yml names (`client-id`); empty strings are passed like the runner does. */
   readonly inputs?: Readonly<Record<string, string>>
   /** Extra environment, typically the emulator's env() plus sign-in variables. */
   readonly env?: Readonly<Record<string, string | undefined>>
-  /** Hard limit for the whole run: the process group is killed and the run fails. */
+  /** Hard limit for the whole run: the process group (on Windows, the process) is killed and the run fails. */
   readonly timeoutMs?: number
   /** Command run instead of `node <entry>` (the entry is appended), e.g. a namespace wrapper. */
   readonly prefix?: readonly string[]
@@ -102,6 +108,12 @@ export function childEnv(options: RunOptions, files: RunnerFiles): Record<string
     GITHUB_ENV: files.envPath,
     GITHUB_STEP_SUMMARY: files.summaryPath
   }
+  if (windows) {
+    for (const name of WINDOWS_BASE_ENV) {
+      const value = process.env[name]
+      if (value !== undefined) env[name] = value
+    }
+  }
   for (const [name, value] of Object.entries(options.inputs ?? {})) {
     // The runner upper-cases the name and keeps hyphens (INPUT_CLIENT-ID); spaces would become underscores.
     env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
@@ -129,8 +141,9 @@ export function spawnWithLimit(
   const [file, ...args] = command
   if (file === undefined) return Promise.reject(new Error('empty command'))
   return new Promise((resolvePromise, reject) => {
-    // Its own process group, so a timeout also ends whatever the action started (az, a wrapper's children).
-    const child = spawn(file, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+    // Its own process group, so a timeout also ends whatever the action started (az, a wrapper's children). On
+    // Windows, detached would open a console window instead, and there is no group to kill.
+    const child = spawn(file, args, { env, detached: !windows, stdio: ['ignore', 'pipe', 'pipe'] })
     const stdout: Buffer[] = []
     const stderr: Buffer[] = []
     let timedOut = false
@@ -138,7 +151,8 @@ export function spawnWithLimit(
     child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk))
     const timer = setTimeout(() => {
       timedOut = true
-      killGroup(child.pid)
+      if (windows) child.kill('SIGKILL')
+      else killGroup(child.pid)
     }, timeoutMs)
     child.on('error', error => {
       clearTimeout(timer)

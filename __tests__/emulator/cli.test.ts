@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from '@jest/globals'
 import type { EmulatorInfo } from '../../emulator/info.ts'
+import { warnNotRun, windows } from '../platform.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'emulator-cli-test-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -60,6 +61,14 @@ describe('npm run emulator', () => {
     } finally {
       child.kill('SIGTERM')
     }
-    expect(await exited).toBe(0)
+    if (windows) {
+      warnNotRun(
+        "the emulator command's clean stop on SIGTERM",
+        'Windows has no SIGTERM: kill() ends the process at once, so it cannot exit 0. Covered on Linux.'
+      )
+      await exited
+    } else {
+      expect(await exited).toBe(0)
+    }
   })
 })
