@@ -14,6 +14,7 @@ import { ActionError } from '../src/errors.js'
 import { getAccessToken } from '../src/token.js'
 import { useEmulator } from './emulator/helpers.ts'
 import { posixIt } from './platform.ts'
+import { type StdoutCapture, captureStdout } from './stdout.ts'
 
 const DICOM = 'https://dicom.healthcareapis.azure.com'
 const FIXTURE_BIN = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'bin')
@@ -21,9 +22,8 @@ const FIXTURE_BIN = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'b
 const em = await useEmulator({ trust: true })
 let savedEnv: NodeJS.ProcessEnv
 let tmp: string
-let restoreStdout: () => void
 /** What the code wrote to stdout (workflow commands such as ::add-mask::), kept out of the test report. */
-let stdout: string[]
+let stdout: StdoutCapture
 
 beforeAll(() => {
   tmp = mkdtempSync(join(tmpdir(), 'signin-'))
@@ -35,19 +35,11 @@ afterAll(() => {
 
 beforeEach(() => {
   savedEnv = { ...process.env }
-  stdout = []
-  const write = process.stdout.write.bind(process.stdout)
-  process.stdout.write = (chunk: string | Uint8Array): boolean => {
-    stdout.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'))
-    return true
-  }
-  restoreStdout = () => {
-    process.stdout.write = write
-  }
+  stdout = captureStdout()
 })
 
 afterEach(() => {
-  restoreStdout()
+  stdout.restore()
   for (const name of Object.keys(process.env)) if (!(name in savedEnv)) Reflect.deleteProperty(process.env, name)
   Object.assign(process.env, savedEnv)
 })
@@ -139,7 +131,7 @@ describe('OIDC (workload identity federation)', () => {
     // The GitHub token's claims are logged before the exchange; core masked the GitHub token itself.
     expect(logged.join('\n')).toContain('sub="repo:contoso/health-pipeline:ref:refs/heads/main"')
     expect(logged.join('\n')).toContain('aud="api://AzureADTokenExchange"')
-    const masks = stdout.filter(line => line.startsWith('::add-mask::'))
+    const masks = stdout.chunks.filter(line => line.startsWith('::add-mask::'))
     expect(masks).toHaveLength(1)
     expect(logged.join('\n')).not.toContain(masks[0]?.slice('::add-mask::'.length).trim() ?? 'no mask')
   })

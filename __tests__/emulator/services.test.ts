@@ -12,6 +12,7 @@ import {
 } from '../../emulator/index.ts'
 import { call, parseJson, postForm, tokenUrl, useEmulator } from './helpers.ts'
 import { jwtClaims } from '../../emulator/runner.ts'
+import { captureStdout } from '../stdout.ts'
 
 const emu = await useEmulator()
 
@@ -228,11 +229,15 @@ describe('GitHub OIDC', () => {
     trustEmulatorCa(emu.caCertPem)
     const saved = { ...process.env }
     Object.assign(process.env, emu.env())
+    // core logs the URL (::debug::) and masks the token (::add-mask::<token>): kept out of the test log.
+    const stdout = captureStdout()
     try {
       const core = await import('@actions/core')
       const jwt = await core.getIDToken('api://AzureADTokenExchange')
       expect(jwtClaims(jwt).aud).toBe('api://AzureADTokenExchange')
+      expect(stdout.chunks.map(chunk => chunk.trim())).toContain(`::add-mask::${jwt}`)
     } finally {
+      stdout.restore()
       process.env = saved
     }
   })
