@@ -402,9 +402,8 @@ describe('runHealthChecks', () => {
       return answer(url.endsWith('7') ? 404 : 200)
     }
     const checks = Array.from({ length: MAX_CONCURRENT_CHECKS + 5 }, (_, i) => spec(`Patient/${String(i)}`))
-    const started = Date.now()
     const report = await runHealthChecks(config(checks), fhir, token, { info: () => undefined, send })
-    expect(Date.now() - started).toBeLessThan(20 * 20)
+    // Counted in flight rather than timed: exactly the limit at once, whatever the machine's load.
     expect(peak).toBe(MAX_CONCURRENT_CHECKS)
     expect(report.checks.map(c => c.path)).toEqual(checks.map(c => c.path))
     expect(report.checks.filter(c => !c.ok).map(c => c.path)).toEqual(['Patient/7', 'Patient/17'])
@@ -512,7 +511,8 @@ describe('httpSend (the transport, over loopback)', () => {
       const took = Date.now() - started
       expect(result).toEqual({ failure: 'timeout', message: 'no answer within 0.4s' })
       expect(took).toBeGreaterThanOrEqual(350)
-      expect(took).toBeLessThan(2000)
+      // Both would otherwise never end; the margin absorbs a loaded machine.
+      expect(took).toBeLessThan(5000)
     }
   })
 

@@ -130,11 +130,15 @@ describe('FHIR service', () => {
   })
 
   it('applies a role only after its propagation delay, counted from setScenario', async () => {
-    const oid = String(jwtClaims(await tokenFor(emu.fhirUrl, NO_ROLES_CLIENT_ID, NO_ROLES_CLIENT_SECRET)).oid)
-    emu.setScenario({ roles: { [oid]: [{ role: 'FHIR Data Reader', service: 'fhir', effectiveAfterMs: 400 }] } })
+    // The token first, so a slow sign-in on a loaded machine cannot use up the delay; and a delay long enough for
+    // one request to fit in it however loaded the machine.
     const token = await tokenFor(emu.fhirUrl, NO_ROLES_CLIENT_ID, NO_ROLES_CLIENT_SECRET)
+    const oid = String(jwtClaims(token).oid)
+    const delayMs = 2000
+    const since = Date.now()
+    emu.setScenario({ roles: { [oid]: [{ role: 'FHIR Data Reader', service: 'fhir', effectiveAfterMs: delayMs }] } })
     expect((await call(emu, `${emu.fhirUrl}/Patient`, { headers: bearer(token) })).status).toBe(403)
-    await new Promise(resolve => setTimeout(resolve, 450))
+    await new Promise(resolve => setTimeout(resolve, since + delayMs + 50 - Date.now()))
     expect((await call(emu, `${emu.fhirUrl}/Patient`, { headers: bearer(token) })).status).toBe(200)
   })
 })
