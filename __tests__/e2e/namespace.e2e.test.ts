@@ -133,6 +133,42 @@ describe('production shape (shipped defaults, real host names)', () => {
   )
 })
 
+describe('production shape, DICOM (shipped defaults, real host names)', () => {
+  nsIt(
+    'OIDC signs in for the shared DICOM resource with one token POST, and the default DICOM check is healthy',
+    async () => {
+      const result = await inNamespace('production-dicom')
+      const dicomOrigin = new URL(result.ready.dicomUrl).origin
+      expect(new URL(dicomOrigin).hostname).toMatch(/^[a-z0-9-]+\.dicom\.azurehealthcareapis\.com$/)
+      const step = stepOf(result, 'dicom')
+      expectNoLeaks(step.run, secretsOf(result, step))
+      expectExit(step.run, 0)
+      expect(step.run.outputs.health).toBe('healthy')
+      const token = step.run.outputs.token ?? ''
+      const claims = jwtClaims(token)
+      // The DICOM audience is one resource for every DICOM service, not the service URL.
+      expect(claims.aud).toBe('https://dicom.healthcareapis.azure.com')
+      expect(claims.tid).toBe(result.ready.tenantId)
+
+      const signIn = step.requests.filter(r => r.party === 'entra' || r.party === 'github')
+      expect(
+        signIn.map(r =>
+          r.party === 'github' ? 'github GET' : `entra ${r.method} ${r.origin}${r.path.split('?')[0] ?? ''} ${r.status}`
+        )
+      ).toEqual([
+        'github GET',
+        `entra POST https://login.microsoftonline.com/${result.ready.tenantId}/oauth2/v2.0/token 200`
+      ])
+      // The default DICOM check only, on the service's origin, carrying the token issued.
+      const dicom = step.requests.filter(r => r.party === 'dicom')
+      expect(dicom.map(r => [r.origin, r.path, r.status])).toEqual([[dicomOrigin, '/v2/changefeed?limit=1', 200]])
+      expect(dicom.map(r => r.bearerToken)).toEqual([token])
+      expect(step.requests.filter(r => r.party !== 'dicom' && r.party !== 'entra' && r.party !== 'github')).toEqual([])
+    },
+    160_000
+  )
+})
+
 describe('behind a proxy (tinyproxy)', () => {
   nsIt(
     'the OIDC request, the sign-in and the health checks tunnel through the proxy; NO_PROXY goes direct',

@@ -70,6 +70,17 @@ async function production(ready: Ready): Promise<Step[]> {
   ]
 }
 
+/** The shipped defaults for a DICOM service: the token's resource and the health check are the action's own. */
+async function productionDicom(ready: Ready): Promise<Step[]> {
+  const inputs = {
+    'client-id': ready.clientId,
+    'tenant-id': ready.tenantId,
+    'dicom-url': ready.dicomUrl,
+    'health-check': 'true'
+  }
+  return [await actionStep('dicom', { inputs, env: runnerEnv(ready) })]
+}
+
 function waitForPort(port: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs
   return new Promise((resolve, reject) => {
@@ -197,7 +208,12 @@ async function azureCli(ready: Ready): Promise<Step[]> {
   return [loginStep, action]
 }
 
-const plans: Record<string, (ready: Ready) => Promise<Step[]>> = { production, proxy, 'azure-cli': azureCli }
+const plans: Record<string, (ready: Ready) => Promise<Step[]>> = {
+  production,
+  'production-dicom': productionDicom,
+  proxy,
+  'azure-cli': azureCli
+}
 
 const [planName = '', resultFile = ''] = process.argv.slice(2)
 const plan = plans[planName]
