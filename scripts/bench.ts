@@ -542,7 +542,9 @@ function distSizes(): FileSize[] {
         notes[name] ??
         (text.includes('@azure/msal') || text.includes('msal-node')
           ? '@azure/identity and MSAL (lazy)'
-          : 'sign-in code (lazy)')
+          : text.includes('xdg-open')
+            ? "`open`, for @azure/identity's browser sign-in (lazy, never loaded)"
+            : 'sign-in code (lazy)')
       return { name, bytes: content.length, gzipBytes: gzipSync(content).length, note }
     })
 }
