@@ -1,0 +1,66 @@
+// The bundle leaves undici out (tsconfig.json "paths" maps it to src/undici-left-out.ts). That is only safe while
+// nothing the action bundles imports more of undici than the stand-in provides: a dependency update that does must
+// fail here, not on a user's runner.
+import { execFileSync } from 'node:child_process'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join, relative } from 'node:path'
+import { describe, expect, it } from '@jest/globals'
+import * as standIn from '../src/undici-left-out.js'
+
+const root = process.cwd()
+
+/** Every package directory of the production dependency tree (what the bundle can contain). */
+function productionPackages(): string[] {
+  const out = execFileSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], { cwd: root, encoding: 'utf8' })
+  return out
+    .split('\n')
+    .map(line => line.trim())
+    .filter(dir => dir !== '' && dir !== root)
+}
+
+/** The package's own JavaScript files, not those of packages nested under it. */
+function javascriptFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap(name => {
+    const path = join(dir, name)
+    if (name === 'node_modules') return []
+    if (statSync(path).isDirectory()) return javascriptFiles(path)
+    return /\.(c|m)?js$/.test(name) ? [path] : []
+  })
+}
+
+/** What each file imports from undici: `{ file, names }` per static import or require. */
+function undiciImports(): { file: string; names: string[] }[] {
+  const found: { file: string; names: string[] }[] = []
+  for (const dir of productionPackages().filter(d => !/[\\/]undici$/.test(d))) {
+    for (const file of javascriptFiles(dir)) {
+      const text = readFileSync(file, 'utf8')
+      if (!/['"]undici['"]/.test(text)) continue
+      const named = [...text.matchAll(/import\s*\{([^}]*)\}\s*from\s*['"]undici['"]/g)].flatMap(m =>
+        (m[1] ?? '').split(',').map(name => name.trim().split(/\s+as\s+/)[0] ?? '')
+      )
+      const other = /(import\s+\*|import\s+\w+\s+from|require\()\s*(as\s+\w+\s+from\s*)?['"]undici['"]/.test(text)
+      found.push({
+        file: relative(root, file),
+        names: [...named.filter(Boolean), ...(other ? ['<whole module>'] : [])]
+      })
+    }
+  }
+  return found
+}
+
+describe('the undici stand-in', () => {
+  it('covers everything the bundled dependencies import from undici', () => {
+    const imports = undiciImports()
+    expect(imports).toEqual([{ file: 'node_modules/@actions/http-client/lib/index.js', names: ['ProxyAgent'] }])
+    for (const { names } of imports) for (const name of names) expect(Object.keys(standIn)).toContain(name)
+  })
+
+  it('throws a clear error if the left-out part is ever reached', () => {
+    expect(() => new standIn.ProxyAgent('http://proxy.invalid')).toThrow(/left out of this bundle/)
+  })
+
+  it('is what the committed bundle contains instead of undici', () => {
+    const entry = readFileSync(join(root, 'dist/index.js'), 'utf8')
+    expect(entry).toContain('undici is left out of this bundle')
+  })
+})
