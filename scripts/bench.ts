@@ -39,6 +39,7 @@ import {
   requestsPerRun,
   stats
 } from '../bench/report.ts'
+import { azureCliEnv, azureCliLoginArgs } from '../emulator/azure-cli.ts'
 import type { EmulatorInfo } from '../emulator/info.ts'
 import { emulatorInfo } from '../emulator/info.ts'
 import { type Emulator, startEmulator } from '../emulator/index.ts'
@@ -324,15 +325,7 @@ function namespaceScenarios(ready: EmulatorInfo, azDir: string): Scenario[] {
   const common = { 'client-id': ready.clientId, 'tenant-id': ready.tenantId, 'fhir-url': ready.fhirUrl }
   const env = { ...ready.env }
   const ok = (run: ActionRun): boolean => run.exitCode === 0 && (run.outputs.token ?? '') !== ''
-  const azEnv = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: azDir,
-    AZURE_CONFIG_DIR: join(azDir, 'azure'),
-    REQUESTS_CA_BUNDLE: ready.caFile,
-    AZURE_CORE_COLLECT_TELEMETRY: 'false',
-    AZURE_CORE_NO_COLOR: 'true',
-    AZURE_CORE_ONLY_SHOW_ERRORS: 'true'
-  }
+  const azEnv = azureCliEnv(ready, azDir)
   const az = async (label: string, args: readonly string[]): Promise<Sample> => {
     const slice = await fileSince()
     const started = performance.now()
@@ -386,20 +379,7 @@ function namespaceScenarios(ready: EmulatorInfo, azDir: string): Scenario[] {
         note: `at most ${AZ_LOGIN_RUNS} runs`,
         probe: false,
         maxRuns: AZ_LOGIN_RUNS,
-        run: () =>
-          az('az login', [
-            'login',
-            '--service-principal',
-            '-u',
-            ready.clientId,
-            '-p',
-            ready.clientSecret,
-            '--tenant',
-            ready.tenantId,
-            '--allow-no-subscriptions',
-            '--output',
-            'none'
-          ])
+        run: () => az('az login', azureCliLoginArgs(ready))
       },
       {
         key: 'az-token',

@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { createConnection } from 'node:net'
 import { join } from 'node:path'
+import { azureCliEnv, azureCliLoginArgs } from '../../emulator/azure-cli.ts'
 import type { EmulatorInfo } from '../../emulator/info.ts'
 import { settledRequestLog } from '../../emulator/request-log.ts'
 import { type ActionRun, type RunOptions, nodeBin, runAction, spawnWithLimit } from '../../emulator/runner.ts'
@@ -165,35 +166,9 @@ async function proxy(ready: Ready): Promise<Step[]> {
 
 /** The real Azure CLI signs in against the emulator, then the action borrows its session. */
 async function azureCli(ready: Ready): Promise<Step[]> {
-  const configDir = join(workdir, 'azure')
-  mkdirSync(configDir, { recursive: true })
-  const env = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: workdir,
-    AZURE_CONFIG_DIR: configDir,
-    REQUESTS_CA_BUNDLE: ready.caFile,
-    AZURE_CORE_COLLECT_TELEMETRY: 'false',
-    AZURE_CORE_NO_COLOR: 'true'
-  }
+  const env = azureCliEnv(ready, workdir)
   const before = (await settledLog()).length
-  const login = await spawnWithLimit(
-    [
-      'az',
-      'login',
-      '--service-principal',
-      '-u',
-      ready.clientId,
-      '-p',
-      ready.clientSecret,
-      '--tenant',
-      ready.tenantId,
-      '--allow-no-subscriptions',
-      '--output',
-      'none'
-    ],
-    env,
-    120_000
-  )
+  const login = await spawnWithLimit(['az', ...azureCliLoginArgs(ready)], env, 120_000)
   const loginStep: Step = {
     label: 'az login',
     tool: { exitCode: login.exitCode, stdout: login.stdout, stderr: login.stderr },
