@@ -121,6 +121,18 @@ describe('getAccessToken', () => {
     expect(issued.expiresOn.toISOString()).toBe('2031-05-06T07:08:09.000Z')
   })
 
+  it('ignores an expiry too far out for a date, from the credential or the token', async () => {
+    const token = jwt({ aud: FHIR, exp: Date.parse('2031-05-06T07:08:09Z') / 1000 })
+    const { credential } = credentialOf(() => Promise.resolve({ token, expiresOnTimestamp: 1e20 }))
+    expect((await getAccessToken(credential, config(secretSignIn))).expiresOn.toISOString()).toBe(
+      '2031-05-06T07:08:09.000Z'
+    )
+    const farOut = credentialOf(() =>
+      Promise.resolve({ token: jwt({ aud: FHIR, exp: 1e13 }), expiresOnTimestamp: 1e20 })
+    )
+    await expect(getAccessToken(farOut.credential, config(secretSignIn))).rejects.toThrow(/without a valid expiry time/)
+  })
+
   it('fails with a clear message when no expiry can be read at all', async () => {
     const { credential } = credentialOf(() =>
       Promise.resolve({ token: jwt({ aud: FHIR }), expiresOnTimestamp: Number.NaN })
