@@ -19,9 +19,7 @@ import {
   attemptPolicy,
   buildCredential,
   createCredential,
-  endpointOf,
   entraOptions,
-  githubAssertion,
   httpOptions,
   resourceOfScope
 } from '../src/credentials.js'
@@ -29,7 +27,6 @@ import type { SignIn } from '../src/config.js'
 import { ActionError } from '../src/errors.js'
 import { explainMissingOidcPermission } from '../src/explanations.js'
 import { DeadlineError } from '../src/deadline.js'
-import { CONTROL_CHARACTERS } from '../src/values.js'
 
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47'
 const CLIENT = '11111111-2222-3333-4444-555555555555'
@@ -47,11 +44,6 @@ const noDeps = {
   getIDToken: (): Promise<string> => Promise.reject(new Error('not expected')),
   info: (): void => undefined,
   env: OIDC_ENV
-}
-
-function jwt(payload: Record<string, unknown>): string {
-  const part = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url')
-  return `${part({ alg: 'RS256', typ: 'JWT' })}.${part(payload)}.signature`
 }
 
 describe('buildCredential picks the @azure/identity class for each sign-in', () => {
@@ -201,6 +193,20 @@ describe('OIDC sign-in', () => {
     expect(getIDToken).not.toHaveBeenCalled()
   })
 
+  it('presents the GitHub token already asked for instead of asking again', async () => {
+    const getIDToken = jest.fn<(audience: string) => Promise<string>>()
+    const getAssertion = jest.fn(() => Promise.reject(new Error('prefetched request failed')))
+    const credential = createCredential(
+      { signIn: oidc, authorityHost: MICROSOFT, secrets: [] },
+      { ...noDeps, getIDToken, env: {}, assertion: { getAssertion, state: {} } }
+    )
+    const error = await credential.getToken(`https://x.test/.default`).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ActionError)
+    expect((error as Error).message).toContain('prefetched request failed')
+    expect(getAssertion).toHaveBeenCalled()
+    expect(getIDToken).not.toHaveBeenCalled()
+  })
+
   it("explains a failure without the configuration's secrets", async () => {
     const echoed = 'Cr3ds~only.in.the.config.secrets'
     const getIDToken = (): Promise<string> => Promise.reject(new Error(`GitHub said ${echoed}`))
@@ -213,87 +219,6 @@ describe('OIDC sign-in', () => {
     expect((error as Error).message).toContain('[redacted]')
     expect((error as Error).message).not.toContain(echoed)
   })
-
-  it('asks GitHub for the configured audience and logs the claims Entra ID matches, never the token', async () => {
-    const token = jwt({
-      iss: 'https://token.actions.githubusercontent.com',
-      sub: 'repo:octo/app:environment:prod\n::warning::injected',
-      aud: 'api://AzureADTokenExchange',
-      job_workflow_ref: 'octo/app/.github/workflows/ci.yml@refs/heads/main',
-      repository_owner_id: '42'
-    })
-    const getIDToken = jest.fn((audience: string) => Promise.resolve(audience === 'api://Custom' ? token : 'wrong'))
-    const lines: string[] = []
-    const state: { githubClaims?: Record<string, unknown> } = {}
-    const assertion = githubAssertion(
-      'api://Custom',
-      { getIDToken, info: line => lines.push(line) },
-      'https://token.test/idtoken',
-      { timeoutMs: 1000, state }
-    )
-    await expect(assertion()).resolves.toBe(token)
-    expect(lines).toHaveLength(1)
-    expect(lines[0]).toContain('iss="https://token.actions.githubusercontent.com"')
-    expect(lines[0]).toContain('job_workflow_ref="octo/app/.github/workflows/ci.yml@refs/heads/main"')
-    expect(lines[0]).toContain('aud="api://AzureADTokenExchange"')
-    // The newline stays escaped, so the claim cannot start a workflow command of its own.
-    expect(lines[0]).toContain('sub="repo:octo/app:environment:prod\\n::warning::injected"')
-    expect(lines[0]).not.toContain('\n')
-    expect(lines[0]).not.toContain('repository_owner_id')
-    expect(lines.join('')).not.toContain(token)
-    expect(state.githubClaims?.sub).toBe('repo:octo/app:environment:prod\n::warning::injected')
-  })
-
-  it('logs the claims on one line without control characters, each bounded', async () => {
-    const token = jwt({
-      iss: 'https://token.actions.githubusercontent.com',
-      sub: 'repo:octo/app:ref:refs/heads/main\u2028::warning::a\u2029\u007f\u001b[2J',
-      aud: ['api://AzureADTokenExchange', 'x'.repeat(5000)],
-      job_workflow_ref: 'w'.repeat(10_000)
-    })
-    const lines: string[] = []
-    const assertion = githubAssertion(
-      'api://AzureADTokenExchange',
-      { getIDToken: () => Promise.resolve(token), info: line => lines.push(line) },
-      'https://token.test/idtoken',
-      { timeoutMs: 1000 }
-    )
-    await assertion()
-    expect(lines).toHaveLength(1)
-    const line = lines[0] ?? ''
-    expect(line).not.toMatch(CONTROL_CHARACTERS)
-    expect(line).toContain('sub="repo:octo/app:ref:refs/heads/main ::warning::a')
-    expect(line.length).toBeLessThan(1500)
-  })
-
-  it('asks GitHub once while the token is fresh (MSAL asks for the assertion twice), again once it nears expiry', async () => {
-    const now = Math.floor(Date.now() / 1000)
-    const fresh = jwt({ sub: 's', exp: now + 300 })
-    const nearlyExpired = jwt({ sub: 's', exp: now + 30 })
-    const answers = [nearlyExpired, fresh, 'unexpected']
-    const getIDToken = jest.fn(() => Promise.resolve(answers.shift() ?? 'none'))
-    const assertion = githubAssertion('aud', { getIDToken, info: () => undefined }, 'https://t.test', {
-      timeoutMs: 1000
-    })
-    await expect(assertion()).resolves.toBe(nearlyExpired)
-    await expect(assertion()).resolves.toBe(fresh)
-    await expect(Promise.all([assertion(), assertion()])).resolves.toEqual([fresh, fresh])
-    expect(getIDToken).toHaveBeenCalledTimes(2)
-  })
-
-  it('gives up on a GitHub OIDC endpoint that does not answer, naming it', async () => {
-    const assertion = githubAssertion(
-      'api://AzureADTokenExchange',
-      { getIDToken: () => new Promise<string>(() => undefined), info: () => undefined },
-      endpointOf(OIDC_ENV.ACTIONS_ID_TOKEN_REQUEST_URL),
-      { timeoutMs: 50 }
-    )
-    const started = Date.now()
-    await expect(assertion()).rejects.toThrow(
-      'No answer from the GitHub OIDC endpoint https://token.example.test/idtoken within'
-    )
-    expect(Date.now() - started).toBeLessThan(1000)
-  })
 })
 
 describe('small rules', () => {
@@ -304,10 +229,5 @@ describe('small rules', () => {
     expect(resourceOfScope(['https://dicom.healthcareapis.azure.com/.default'])).toBe(
       'https://dicom.healthcareapis.azure.com'
     )
-  })
-
-  it('drops the query from an endpoint', () => {
-    expect(endpointOf('https://a.test:8443/x/y?resource=z&client_id=c')).toBe('https://a.test:8443/x/y')
-    expect(endpointOf('not a url')).toBe('not a url')
   })
 })

@@ -16,29 +16,29 @@ import {
 import { isMicrosoftAuthorityHost } from './clouds.js'
 import type { Config } from './config.js'
 import { ActionError } from './errors.js'
-import { explainMissingOidcPermission, explainSignInFailure } from './explanations.js'
-import { DeadlineError, withDeadline } from './deadline.js'
-import { decodeJwtPayload } from './token.js'
-import { sanitizeServerText } from './server-text.js'
-import { parseUrl } from './values.js'
+import { explainSignInFailure } from './explanations.js'
+import { DeadlineError } from './deadline.js'
+import {
+  GITHUB_TOKEN_LIMITS,
+  type GitHubAssertion,
+  type GitHubTokenDeps,
+  type GitHubTokenLimits,
+  endpointOf,
+  startGitHubAssertion
+} from './github-token.js'
 
-export interface CredentialDeps {
-  /** core.getIDToken in production. */
-  getIDToken: (audience: string) => Promise<string>
-  /** core.info in production; used to log the GitHub token's non-secret claims (iss, sub, aud, job_workflow_ref)
-   *  before the exchange (issue 5). */
-  info: (line: string) => void
+export interface CredentialDeps extends GitHubTokenDeps {
   /** The environment to look for the runner's OIDC request variables in; process.env when absent. */
   env?: Readonly<Record<string, string | undefined>>
+  /** For OIDC: the GitHub token, already asked for (startGitHubAssertion). Asked for here when absent. */
+  assertion?: GitHubAssertion | undefined
 }
 
 /** Time limits and retries. The library's defaults (3 retries, backoff up to 64 s, no time limit) suit
  *  long-running services, not a pipeline step that should fail in seconds with a clear message. */
-export interface CredentialLimits {
+export interface CredentialLimits extends GitHubTokenLimits {
   /** Longest wait for one answer from the token endpoint (or managed identity endpoint). */
   readonly requestTimeoutMs: number
-  /** Longest wait for the GitHub OIDC token, core's own retries included. */
-  readonly oidcTimeoutMs: number
   /** Retries of a transient failure (5xx, 408, 429 with Retry-After, reset or refused connection). */
   readonly maxRetries: number
   readonly retryDelayMs: number
@@ -48,8 +48,8 @@ export interface CredentialLimits {
 }
 
 export const DEFAULT_LIMITS: CredentialLimits = {
+  ...GITHUB_TOKEN_LIMITS,
   requestTimeoutMs: 10_000,
-  oidcTimeoutMs: 20_000,
   maxRetries: 2,
   retryDelayMs: 250,
   maxRetryDelayMs: 2_000,
@@ -62,12 +62,6 @@ type PipelineRequest = Parameters<PipelinePolicy['sendRequest']>[0]
 type PipelineResponse = Awaited<ReturnType<PipelinePolicy['sendRequest']>>
 
 const RETRY_AFTER_HEADERS = ['retry-after-ms', 'x-ms-retry-after-ms', 'retry-after'] as const
-
-/** The request's URL without its query, which may hold a resource or client ID but nothing a user needs. */
-export function endpointOf(url: string): string {
-  const parsed = parseUrl(url)
-  return parsed ? `${parsed.origin}${parsed.pathname}` : url
-}
 
 /**
  * A pipeline policy run once per attempt (below the retry policy): it bounds each attempt's time, so a hung endpoint
@@ -157,68 +151,10 @@ export function entraOptions(
   }
 }
 
-/** The non-secret claims of a GitHub OIDC token worth showing before the exchange. */
-export const GITHUB_CLAIMS_SHOWN = ['iss', 'sub', 'aud', 'job_workflow_ref'] as const
-
-/** Longest claim shown: far beyond a real subject or workflow ref, short of a flood. */
-const MAX_CLAIM_SHOWN = 300
-
-// JSON quoting escapes line breaks; the sanitizer also removes what JSON leaves (U+2028, U+2029, DEL) and bounds
-// the length, so a claim stays on its line and cannot start a workflow command.
-function describeClaim(value: unknown): string {
-  return value === undefined ? '(absent)' : sanitizeServerText(JSON.stringify(value), [], MAX_CLAIM_SHOWN)
-}
-
-/** Fails with the explanation when the job has no OIDC permission: without it there is nothing to ask for. */
-export function requireOidcEnvironment(env: Readonly<Record<string, string | undefined>>): void {
-  if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) throw explainMissingOidcPermission()
-}
-
 /** What one credential learns while signing in, for the explanation of a failure. */
 export interface SignInState {
-  /** The presented GitHub token's claims (OIDC). */
-  githubClaims?: Record<string, unknown>
   /** The last failure below HTTP (timeout, reset, refused): MSAL reports these only as a bare `network_error`. */
   transportError?: unknown
-}
-
-/** A GitHub token is reused while it has this long left: MSAL asks for the assertion twice per sign-in. */
-const ASSERTION_REUSE_MARGIN_MS = 60_000
-
-/**
- * The assertion callback of an OIDC sign-in: asks GitHub for its token, bounded in time, logs the claims Entra ID will
- * match against a federated credential, and remembers them for the explanation of a mismatch.
- */
-export function githubAssertion(
-  audience: string,
-  deps: Pick<CredentialDeps, 'getIDToken' | 'info'>,
-  oidcEndpoint: string,
-  options: { timeoutMs: number; state?: SignInState }
-): () => Promise<string> {
-  let cached: { jwt: string; expiresAtMs: number } | undefined
-  let pending: Promise<string> | undefined
-  const fetchAssertion = async (): Promise<string> => {
-    // core.getIDToken masks the GitHub token itself (setSecret) before returning it.
-    const jwt = await withDeadline(
-      deps.getIDToken(audience),
-      options.timeoutMs,
-      `the GitHub OIDC endpoint ${oidcEndpoint}`
-    )
-    const claims = decodeJwtPayload(jwt)
-    if (options.state) options.state.githubClaims = claims
-    deps.info(
-      `GitHub OIDC token: ${GITHUB_CLAIMS_SHOWN.map(name => `${name}=${describeClaim(claims[name])}`).join(', ')}`
-    )
-    if (typeof claims.exp === 'number') cached = { jwt, expiresAtMs: claims.exp * 1000 }
-    return jwt
-  }
-  return () => {
-    if (cached && cached.expiresAtMs - Date.now() > ASSERTION_REUSE_MARGIN_MS) return Promise.resolve(cached.jwt)
-    pending ??= fetchAssertion().finally(() => {
-      pending = undefined
-    })
-    return pending
-  }
 }
 
 /** The @azure/identity credential for the sign-in; exported so tests can check the class and its options. */
@@ -231,16 +167,11 @@ export function buildCredential(
   const signIn = config.signIn
   switch (signIn.type) {
     case 'oidc': {
-      const env = deps.env ?? process.env
-      requireOidcEnvironment(env)
-      const getAssertion = githubAssertion(signIn.audience, deps, endpointOf(env.ACTIONS_ID_TOKEN_REQUEST_URL ?? ''), {
-        timeoutMs: limits.oidcTimeoutMs,
-        state
-      })
+      const github = deps.assertion ?? startGitHubAssertion(signIn, deps, deps.env ?? process.env, limits)
       return new ClientAssertionCredential(
         signIn.tenantId,
         signIn.clientId,
-        getAssertion,
+        github.getAssertion,
         entraOptions(config.authorityHost, limits, state)
       )
     }
@@ -292,7 +223,9 @@ export function createCredential(
   limits: CredentialLimits = DEFAULT_LIMITS
 ): TokenCredential {
   const state: SignInState = {}
-  const inner = buildCredential(config, deps, limits, state)
+  // Resolved here, so that the explanation of a failure can quote the GitHub token's claims.
+  const github = deps.assertion ?? startGitHubAssertion(config.signIn, deps, deps.env ?? process.env, limits)
+  const inner = buildCredential(config, { ...deps, assertion: github }, limits, state)
   return {
     async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
       state.transportError = undefined
@@ -307,7 +240,7 @@ export function createCredential(
           resource: resourceOfScope(scopes),
           authorityHost: config.authorityHost,
           secrets: config.secrets,
-          ...(state.githubClaims ? { githubClaims: state.githubClaims } : {})
+          ...(github?.state.githubClaims ? { githubClaims: github.state.githubClaims } : {})
         })
       }
     }
