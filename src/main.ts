@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import { ActionError, InputError } from './errors.js'
+import { GITHUB_TOKEN_LIMITS, startGitHubAssertion } from './github-token.js'
 import { type HealthReport, failedCheckAnnotations, runHealthChecks } from './health.js'
 import { readConfig, secretInputValues } from './inputs.js'
 import { describeSignIn, publishHealth, publishToken } from './outputs.js'
@@ -14,12 +15,15 @@ export async function run(): Promise<void> {
     const config = readConfig(getInput)
     for (const warning of config.warnings) core.warning(warning)
 
+    // For OIDC, GitHub is asked for its token now, while the identity libraries load.
+    const signInDeps = { getIDToken: core.getIDToken, info: core.info }
+    const assertion = startGitHubAssertion(config.signIn, signInDeps, process.env, GITHUB_TOKEN_LIMITS)
     // The identity libraries load only once the inputs are known to be good, so bad input fails fast.
     const [{ createCredential }, { getAccessToken }] = await Promise.all([
       import('./credentials.js'),
       import('./token.js')
     ])
-    const credential = createCredential(config, { getIDToken: core.getIDToken, info: core.info })
+    const credential = createCredential(config, { ...signInDeps, assertion })
     const token = await getAccessToken(credential, config)
     publishToken(token, config.exportVariable)
     core.info(describeSignIn(token))
