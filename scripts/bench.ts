@@ -266,6 +266,20 @@ function inProcessScenarios(em: Emulator): Scenario[] {
       run: action('oidc', oidc, ok)
     },
     {
+      key: 'oidc-slow-github',
+      label: 'Token, GitHub OIDC, 100 ms GitHub latency',
+      note: 'the GitHub request overlaps loading the identity code',
+      probe: false,
+      run: async probe => {
+        em.setScenario({ faults: [{ party: 'github', delayMs: 100 }] })
+        try {
+          return await action('oidc-slow-github', oidc, ok)(probe)
+        } finally {
+          em.setScenario({})
+        }
+      }
+    },
+    {
       key: 'oidc+checks',
       label: 'Token (OIDC) + default FHIR checks',
       note: 'metadata, Patient?_count=1',
