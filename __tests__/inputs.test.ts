@@ -411,12 +411,18 @@ describe('export-variable', () => {
     expect(inputError({ ...OIDC, 'export-variable': 'IDENTITY_HEADER' }).message).toContain('managed identity')
   })
 
-  test.each(['FHIR_TOKEN', 'DICOM_ACCESS_TOKEN', 'MY_AZURE_TOKEN', 'TOKEN_GH', 'PSQL_TOKEN', 'LCTOKEN'])(
-    '%s stays free',
-    name => {
-      expect(read({ ...OIDC, 'export-variable': name }).exportVariable).toBe(name)
-    }
-  )
+  test.each([
+    'FHIR_TOKEN',
+    'DICOM_ACCESS_TOKEN',
+    'MY_AZURE_TOKEN',
+    'TOKEN_GH',
+    'PSQL_TOKEN',
+    'LCTOKEN',
+    'GOOD_TOKEN',
+    'TF_VAR_fhir_token'
+  ])('%s stays free', name => {
+    expect(read({ ...OIDC, 'export-variable': name }).exportVariable).toBe(name)
+  })
 })
 
 describe('health checks', () => {

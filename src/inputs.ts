@@ -383,6 +383,26 @@ const RESERVED_NAMES: readonly {
     prefixes: ['NODE_', 'NPM_', 'DOTNET_', 'CORECLR_', 'COMPLUS_', 'PYTHON', 'RUBY', 'PERL', 'JAVA_', '_JAVA_', 'JDK_']
   },
   {
+    reader: 'build and deployment tools',
+    // Not TF_: TF_VAR_<name> is how a token is meant to reach Terraform.
+    prefixes: ['DOCKER_', 'KUBE', 'HELM_', 'PIP_', 'YARN_', 'CARGO_', 'RUSTUP_', 'MAVEN_', 'GRADLE_'],
+    names: [
+      'RUSTFLAGS',
+      'TERM',
+      'GOFLAGS',
+      'GOPROXY',
+      'GOPATH',
+      'GOROOT',
+      'GOPRIVATE',
+      'GONOPROXY',
+      'GONOSUMDB',
+      'GOSUMDB',
+      'GOINSECURE',
+      'GOENV',
+      'GOTOOLCHAIN'
+    ]
+  },
+  {
     reader: 'TLS and proxy settings',
     prefixes: ['OPENSSL_', 'SSL_', 'CURL_'],
     names: ['SSLKEYLOGFILE', 'REQUESTS_CA_BUNDLE', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'ALL_PROXY', 'FTP_PROXY']
