@@ -1,4 +1,5 @@
 import { sanitizeServerText } from '../src/server-text.js'
+import { CONTROL_CHARACTERS } from '../src/values.js'
 
 describe('sanitizeServerText', () => {
   const secret = 'Emu8Q~a+secret/with=signs'
@@ -24,5 +25,23 @@ describe('sanitizeServerText', () => {
   it('bounds the length', () => {
     expect(sanitizeServerText('y'.repeat(50), [], 10)).toBe(`${'y'.repeat(10)}…`)
     expect(sanitizeServerText('y'.repeat(5000), [])).toHaveLength(1001)
+  })
+})
+
+describe('CONTROL_CHARACTERS', () => {
+  it.each([
+    ['a newline', '\n'],
+    ['NEL (C1)', '\u0085'],
+    ['CSI (C1)', '\u009b'],
+    ['a bidi override', '\u202e'],
+    ['a bidi isolate', '\u2067'],
+    ['the line separator', '\u2028']
+  ])('finds %s', (_name, character) => {
+    expect(CONTROL_CHARACTERS.test(`a${character}b`)).toBe(true)
+    expect(sanitizeServerText(`a${character}b`, [])).toBe('a b')
+  })
+
+  it('leaves ordinary text, accents and other scripts alone', () => {
+    expect(CONTROL_CHARACTERS.test('Patient?_count=1 café 患者 ✅')).toBe(false)
   })
 })

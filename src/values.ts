@@ -3,9 +3,12 @@
 /** A GUID, as Microsoft Entra ID writes object, application (client) and tenant IDs. */
 export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
-/** Characters that end a line or control a terminal: text from outside is never shown with them. */
+/**
+ * Characters that end a line, control a terminal or reorder text: text from outside is never shown with them. C0 and
+ * C1 controls (NEL among them), the Unicode line and paragraph separators, and the bidirectional overrides.
+ */
 // eslint-disable-next-line no-control-regex -- control characters are exactly what this finds
-export const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f\u2028\u2029]/
+export const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/
 
 /** A plain object (not null, not an array) whose fields can be read one by one. */
 export function isRecord(value: unknown): value is Record<string, unknown> {
