@@ -1,7 +1,7 @@
 // The bundle leaves undici out (tsconfig.json "paths" maps it to src/undici-left-out.ts). That is only safe while
 // nothing the action bundles imports more of undici than the stand-in provides: a dependency update that does must
 // fail here, not on a user's runner.
-import { execFileSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { describe, expect, it } from '@jest/globals'
@@ -11,8 +11,10 @@ const root = process.cwd()
 
 /** Every package directory of the production dependency tree (what the bundle can contain). */
 function productionPackages(): string[] {
-  const out = execFileSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], { cwd: root, encoding: 'utf8' })
-  return out
+  // npm ls exits 1 over an extraneous package but still lists the tree; a clean `npm ci` lists it with exit 0.
+  const result = spawnSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], { cwd: root, encoding: 'utf8' })
+  if (result.stdout.trim() === '') throw new Error(`npm ls listed nothing: ${result.stderr}`)
+  return result.stdout
     .split('\n')
     .map(line => line.trim())
     .filter(dir => dir !== '' && dir !== root)
@@ -34,11 +36,14 @@ function undiciImports(): { file: string; names: string[] }[] {
   for (const dir of productionPackages().filter(d => !/[\\/]undici$/.test(d))) {
     for (const file of javascriptFiles(dir)) {
       const text = readFileSync(file, 'utf8')
-      if (!/['"]undici['"]/.test(text)) continue
+      // A subpath (undici/...) would escape the "paths" mapping and bundle the real package: it must show up here too.
+      if (!/['"]undici(\/[^'"]*)?['"]/.test(text)) continue
       const named = [...text.matchAll(/import\s*\{([^}]*)\}\s*from\s*['"]undici['"]/g)].flatMap(m =>
         (m[1] ?? '').split(',').map(name => name.trim().split(/\s+as\s+/)[0] ?? '')
       )
-      const other = /(import\s+\*|import\s+\w+\s+from|require\()\s*(as\s+\w+\s+from\s*)?['"]undici['"]/.test(text)
+      const other =
+        /(import\s+\*|import\s+\w+\s+from|require\()\s*(as\s+\w+\s+from\s*)?['"]undici['"]/.test(text) ||
+        /['"]undici\/[^'"]*['"]/.test(text)
       found.push({
         file: relative(root, file),
         names: [...named.filter(Boolean), ...(other ? ['<whole module>'] : [])]

@@ -17,13 +17,23 @@ export function readRequestLog(file: string): RequestLogEntry[] {
     .map(line => JSON.parse(line) as RequestLogEntry)
 }
 
-/** The log once it has stopped growing: the emulator appends asynchronously, after each answer. */
-export async function settledRequestLog(file: string, pollMs: number): Promise<RequestLogEntry[]> {
-  let previous = -1
-  for (;;) {
-    const entries = readRequestLog(file)
-    if (entries.length === previous) return entries
-    previous = entries.length
+/** Polls in a row that must see the same length before the log counts as settled. */
+const STABLE_POLLS = 3
+
+/**
+ * The log once it has stopped growing: the emulator appends after each answer, and a request whose client went away
+ * is logged only when the server notices, so one quiet poll is not enough on a loaded machine. Gives up waiting after
+ * `limitMs` and returns what is there.
+ */
+export async function settledRequestLog(file: string, pollMs: number, limitMs = 10_000): Promise<RequestLogEntry[]> {
+  const deadline = Date.now() + limitMs
+  let entries = readRequestLog(file)
+  let stable = 0
+  while (stable < STABLE_POLLS && Date.now() < deadline) {
     await new Promise(resolve => setTimeout(resolve, pollMs))
+    const next = readRequestLog(file)
+    stable = next.length === entries.length ? stable + 1 : 0
+    entries = next
   }
+  return entries
 }
