@@ -1,4 +1,5 @@
-// Regenerates the README's inputs and outputs tables from action.yml, so the two cannot drift apart.
+// Regenerates the README's inputs and outputs tables from action.yml and its sign-in errors table from the action's own
+// explanations (src/explanations.ts), so neither can drift apart.
 // Run: node_modules/.bin/node scripts/readme-tables.ts        (rewrites README.md between the markers)
 //      node_modules/.bin/node scripts/readme-tables.ts --check (exits 1 when README.md is stale)
 // __tests__/docs.test.ts runs the same functions.
@@ -28,7 +29,8 @@ export interface ActionSpec {
 
 export const MARKERS = {
   inputs: ['<!-- inputs:start -->', '<!-- inputs:end -->'],
-  outputs: ['<!-- outputs:start -->', '<!-- outputs:end -->']
+  outputs: ['<!-- outputs:start -->', '<!-- outputs:end -->'],
+  signInErrors: ['<!-- sign-in-errors:start -->', '<!-- sign-in-errors:end -->']
 } as const
 
 export function parseYaml(text: string): unknown {
@@ -111,6 +113,19 @@ export function renderOutputsTable(spec: ActionSpec): string {
   return ['| Output | Description |', '| --- | --- |', ...rows].join('\n')
 }
 
+/** A sign-in failure the action explains: SIGN_IN_ERRORS in src/explanations.ts. */
+export interface SignInErrorRow {
+  readonly code: string
+  readonly summary: string
+  readonly fix: string
+}
+
+/** The Troubleshooting table of AADSTS codes: the very sentences the action explains a failure with. */
+export function renderSignInErrorsTable(errors: readonly SignInErrorRow[]): string {
+  const rows = errors.map(error => `| ${error.code} | ${tableCell(error.summary)} | ${tableCell(error.fix)} |`)
+  return ['| Code | Cause | Fix |', '| --- | --- | --- |', ...rows].join('\n')
+}
+
 /** Replaces what lies between a pair of markers; throws when the markers are missing or out of order. */
 export function replaceBetween(text: string, start: string, end: string, content: string): string {
   const from = text.indexOf(start)
@@ -119,24 +134,39 @@ export function replaceBetween(text: string, start: string, end: string, content
   return text.slice(0, from + start.length) + '\n' + content + '\n' + text.slice(to)
 }
 
-/** The README as it should be: both tables regenerated from action.yml, then laid out as `prettier --check` wants. */
-export async function updateReadme(readme: string, actionYaml: string, readmePath: string): Promise<string> {
+/**
+ * The README as it should be: the inputs and outputs tables regenerated from action.yml and the sign-in errors table
+ * from the action's own explanations, then laid out as `prettier --check` wants.
+ */
+export async function updateReadme(
+  readme: string,
+  actionYaml: string,
+  readmePath: string,
+  signInErrors: readonly SignInErrorRow[]
+): Promise<string> {
   const spec = readActionSpec(actionYaml)
-  const withInputs = replaceBetween(readme, MARKERS.inputs[0], MARKERS.inputs[1], renderInputsTable(spec))
-  const withOutputs = replaceBetween(withInputs, MARKERS.outputs[0], MARKERS.outputs[1], renderOutputsTable(spec))
+  const tables: [readonly [string, string], string][] = [
+    [MARKERS.inputs, renderInputsTable(spec)],
+    [MARKERS.outputs, renderOutputsTable(spec)],
+    [MARKERS.signInErrors, renderSignInErrorsTable(signInErrors)]
+  ]
+  const updated = tables.reduce((text, [[start, end], table]) => replaceBetween(text, start, end, table), readme)
   const options = (await resolveConfig(readmePath)) ?? {}
-  return format(withOutputs, { ...options, filepath: readmePath })
+  return format(updated, { ...options, filepath: readmePath })
 }
 
 async function main(argv: readonly string[]): Promise<number> {
   const root = resolve(fileURLToPath(import.meta.url), '../..')
   const readmePath = resolve(root, 'README.md')
   const readme = readFileSync(readmePath, 'utf8')
-  const expected = await updateReadme(readme, readFileSync(resolve(root, 'action.yml'), 'utf8'), readmePath)
+  await import('./import-source.ts')
+  const { SIGN_IN_ERRORS } = (await import('../src/explanations.ts')) as { SIGN_IN_ERRORS: readonly SignInErrorRow[] }
+  const actionYaml = readFileSync(resolve(root, 'action.yml'), 'utf8')
+  const expected = await updateReadme(readme, actionYaml, readmePath, SIGN_IN_ERRORS)
   if (argv.includes('--check')) {
     if (expected === readme) return 0
     process.stderr.write(
-      'README.md tables differ from action.yml: run node_modules/.bin/node scripts/readme-tables.ts\n'
+      'README.md tables differ from action.yml or src/explanations.ts: run node_modules/.bin/node scripts/readme-tables.ts\n'
     )
     return 1
   }
