@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from '@jest/globals'
 import { validateAction, validateWorkflow, type ValidationError } from '@action-validator/core'
 import { parseYaml, readActionSpec } from '../scripts/readme-tables.ts'
+import { isRecord } from '../src/values.js'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const read = (path: string): string => readFileSync(resolve(root, path), 'utf8')
@@ -29,10 +30,6 @@ function describeErrors(errors: readonly ValidationError[]): string[] {
     const where = 'path' in error ? error.path : `line ${String(error.location?.line ?? '?')}`
     return nested.length > 0 ? nested : [`${where}: ${error.title}${error.detail ? ` (${error.detail})` : ''}`]
   })
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 interface Step {
