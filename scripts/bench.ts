@@ -268,7 +268,7 @@ function inProcessScenarios(em: Emulator): Scenario[] {
     {
       key: 'oidc-slow-github',
       label: 'Token, GitHub OIDC, 100 ms GitHub latency',
-      note: 'the GitHub request overlaps loading the identity code',
+      note: 'added by the emulator once the request has arrived',
       probe: false,
       run: async probe => {
         em.setScenario({ faults: [{ party: 'github', delayMs: 100 }] })
