@@ -198,7 +198,7 @@ describe('OIDC sign-in', () => {
     const getAssertion = jest.fn(() => Promise.reject(new Error('prefetched request failed')))
     const credential = createCredential(
       { signIn: oidc, authorityHost: MICROSOFT, secrets: [] },
-      { ...noDeps, getIDToken, env: {}, assertion: { getAssertion, state: {} } }
+      { ...noDeps, getIDToken, env: {}, assertion: { getAssertion, state: {}, sent: Promise.resolve() } }
     )
     const error = await credential.getToken(`https://x.test/.default`).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ActionError)

@@ -1,4 +1,6 @@
 import { describe, expect, it, jest } from '@jest/globals'
+import { type IncomingMessage, type ServerResponse, createServer, request } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import type { SignIn } from '../src/config.js'
 import { ActionError } from '../src/errors.js'
 import { explainMissingOidcPermission } from '../src/explanations.js'
@@ -7,7 +9,8 @@ import {
   endpointOf,
   githubAssertion,
   requireOidcEnvironment,
-  startGitHubAssertion
+  startGitHubAssertion,
+  watchRequest
 } from '../src/github-token.js'
 import { CONTROL_CHARACTERS } from '../src/values.js'
 
@@ -227,5 +230,64 @@ describe('endpointOf', () => {
   it('drops the query from an endpoint', () => {
     expect(endpointOf('https://a.test:8443/x/y?resource=z&client_id=c')).toBe('https://a.test:8443/x/y')
     expect(endpointOf('not a url')).toBe('not a url')
+  })
+})
+
+/** A GET with Node's HTTP client, as @actions/http-client makes it. */
+function get(url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    request(url, response => {
+      let body = ''
+      response.on('data', (chunk: Buffer) => (body += chunk.toString()))
+      response.on('end', () => {
+        resolve(body)
+      })
+    })
+      .on('error', reject)
+      .end()
+  })
+}
+
+describe('watchRequest', () => {
+  it('tells when the request has been written out, before the answer, ignoring other requests', async () => {
+    const events: string[] = []
+    let answer = (): void => undefined
+    const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+      events.push(`arrived ${req.url ?? ''}`)
+      if (req.url?.startsWith('/other') === true) {
+        res.end('other')
+        return
+      }
+      answer = () => res.end('token')
+    })
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+    const base = `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`
+    try {
+      const watched = watchRequest(`${base}/idtoken?api-version=2.0`, async () => {
+        await get(`${base}/other`)
+        return get(`${base}/idtoken?api-version=2.0&audience=a`)
+      })
+      void watched.answer.then(() => events.push('answered'))
+      await watched.written
+      events.push('written')
+      // Let the server see it, then answer.
+      await new Promise(resolve => setTimeout(resolve, 20))
+      answer()
+      await expect(watched.answer).resolves.toBe('token')
+      // The server may see the request just before or just after the client reports it written.
+      expect(events.filter(e => !e.startsWith('arrived /idtoken'))).toEqual(['arrived /other', 'written', 'answered'])
+      expect(events).toContain('arrived /idtoken?api-version=2.0&audience=a')
+    } finally {
+      server.close()
+    }
+  })
+
+  it('settles when the request fails before it is written, or never uses HTTP', async () => {
+    const refused = watchRequest('http://127.0.0.1:1/idtoken', () => get('http://127.0.0.1:1/idtoken'))
+    await expect(refused.written).resolves.toBeUndefined()
+    await expect(refused.answer).rejects.toThrow()
+    const offline = watchRequest('http://127.0.0.1:1/idtoken', () => Promise.reject(new Error('no HTTP at all')))
+    await expect(offline.written).resolves.toBeUndefined()
+    await expect(offline.answer).rejects.toThrow('no HTTP at all')
   })
 })

@@ -1,6 +1,8 @@
 // The GitHub OIDC token an OIDC sign-in presents to Microsoft Entra ID. It is asked for as soon as the inputs are
 // known, so the request to GitHub overlaps loading the identity libraries: this module must not import them.
 
+import { subscribe, unsubscribe } from 'node:diagnostics_channel'
+import type { ClientRequest } from 'node:http'
 import type { SignIn } from './config.js'
 import { withDeadline } from './deadline.js'
 import { explainMissingOidcPermission } from './explanations.js'
@@ -98,6 +100,38 @@ export interface GitHubAssertion {
   readonly getAssertion: () => Promise<string>
   /** Filled in once GitHub has answered. */
   readonly state: GitHubTokenState
+  /** Settles once the request is on its way to GitHub (written out, or failed). */
+  readonly sent: Promise<void>
+}
+
+const REQUEST_CREATED = 'http.client.request.created'
+
+/**
+ * Sends with `send` and tells when Node's HTTP client has written out the request for `url`'s path, or, failing that,
+ * when the answer settles (the request failed before it was written, or went another way). It only watches: Node
+ * publishes every HTTP request it creates on a diagnostics channel.
+ */
+export function watchRequest<T>(url: string, send: () => Promise<T>): { answer: Promise<T>; written: Promise<void> } {
+  const path = parseUrl(url)?.pathname
+  let done = (): void => undefined
+  const written = new Promise<void>(resolve => {
+    done = () => {
+      unsubscribe(REQUEST_CREATED, watch)
+      resolve()
+    }
+  })
+  const watch = (message: unknown): void => {
+    const request = (message as { request?: ClientRequest }).request
+    if (path === undefined || request?.path.startsWith(path) !== true) return
+    unsubscribe(REQUEST_CREATED, watch)
+    request.once('finish', done)
+    request.once('close', done)
+  }
+  // Watching starts before the request is made, so its creation cannot be missed.
+  subscribe(REQUEST_CREATED, watch)
+  const answer = send()
+  answer.then(done, done)
+  return { answer, written }
 }
 
 type OidcSignIn = Extract<SignIn, { type: 'oidc' }>
@@ -127,11 +161,10 @@ export function startGitHubAssertion(
   if (signIn.type !== 'oidc') return undefined
   requireOidcEnvironment(env)
   const state: GitHubTokenState = {}
-  const ask = githubAssertion(signIn.audience, deps, endpointOf(env.ACTIONS_ID_TOKEN_REQUEST_URL ?? ''), {
-    timeoutMs: limits.oidcTimeoutMs,
-    state
-  })
-  let prefetched: Promise<string> | undefined = ask()
+  const url = env.ACTIONS_ID_TOKEN_REQUEST_URL ?? ''
+  const ask = githubAssertion(signIn.audience, deps, endpointOf(url), { timeoutMs: limits.oidcTimeoutMs, state })
+  const first = watchRequest(url, ask)
+  let prefetched: Promise<string> | undefined = first.answer
   // Handled at once: a failure while the identity libraries load must not be an unhandled rejection. The first call
   // of the callback still receives it, and the sign-in explains it as it would any other failure.
   prefetched.catch(() => undefined)
@@ -141,6 +174,7 @@ export function startGitHubAssertion(
       prefetched = undefined
       return answer
     },
-    state
+    state,
+    sent: first.written
   }
 }

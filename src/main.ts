@@ -18,6 +18,9 @@ export async function run(): Promise<void> {
     // For OIDC, GitHub is asked for its token now, while the identity libraries load.
     const signInDeps = { getIDToken: core.getIDToken, info: core.info }
     const assertion = startGitHubAssertion(config.signIn, signInDeps, process.env, GITHUB_TOKEN_LIMITS)
+    // Loading the identity code holds the event loop for tens of milliseconds, and with it the connection to GitHub:
+    // let the request go out first, then load while GitHub answers.
+    await assertion?.sent
     // The identity libraries load only once the inputs are known to be good, so bad input fails fast.
     const [{ createCredential }, { getAccessToken }] = await Promise.all([
       import('./credentials.js'),
