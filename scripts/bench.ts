@@ -477,13 +477,14 @@ function identityChunk(name: string): boolean {
   return name !== basename(actionEntry)
 }
 
-/** Phases of a probed sign-in: start → identity code requested → first sign-in request arrives → exit. */
+/** Phases of a probed sign-in: start → identity code requested → first request to Entra ID arrives. */
 function phases(samples: readonly ProbedSample[]): string | undefined {
   const toChunk: number[] = []
   const toRequest: number[] = []
   samples.forEach(({ probe, requests }) => {
     const chunkAt = probe.loaded.find(m => m.url.startsWith(`${distUrl}/`) && identityChunk(basename(m.url)))?.at
-    const firstRequest = requests.find(r => r.party === 'entra' || r.party === 'github')?.time
+    // Microsoft Entra ID's first request: an OIDC run asks GitHub before it loads the sign-in code, on purpose.
+    const firstRequest = requests.find(r => r.party === 'entra')?.time
     if (chunkAt === undefined || firstRequest === undefined) return
     toChunk.push(chunkAt - probe.start)
     toRequest.push(firstRequest - chunkAt)
@@ -491,7 +492,7 @@ function phases(samples: readonly ProbedSample[]): string | undefined {
   if (toChunk.length === 0) return undefined
   return (
     `start → inputs valid, sign-in code requested: ${Math.round(stats(toChunk).median)}; ` +
-    `loading it and creating the credential → first sign-in request: ${Math.round(stats(toRequest).median)}`
+    `loading it and creating the credential → first request to Entra ID: ${Math.round(stats(toRequest).median)}`
   )
 }
 
