@@ -63,15 +63,22 @@ describe('buildCredential picks the @azure/identity class for each sign-in', () 
     [{ type: 'azure-cli', tenantId: TENANT }, AzureCliCredential],
     [{ type: 'azure-powershell', tenantId: TENANT }, AzurePowerShellCredential]
   ]
+  // What startGitHubAssertion hands over for an OIDC sign-in; no request is made for it here.
+  const assertion = { getAssertion: () => Promise.resolve('assertion'), state: {}, sent: Promise.resolve() }
   it.each(cases)('%o', (signIn, expected) => {
-    const credential = buildCredential({ signIn, authorityHost: MICROSOFT }, noDeps)
+    const credential = buildCredential({ signIn, authorityHost: MICROSOFT }, assertion)
     expect(credential).toBeInstanceOf(expected)
+  })
+
+  it('refuses an OIDC sign-in without its GitHub assertion', () => {
+    const signIn: SignIn = { type: 'oidc', clientId: CLIENT, tenantId: TENANT, audience: 'api://AzureADTokenExchange' }
+    expect(() => buildCredential({ signIn, authorityHost: MICROSOFT }, undefined)).toThrow(/GitHub assertion/)
   })
 
   it('passes the tenant to the Azure CLI credential', () => {
     const credential = buildCredential(
       { signIn: { type: 'azure-cli', tenantId: TENANT }, authorityHost: MICROSOFT },
-      noDeps
+      undefined
     )
     expect((credential as unknown as { tenantId?: string }).tenantId).toBe(TENANT)
   })

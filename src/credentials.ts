@@ -157,17 +157,20 @@ export interface SignInState {
   transportError?: unknown
 }
 
-/** The @azure/identity credential for the sign-in; exported so tests can check the class and its options. */
+/**
+ * The @azure/identity credential for the sign-in, given the GitHub assertion an OIDC sign-in presents; exported so
+ * tests can check the class and its options.
+ */
 export function buildCredential(
   config: Pick<Config, 'signIn' | 'authorityHost'>,
-  deps: CredentialDeps,
+  github: GitHubAssertion | undefined,
   limits: CredentialLimits = DEFAULT_LIMITS,
   state: SignInState = {}
 ): TokenCredential {
   const signIn = config.signIn
   switch (signIn.type) {
     case 'oidc': {
-      const github = deps.assertion ?? startGitHubAssertion(signIn, deps, deps.env ?? process.env, limits)
+      if (github === undefined) throw new Error('An OIDC sign-in needs the GitHub assertion (startGitHubAssertion).')
       return new ClientAssertionCredential(
         signIn.tenantId,
         signIn.clientId,
@@ -225,7 +228,7 @@ export function createCredential(
   const state: SignInState = {}
   // Resolved here, so that the explanation of a failure can quote the GitHub token's claims.
   const github = deps.assertion ?? startGitHubAssertion(config.signIn, deps, deps.env ?? process.env, limits)
-  const inner = buildCredential(config, { ...deps, assertion: github }, limits, state)
+  const inner = buildCredential(config, github, limits, state)
   return {
     async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
       state.transportError = undefined

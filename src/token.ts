@@ -106,16 +106,16 @@ export async function getAccessToken(
   }
 }
 
+/** The latest time a Date holds; beyond it toISOString() throws. */
+const MAX_DATE_MS = 8.64e15
+
 /**
  * When the token expires: as the credential says, or else as the token's own `exp` claim says (a tool's answer can
  * carry an expiry the library could not read).
  */
-const MAX_DATE_MS = 8.64e15
-
 function expiryOf(accessToken: AccessToken): Date | undefined {
   const exp = decodeJwtPayload(accessToken.token).exp
   const candidates = [accessToken.expiresOnTimestamp, typeof exp === 'number' ? exp * 1000 : Number.NaN]
-  // A Date holds at most 8.64e15 ms; beyond that toISOString() throws.
   const ms = candidates.find(value => Number.isFinite(value) && value > 0 && value <= MAX_DATE_MS)
   return ms === undefined ? undefined : new Date(ms)
 }
