@@ -4,7 +4,6 @@ import type { AddressInfo, Socket } from 'node:net'
 import type { HealthCheckSpec, HealthConfig, Target } from '../src/config.js'
 import type { Send, SendResult } from '../src/health.js'
 import type { IssuedToken } from '../src/token.js'
-import { CONTROL_CHARACTERS } from '../src/values.js'
 
 // The explanation text belongs to explanations.ts; here only that it is asked for, with what, and passed on.
 const explainAccessDenied = jest.fn((input: { status: number }) => `EXPLANATION for ${String(input.status)}`)
@@ -277,18 +276,6 @@ describe('runHealthChecks', () => {
     expect(h.sleeps).toEqual([2000, 4000, 4000])
     expect(report.checks[0]).toMatchObject({ ok: false, status: 401, attempts: 4, durationMs: 10_000 })
     expect(report.checks[0]?.error).toContain('EXPLANATION for 401')
-  })
-
-  it('logs each retry on one line without control characters, whatever the path holds', async () => {
-    const h = harness((_url, call) => answer(call === 1 ? 503 : call === 2 ? 403 : 200))
-    const path = 'Patient\u001b[2J\u0000\u007f\u2028::warning::x'
-    const report = await runHealthChecks(config([spec(path)], 60_000), fhir, token, h.deps)
-    expect(report.checks[0]).toMatchObject({ ok: true, attempts: 3 })
-    expect(h.lines).toHaveLength(2)
-    for (const line of h.lines) {
-      expect(line).not.toMatch(CONTROL_CHARACTERS)
-      expect(line).toMatch(/^Health check Patient \[2J ::warning::x: (503, transient|403, waiting for access)/)
-    }
   })
 
   it('retries 429 as the service asks even with wait-for-access 0', async () => {

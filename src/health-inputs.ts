@@ -4,7 +4,7 @@
 import type { HealthCheckSpec, HealthConfig, Target } from './config.js'
 import { InputError } from './errors.js'
 import { type RawInputs, readBoolean, readDuration, show } from './input-values.js'
-import { parseUrl } from './values.js'
+import { CONTROL_CHARACTERS, parseUrl } from './values.js'
 
 const MAX_HEALTH_CHECKS = 50
 const MAX_WAIT_FOR_ACCESS_MS = 6 * 60 * 60 * 1000 // a GitHub-hosted job's own limit
@@ -60,6 +60,9 @@ function readHealthCheckLines(text: string): CheckLine[] {
     if (line === '') continue
     const where = `line ${index + 1} (${show(line)})`
     const [path = '', statuses, ...rest] = line.split(/\s+/)
+    if (CONTROL_CHARACTERS.test(path)) {
+      throw new InputError(input, `${where} has a control character in its path: write the path as plain text.`)
+    }
     if (rest.length > 0) {
       throw new InputError(
         input,

@@ -238,15 +238,13 @@ async function runCheck(
     const kind = verdict(attempt, spec.expected)
     const timeLeft = deadline - now()
     const seen = attempt.status !== undefined ? String(attempt.status) : (attempt.failure ?? 'no answer')
-    // The path as written can hold control characters (only whitespace splits the input): one line in the log.
-    const shownPath = sanitizeServerText(spec.path, deps.redact ?? [], MAX_DIAGNOSTICS_LENGTH)
     let delay: number | undefined
     if (kind === 'transient' && transientRetries < TRANSIENT_RETRIES) {
       transientRetries++
       const serverWait = attempt.headers ? retryAfterMs(attempt.headers, now()) : undefined
       delay = transientDelayMs(transientRetries, serverWait, random)
       deps.info(
-        `Health check ${shownPath}: ${seen}, transient; retry ${transientRetries} of ${TRANSIENT_RETRIES} in ` +
+        `Health check ${spec.path}: ${seen}, transient; retry ${transientRetries} of ${TRANSIENT_RETRIES} in ` +
           `${formatSeconds(delay)}${serverWait !== undefined ? ' (as the service asked)' : ''}` +
           (timeLeft > 0 ? `, ${formatSeconds(timeLeft)} left of wait-for-access` : '')
       )
@@ -254,7 +252,7 @@ async function runCheck(
       accessRetries++
       delay = accessDelayMs(accessRetries, timeLeft)
       deps.info(
-        `Health check ${shownPath}: ${seen}, waiting for access; retry in ${formatSeconds(delay)}, ` +
+        `Health check ${spec.path}: ${seen}, waiting for access; retry in ${formatSeconds(delay)}, ` +
           `${formatSeconds(timeLeft)} left of wait-for-access`
       )
     }
