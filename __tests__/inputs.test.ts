@@ -580,3 +580,19 @@ describe('secretInputValues', () => {
     expect(read(values).secrets).toEqual(secretInputValues(inputsOf(values)))
   })
 })
+
+describe('one-line inputs', () => {
+  it.each(['fhir-url', 'resource', 'client-id', 'tenant-id', 'client-secret', 'audience', 'export-variable'])(
+    '%s refuses a line break or control character, without quoting a secret',
+    name => {
+      const error = inputError({ ...OIDC, [name]: 'value\n::warning::x\u001b' })
+      expect(error.input).toBe(name)
+      expect(error.message).toMatch(/line break or control character/)
+      if (name === 'client-secret') expect(error.message).not.toContain('value')
+    }
+  )
+
+  it('lets the multi-line inputs have their lines', () => {
+    expect(read({ ...OIDC, 'health-check-paths': 'metadata\nPatient?_count=1 200' }).health?.checks).toHaveLength(2)
+  })
+})

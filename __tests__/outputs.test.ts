@@ -1,7 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { describeSignIn } from '../src/outputs.js'
 import type { IssuedToken } from '../src/token.js'
-import { CONTROL_CHARACTERS } from '../src/values.js'
 
 const TOKEN = 'eyJ0eXAiOiJKV1QifQ.secret-token-value.sig'
 const OID = 'c4a1e7d2-3b5f-4a68-9e0d-1f2a3b4c5d6e'
@@ -24,11 +23,5 @@ describe('describeSignIn', () => {
         `(app ID unknown, object ID ${OID}, tenant unknown), expires 2030-01-01T00:00:00.000Z`
     )
     expect(line).not.toContain(TOKEN)
-  })
-
-  it('stays one line without control characters whatever the resource holds', () => {
-    const line = describeSignIn(issued('https://x.test/a\n::warning::injected\r\u2028\u001b[31m\u007f'))
-    expect(CONTROL_CHARACTERS.test(line)).toBe(false)
-    expect(line).toContain('token for https://x.test/a ::warning::injected')
   })
 })

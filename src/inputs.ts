@@ -21,7 +21,7 @@ import { InputError } from './errors.js'
 import { readHealth } from './health-inputs.js'
 import { INPUT_NAMES, type InputName, type RawInputs, pushDefined, readHttpsOrigin, show } from './input-values.js'
 import { readSignIn, unescapePem } from './signin-inputs.js'
-import { GUID, isRecord, parseUrl } from './values.js'
+import { CONTROL_CHARACTERS, GUID, isRecord, parseUrl } from './values.js'
 
 /** Reads one input: '' when unset, trimmed (core.getInput semantics). */
 export type GetInput = (name: string) => string
@@ -145,10 +145,24 @@ function readRawInputs(getInput: GetInput): RawInputs {
           'Check that the right value is passed (not a file or a whole secret store).'
       )
     }
+    // Every other input is one line: a line break or control character there can only be a mistake, or an attempt
+    // to start a workflow command wherever the value is shown.
+    if (!MULTI_LINE_INPUTS.has(name) && CONTROL_CHARACTERS.test(value)) {
+      throw new InputError(
+        name,
+        'has a line break or control character: give it on one line, as plain text' +
+          (name === 'client-secret'
+            ? '.'
+            : ` (${show(value.replace(new RegExp(CONTROL_CHARACTERS.source, 'g'), ' '))}).`)
+      )
+    }
     raw[name] = value
   }
   return raw
 }
+
+/** The inputs that take several lines: PEM, JSON and one health check per line. */
+const MULTI_LINE_INPUTS: ReadonlySet<InputName> = new Set(['client-certificate', 'creds', 'health-check-paths'])
 
 // ---------------------------------------------------------------------------------------------------------------
 // Target

@@ -1,6 +1,5 @@
 import * as core from '@actions/core'
 import type { HealthReport } from './health.js'
-import { sanitizeServerText } from './server-text.js'
 import type { IssuedToken } from './token.js'
 
 /** Hands the token to later steps. The token is masked before it is written anywhere. */
@@ -21,13 +20,13 @@ export function publishHealth(report: HealthReport): void {
 }
 
 /**
- * The one line a successful sign-in logs: who, for what, until when. Never the token. The claims are GUIDs already;
- * the resource is kept as written, which may hold a line break that would start a workflow command.
+ * The one line a successful sign-in logs: who, for what, until when. Never the token. The claims are GUIDs or absent
+ * (readTokenClaims), and the resource is one line of plain text (readConfig).
  */
 export function describeSignIn(token: IssuedToken): string {
   const { appId, oid, tenantId } = token.claims
   return (
-    `Signed in with ${token.signInMethod}: token for ${sanitizeServerText(token.resource, [])} ` +
+    `Signed in with ${token.signInMethod}: token for ${token.resource} ` +
     `(app ID ${appId ?? 'unknown'}, object ID ${oid ?? 'unknown'}, tenant ${tenantId ?? 'unknown'}), ` +
     `expires ${token.expiresOn.toISOString()}`
   )
