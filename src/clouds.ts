@@ -41,7 +41,7 @@ const CLOUDS: Readonly<Record<CloudName, CloudInfo>> = {
   }
 }
 
-export const CLOUD_NAMES = Object.keys(CLOUDS) as readonly CloudName[]
+const CLOUD_NAMES = Object.keys(CLOUDS) as readonly CloudName[]
 
 /**
  * Hosts MSAL has built-in instance metadata for (its known aliases). Any other host makes MSAL ask Microsoft's

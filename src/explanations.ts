@@ -322,7 +322,7 @@ function shellQuote(value: string): string {
  * The command that adds the federated credential this very run presented. Values come from the GitHub token's
  * claims (what was sent), falling back to what Entra ID quoted.
  */
-export function federatedCredentialCommand(
+function federatedCredentialCommand(
   clientId: string,
   presented: { issuer: string; subject: string; audience: string }
 ): string {

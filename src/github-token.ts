@@ -31,7 +31,7 @@ export function endpointOf(url: string): string {
 }
 
 /** The non-secret claims of a GitHub OIDC token worth showing before the exchange. */
-export const GITHUB_CLAIMS_SHOWN = ['iss', 'sub', 'aud', 'job_workflow_ref'] as const
+const GITHUB_CLAIMS_SHOWN = ['iss', 'sub', 'aud', 'job_workflow_ref'] as const
 
 /** Longest claim shown: far beyond a real subject or workflow ref, short of a flood. */
 const MAX_CLAIM_SHOWN = 300

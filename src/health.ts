@@ -63,7 +63,7 @@ export const MAX_CONCURRENT_CHECKS = 20
 /** Retries of a transient answer (429, 502, 503, 504, reset), allowed even when wait-for-access is 0. */
 export const TRANSIENT_RETRIES = 3
 /** First transient backoff, doubled per retry and jittered when the server does not say how long to wait. */
-export const TRANSIENT_BASE_MS = 1000
+const TRANSIENT_BASE_MS = 1000
 /** Longest wait a Retry-After header can impose: a server asking for minutes gets a failed check instead. */
 export const MAX_RETRY_AFTER_MS = 30_000
 /** wait-for-access backoff: 2s doubling to 30s, never past the deadline. */

@@ -66,7 +66,7 @@ function lineClaim(value: unknown): string | undefined {
 }
 
 /** The whole sign-in's time limit: a backstop above the per-request limits the credential applies itself. */
-export const DEFAULT_SIGN_IN_TIMEOUT_MS = 60_000
+const DEFAULT_SIGN_IN_TIMEOUT_MS = 60_000
 
 /** Asks the credential for a token for the configured resource and reads what the outputs need from it. */
 export async function getAccessToken(
