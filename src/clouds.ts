@@ -7,6 +7,9 @@ import { parseUrl } from './values.js'
 /** The one resource every DICOM service accepts, whatever its URL (a token is not granted per DICOM service). */
 export const DICOM_RESOURCE = 'https://dicom.healthcareapis.azure.com'
 
+/** The audience GitHub's OIDC token is asked for by default, and that a federated credential lists. */
+export const DEFAULT_FEDERATED_AUDIENCE = 'api://AzureADTokenExchange'
+
 /** The retired generic audience: the services answer 401 "The audience is invalid" or AADSTS650057. */
 export const LEGACY_GENERIC_RESOURCE = 'https://azurehealthcareapis.com'
 

@@ -3,11 +3,11 @@
 // text goes (only through @actions/core, since it can hold server text).
 
 import { sanitizeServerText } from './server-text.js'
-import { DICOM_RESOURCE, LEGACY_GENERIC_RESOURCE } from './clouds.js'
+import { DEFAULT_FEDERATED_AUDIENCE, DICOM_RESOURCE, LEGACY_GENERIC_RESOURCE } from './clouds.js'
 import type { ServiceKind, SignIn } from './config.js'
 import { ActionError } from './errors.js'
 import type { TokenClaims } from './token.js'
-import { isRecord, nonEmptyString, parseUrl } from './values.js'
+import { GUID_PATTERN, isRecord, nonEmptyString, parseUrl } from './values.js'
 
 export interface SignInContext {
   signIn: SignIn
@@ -131,7 +131,6 @@ const FEDERATED_MISMATCH_CODES: ReadonlySet<string> = new Set([
   'AADSTS7002138'
 ])
 const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com'
-const DEFAULT_FEDERATED_AUDIENCE = 'api://AzureADTokenExchange'
 
 // ---------------------------------------------------------------------------------------------------------------
 // Server text hygiene
@@ -181,8 +180,6 @@ interface EntraFailure {
   readonly timestamp?: string
 }
 
-const GUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}'
-
 function firstMatch(texts: readonly string[], pattern: RegExp): string | undefined {
   for (const text of texts) {
     const found = pattern.exec(text)?.[1]
@@ -231,8 +228,8 @@ function readEntraFailure(error: unknown): EntraFailure {
   description ??=
     firstMatch(texts, /Description:\s*([\s\S]*?)(?:\s+-\s+Correlation ID:|$)/) ??
     firstMatch(texts, /(AADSTS\d+:[\s\S]*)/)
-  traceId ??= firstMatch(texts, new RegExp(`Trace ID:\\s*(${GUID})`, 'i'))
-  correlationId ??= firstMatch(texts, new RegExp(`Correlation ID:\\s*(${GUID})`, 'i'))
+  traceId ??= firstMatch(texts, new RegExp(`Trace ID:\\s*(${GUID_PATTERN})`, 'i'))
+  correlationId ??= firstMatch(texts, new RegExp(`Correlation ID:\\s*(${GUID_PATTERN})`, 'i'))
   // MSAL's own correlationId field can hold its request's ID rather than the server's: a last resort only.
   correlationId ??= chain.map(link => nonEmptyString(link.correlationId)).find(id => id !== undefined)
   timestamp ??= firstMatch(texts, /Timestamp:\s*(\d{4}-\d\d-\d\d[ T][\d:.]+Z?)/)

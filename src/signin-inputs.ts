@@ -6,9 +6,9 @@ import { X509Certificate, createPrivateKey } from 'node:crypto'
 import type { SignIn } from './config.js'
 import { InputError } from './errors.js'
 import { type InputName, type RawInputs, pushDefined, readHttpsOrigin, show } from './input-values.js'
+import { DEFAULT_FEDERATED_AUDIENCE } from './clouds.js'
 import { GUID, isRecord } from './values.js'
 
-const DEFAULT_AUDIENCE = 'api://AzureADTokenExchange'
 // A verified domain name of the tenant, e.g. contoso.onmicrosoft.com.
 const DOMAIN = /^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i
 
@@ -235,9 +235,9 @@ function readTenantId(value: string): string {
 }
 
 function readAudience(value: string): string {
-  if (value === '') return DEFAULT_AUDIENCE
+  if (value === '') return DEFAULT_FEDERATED_AUDIENCE
   if (/\s/.test(value)) {
-    throw new InputError('audience', `must not contain spaces: use e.g. ${DEFAULT_AUDIENCE} (the default).`)
+    throw new InputError('audience', `must not contain spaces: use e.g. ${DEFAULT_FEDERATED_AUDIENCE} (the default).`)
   }
   return value
 }

@@ -1,7 +1,9 @@
 // Narrowing values whose shape nobody promised: parsed JSON, thrown errors, JWT claims, URLs in text. No I/O.
 
-/** A GUID, as Microsoft Entra ID writes object, application (client) and tenant IDs. */
-export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+/** A GUID, as Microsoft Entra ID writes object, application (client), tenant, trace and correlation IDs. */
+export const GUID_PATTERN = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}'
+/** A value that is a GUID and nothing else. */
+export const GUID = new RegExp(`^${GUID_PATTERN}$`)
 
 /**
  * Characters that end a line, control a terminal or reorder text: text from outside is never shown with them. C0 and
