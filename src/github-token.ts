@@ -144,19 +144,19 @@ export function startGitHubAssertion(
   signIn: OidcSignIn,
   deps: GitHubTokenDeps,
   env: Readonly<Record<string, string | undefined>>,
-  limits: GitHubTokenLimits
+  limits?: GitHubTokenLimits
 ): GitHubAssertion
 export function startGitHubAssertion(
   signIn: SignIn,
   deps: GitHubTokenDeps,
   env: Readonly<Record<string, string | undefined>>,
-  limits: GitHubTokenLimits
+  limits?: GitHubTokenLimits
 ): GitHubAssertion | undefined
 export function startGitHubAssertion(
   signIn: SignIn,
   deps: GitHubTokenDeps,
   env: Readonly<Record<string, string | undefined>>,
-  limits: GitHubTokenLimits
+  limits: GitHubTokenLimits = GITHUB_TOKEN_LIMITS
 ): GitHubAssertion | undefined {
   if (signIn.type !== 'oidc') return undefined
   requireOidcEnvironment(env)

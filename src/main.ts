@@ -1,10 +1,11 @@
 import * as core from '@actions/core'
 import { ActionError, InputError } from './errors.js'
-import { GITHUB_TOKEN_LIMITS, startGitHubAssertion } from './github-token.js'
+import { startGitHubAssertion } from './github-token.js'
 import { type HealthReport, failedCheckAnnotations, runHealthChecks } from './health.js'
 import { readConfig, secretInputValues } from './inputs.js'
 import { describeSignIn, publishHealth, publishToken } from './outputs.js'
 import { renderSummary, writeSummary } from './summary.js'
+import { getAccessToken } from './token.js'
 
 const getInput = (name: string): string => core.getInput(name)
 
@@ -17,15 +18,12 @@ export async function run(): Promise<void> {
 
     // For OIDC, GitHub is asked for its token now, while the identity libraries load.
     const signInDeps = { getIDToken: core.getIDToken, info: core.info }
-    const assertion = startGitHubAssertion(config.signIn, signInDeps, process.env, GITHUB_TOKEN_LIMITS)
+    const assertion = startGitHubAssertion(config.signIn, signInDeps, process.env)
     // Loading the identity code holds the event loop for tens of milliseconds, and with it the connection to GitHub:
     // let the request go out first, then load while GitHub answers.
     await assertion?.sent
     // The identity libraries load only once the inputs are known to be good, so bad input fails fast.
-    const [{ createCredential }, { getAccessToken }] = await Promise.all([
-      import('./credentials.js'),
-      import('./token.js')
-    ])
+    const { createCredential } = await import('./credentials.js')
     const credential = createCredential(config, { ...signInDeps, assertion })
     const token = await getAccessToken(credential, config)
     publishToken(token, config.exportVariable)
