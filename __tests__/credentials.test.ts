@@ -15,6 +15,7 @@ import {
 } from '@azure/identity'
 import {
   type CredentialLimits,
+  type SignInState,
   DEFAULT_LIMITS,
   attemptPolicy,
   buildCredential,
@@ -133,7 +134,7 @@ describe('attemptPolicy', () => {
     })
 
   it('gives each attempt the time limit and names the endpoint, without its query, when it runs out', async () => {
-    const state: { transportError?: unknown } = {}
+    const state: SignInState = {}
     const policy = attemptPolicy({ requestTimeoutMs: 30, maxRetryDelayMs: 1000 }, state)
     const request = createPipelineRequest({
       url: 'https://login.test/tenant/oauth2/v2.0/token?resource=r',
@@ -146,11 +147,11 @@ describe('attemptPolicy', () => {
     expect((error as Error).message).toBe('No answer from https://login.test/tenant/oauth2/v2.0/token within 0s')
     // The caller's own signal is given back once the attempt is over.
     expect(request.abortSignal).toBeUndefined()
-    expect(state.transportError).toBe(error)
+    expect(state.last).toEqual({ transportError: error })
   })
 
   it("records the failure for the explanation, and does not call a caller's abort a timeout", async () => {
-    const state: { transportError?: unknown } = {}
+    const state: SignInState = {}
     const policy = attemptPolicy({ requestTimeoutMs: 10_000, maxRetryDelayMs: 1000 }, state)
     const caller = new AbortController()
     const request = createPipelineRequest({ url: 'https://login.test/t', abortSignal: caller.signal })
@@ -160,7 +161,7 @@ describe('attemptPolicy', () => {
     const error = await policy.sendRequest(request, hang).catch((e: unknown) => e)
     expect(error).not.toBeInstanceOf(DeadlineError)
     expect((error as Error).name).toBe('AbortError')
-    expect(state.transportError).toBe(error)
+    expect(state.last).toEqual({ transportError: error })
     expect(request.abortSignal).toBe(caller.signal)
   })
 
@@ -236,5 +237,17 @@ describe('small rules', () => {
     expect(resourceOfScope(['https://dicom.healthcareapis.azure.com/.default'])).toBe(
       'https://dicom.healthcareapis.azure.com'
     )
+  })
+})
+
+describe('attemptPolicy records how the last attempt ended', () => {
+  it('an answer, so that an unreadable one is not mistaken for a network failure', async () => {
+    const state: SignInState = { last: { transportError: new Error('an earlier reset') } }
+    const policy = attemptPolicy({ requestTimeoutMs: 10_000, maxRetryDelayMs: 1000 }, state)
+    const request = createPipelineRequest({ url: 'https://login.test/tenant/oauth2/v2.0/token?x=1', method: 'POST' })
+    const answered = (): Promise<PipelineResponse> =>
+      Promise.resolve({ request, status: 200, headers: createHttpHeaders(), bodyAsText: 'not json' })
+    await policy.sendRequest(request, answered)
+    expect(state.last).toEqual({ answer: { endpoint: 'https://login.test/tenant/oauth2/v2.0/token', status: 200 } })
   })
 })

@@ -15,7 +15,7 @@ import {
 } from '@azure/identity'
 import { isMicrosoftAuthorityHost } from './clouds.js'
 import type { Config } from './config.js'
-import { ActionError } from './errors.js'
+import { ActionError, UnreadableAnswerError } from './errors.js'
 import { explainSignInFailure } from './explanations.js'
 import { DeadlineError } from './deadline.js'
 import {
@@ -96,13 +96,14 @@ export function attemptPolicy(
         const failure = timedOut
           ? new DeadlineError(endpointOf(request.url), limits.requestTimeoutMs, { cause: error })
           : error
-        state.transportError = failure
+        state.last = { transportError: failure }
         throw failure
       } finally {
         clearTimeout(timer)
         outer?.removeEventListener('abort', forward)
         request.abortSignal = outer
       }
+      state.last = { answer: { endpoint: endpointOf(request.url), status: response.status } }
       for (const name of RETRY_AFTER_HEADERS) {
         const value = response.headers.get(name)
         if (value === undefined) continue
@@ -151,10 +152,12 @@ export function entraOptions(
   }
 }
 
-/** What one credential learns while signing in, for the explanation of a failure. */
+/**
+ * What one credential learns while signing in, for the explanation of a failure: how its last request ended. MSAL
+ * reports a timeout, a refused connection and an answer it cannot parse alike, as a bare `network_error`.
+ */
 export interface SignInState {
-  /** The last failure below HTTP (timeout, reset, refused): MSAL reports these only as a bare `network_error`. */
-  transportError?: unknown
+  last?: { transportError: unknown } | { answer: { endpoint: string; status: number } }
 }
 
 /**
@@ -231,13 +234,14 @@ export function createCredential(
   const inner = buildCredential(config, github, limits, state)
   return {
     async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
-      state.transportError = undefined
+      state.last = undefined
       try {
         return await inner.getToken(scopes, options)
       } catch (error) {
         if (error instanceof ActionError) throw error
-        // MSAL replaces a timeout or a refused connection by a bare network_error: explain what really happened.
-        const cause = isNetworkError(error) && state.transportError !== undefined ? state.transportError : error
+        // MSAL replaces a timeout, a refused connection or an unreadable answer by a bare network_error: explain
+        // what really happened last.
+        const cause = isNetworkError(error) ? (whatHappened(state) ?? error) : error
         throw explainSignInFailure(cause, {
           signIn: config.signIn,
           resource: resourceOfScope(scopes),
@@ -250,7 +254,13 @@ export function createCredential(
   }
 }
 
-/** MSAL's error for a request that got no HTTP answer, possibly wrapped by @azure/identity. */
+function whatHappened(state: SignInState): unknown {
+  if (state.last === undefined) return undefined
+  if ('transportError' in state.last) return state.last.transportError
+  return new UnreadableAnswerError(state.last.answer.endpoint, state.last.answer.status)
+}
+
+/** MSAL's error for a request that got no usable HTTP answer, possibly wrapped by @azure/identity. */
 function isNetworkError(error: unknown): boolean {
   for (let link: unknown = error, depth = 0; link instanceof Error && depth < 8; link = link.cause, depth++) {
     if ((link as { errorCode?: unknown }).errorCode === 'network_error' || link.message.startsWith('network_error')) {

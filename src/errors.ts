@@ -19,3 +19,15 @@ export class ActionError extends Error {
     this.title = title
   }
 }
+
+/** A sign-in host answered, but not with a token response the library could read (HTML, malformed JSON). */
+export class UnreadableAnswerError extends Error {
+  readonly endpoint: string
+  readonly status: number
+  constructor(endpoint: string, status: number) {
+    super(`${endpoint} answered HTTP ${status}, but not with a token response that could be read`)
+    this.name = 'UnreadableAnswerError'
+    this.endpoint = endpoint
+    this.status = status
+  }
+}

@@ -5,7 +5,7 @@
 import { sanitizeServerText } from './server-text.js'
 import { DEFAULT_FEDERATED_AUDIENCE, DICOM_RESOURCE, LEGACY_GENERIC_RESOURCE } from './clouds.js'
 import type { ServiceKind, SignIn } from './config.js'
-import { ActionError } from './errors.js'
+import { ActionError, UnreadableAnswerError } from './errors.js'
 import type { TokenClaims } from './token.js'
 import { GUID_PATTERN, isRecord, nonEmptyString, parseUrl } from './values.js'
 
@@ -638,6 +638,19 @@ function managedIdentityExplanation(context: SignInContext, error: unknown): Act
   return undefined
 }
 
+/** The sign-in host answered, but with something other than a token response: not a network problem. */
+function unreadableAnswerExplanation(error: UnreadableAnswerError, context: SignInContext): ActionError {
+  return new ActionError(
+    'Sign-in answer unreadable',
+    [
+      `${oneLine(error.endpoint)} answered HTTP ${error.status}, but not with a token response that could be read ` +
+        '(not JSON, or not the fields Microsoft Entra ID sends).',
+      `Fix: check that authority-host (now ${oneLine(context.authorityHost)}) is the sign-in host of your cloud, and ` +
+        'that no proxy or firewall on the way answers in its place (a login or block page).'
+    ].join('\n')
+  )
+}
+
 /** One ActionError with a plain sentence, the fix, and the AADSTS code, trace ID and correlation ID kept for support. */
 export function explainSignInFailure(error: unknown, context: SignInContext): ActionError {
   const failure = readEntraFailure(error)
@@ -646,6 +659,7 @@ export function explainSignInFailure(error: unknown, context: SignInContext): Ac
   if (/ACTIONS_ID_TOKEN_REQUEST_(URL|TOKEN)/.test(messageOf(error))) return explainMissingOidcPermission()
   const specific = managedIdentityExplanation(context, error) ?? toolExplanation(context, error)
   if (specific) return specific
+  if (error instanceof UnreadableAnswerError) return unreadableAnswerExplanation(error, context)
   const transport = readTransportFailure(error)
   if (transport) return transportExplanation(transport, error, context)
   const lines = [
