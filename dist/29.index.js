@@ -5,16 +5,10 @@ export const modules = {
 /***/ 3029:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-__webpack_require__.r(__webpack_exports__);
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   DEFAULT_LIMITS: () => (/* binding */ DEFAULT_LIMITS),
-/* harmony export */   attemptPolicy: () => (/* binding */ attemptPolicy),
-/* harmony export */   buildCredential: () => (/* binding */ buildCredential),
-/* harmony export */   createCredential: () => (/* binding */ createCredential),
-/* harmony export */   entraOptions: () => (/* binding */ entraOptions),
-/* harmony export */   httpOptions: () => (/* binding */ httpOptions),
-/* harmony export */   resourceOfScope: () => (/* binding */ resourceOfScope)
+/* harmony export */   createCredential: () => (/* binding */ createCredential)
 /* harmony export */ });
+/* unused harmony exports DEFAULT_LIMITS, attemptPolicy, httpOptions, entraOptions, buildCredential, resourceOfScope */
 /* harmony import */ var _azure_identity__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8256);
 /* harmony import */ var _clouds_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(157);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3916);
@@ -69,7 +63,7 @@ function attemptPolicy(limits, state = {}) {
                 const failure = timedOut
                     ? new _deadline_js__WEBPACK_IMPORTED_MODULE_4__/* .DeadlineError */ .j((0,_github_token_js__WEBPACK_IMPORTED_MODULE_5__/* .endpointOf */ .X5)(request.url), limits.requestTimeoutMs, { cause: error })
                     : error;
-                state.transportError = failure;
+                state.last = { transportError: failure };
                 throw failure;
             }
             finally {
@@ -77,6 +71,7 @@ function attemptPolicy(limits, state = {}) {
                 outer?.removeEventListener('abort', forward);
                 request.abortSignal = outer;
             }
+            state.last = { answer: { endpoint: (0,_github_token_js__WEBPACK_IMPORTED_MODULE_5__/* .endpointOf */ .X5)(request.url), status: response.status } };
             for (const name of RETRY_AFTER_HEADERS) {
                 const value = response.headers.get(name);
                 if (value === undefined)
@@ -116,12 +111,16 @@ function entraOptions(authorityHost, limits, state = {}) {
         disableInstanceDiscovery: !(0,_clouds_js__WEBPACK_IMPORTED_MODULE_1__/* .isMicrosoftAuthorityHost */ .y$)(authorityHost)
     };
 }
-/** The @azure/identity credential for the sign-in; exported so tests can check the class and its options. */
-function buildCredential(config, deps, limits = DEFAULT_LIMITS, state = {}) {
+/**
+ * The @azure/identity credential for the sign-in, given the GitHub assertion an OIDC sign-in presents; exported so
+ * tests can check the class and its options.
+ */
+function buildCredential(config, github, limits = DEFAULT_LIMITS, state = {}) {
     const signIn = config.signIn;
     switch (signIn.type) {
         case 'oidc': {
-            const github = deps.assertion ?? (0,_github_token_js__WEBPACK_IMPORTED_MODULE_5__/* .startGitHubAssertion */ .SM)(signIn, deps, deps.env ?? process.env, limits);
+            if (github === undefined)
+                throw new Error('An OIDC sign-in needs the GitHub assertion (startGitHubAssertion).');
             return new _azure_identity__WEBPACK_IMPORTED_MODULE_0__/* .ClientAssertionCredential */ .XI(signIn.tenantId, signIn.clientId, github.getAssertion, entraOptions(config.authorityHost, limits, state));
         }
         case 'client-secret':
@@ -158,18 +157,19 @@ function createCredential(config, deps, limits = DEFAULT_LIMITS) {
     const state = {};
     // Resolved here, so that the explanation of a failure can quote the GitHub token's claims.
     const github = deps.assertion ?? (0,_github_token_js__WEBPACK_IMPORTED_MODULE_5__/* .startGitHubAssertion */ .SM)(config.signIn, deps, deps.env ?? process.env, limits);
-    const inner = buildCredential(config, { ...deps, assertion: github }, limits, state);
+    const inner = buildCredential(config, github, limits, state);
     return {
         async getToken(scopes, options) {
-            state.transportError = undefined;
+            state.last = undefined;
             try {
                 return await inner.getToken(scopes, options);
             }
             catch (error) {
-                if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l)
+                if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .lZ)
                     throw error;
-                // MSAL replaces a timeout or a refused connection by a bare network_error: explain what really happened.
-                const cause = isNetworkError(error) && state.transportError !== undefined ? state.transportError : error;
+                // MSAL replaces a timeout, a refused connection or an unreadable answer by a bare network_error: explain
+                // what really happened last.
+                const cause = isNetworkError(error) ? (whatHappened(state) ?? error) : error;
                 throw (0,_explanations_js__WEBPACK_IMPORTED_MODULE_3__/* .explainSignInFailure */ .gT)(cause, {
                     signIn: config.signIn,
                     resource: resourceOfScope(scopes),
@@ -181,7 +181,14 @@ function createCredential(config, deps, limits = DEFAULT_LIMITS) {
         }
     };
 }
-/** MSAL's error for a request that got no HTTP answer, possibly wrapped by @azure/identity. */
+function whatHappened(state) {
+    if (state.last === undefined)
+        return undefined;
+    if ('transportError' in state.last)
+        return state.last.transportError;
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UnreadableAnswerError */ .mP(state.last.answer.endpoint, state.last.answer.status);
+}
+/** MSAL's error for a request that got no usable HTTP answer, possibly wrapped by @azure/identity. */
 function isNetworkError(error) {
     for (let link = error, depth = 0; link instanceof Error && depth < 8; link = link.cause, depth++) {
         if (link.errorCode === 'network_error' || link.message.startsWith('network_error')) {
