@@ -1,11 +1,8 @@
 import { jest } from '@jest/globals'
-import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import type { Config } from '../src/config.js'
 import { InputError } from '../src/errors.js'
 import { type GetInput, readConfig, secretInputValues } from '../src/inputs.js'
+import { createClientCertificate } from '../emulator/ca.ts'
 import { badInputs } from './fixtures/bad-inputs.ts'
 
 const FHIR_URL = 'https://myws-myfhir.fhir.azurehealthcareapis.com'
@@ -36,42 +33,13 @@ function inputError(values: Readonly<Record<string, string>>, env: NodeJS.Proces
   throw new Error('readConfig accepted the inputs')
 }
 
-/** A fresh self-signed certificate and its key, made by openssl so that no key is ever committed. */
-function makeCertificate(): { keyPem: string; certPem: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'inputs-test-'))
-  try {
-    const [key, cert] = [join(dir, 'key.pem'), join(dir, 'cert.pem')]
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        key,
-        '-out',
-        cert,
-        '-days',
-        '30',
-        '-subj',
-        '/CN=inputs test'
-      ],
-      { stdio: 'ignore' }
-    )
-    return { keyPem: readFileSync(key, 'utf8').trim(), certPem: readFileSync(cert, 'utf8').trim() }
-  } finally {
-    rmSync(dir, { recursive: true, force: true })
-  }
-}
-
+// Fresh self-signed certificates made in-process at start, as the emulator makes them: no key is ever committed.
 let certificatePem: string
 let otherCertificatePem: string
-beforeAll(() => {
-  const { keyPem, certPem } = makeCertificate()
-  certificatePem = `${keyPem}\n${certPem}`
-  otherCertificatePem = makeCertificate().certPem
+beforeAll(async () => {
+  const [own, other] = await Promise.all([createClientCertificate('inputs test'), createClientCertificate('other')])
+  certificatePem = `${own.keyPem.trim()}\n${own.certPem.trim()}`
+  otherCertificatePem = other.certPem.trim()
 })
 
 describe('bad inputs', () => {
