@@ -12,8 +12,16 @@ const root = process.cwd()
 /** Every package directory of the production dependency tree (what the bundle can contain). */
 function productionPackages(): string[] {
   // npm ls exits 1 over an extraneous package but still lists the tree; a clean `npm ci` lists it with exit 0.
-  const result = spawnSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], { cwd: root, encoding: 'utf8' })
-  if (result.stdout.trim() === '') throw new Error(`npm ls listed nothing: ${result.stderr}`)
+  // Run through npm's own script (npm_execpath, set by `npm test`) and Node: on Windows `npm` is a .cmd file.
+  const npm = process.env.npm_execpath
+  const [command, args] = npm ? [process.execPath, [npm]] : ['npm', []]
+  const result = spawnSync(command, [...args, 'ls', '--omit=dev', '--all', '--parseable'], {
+    cwd: root,
+    encoding: 'utf8'
+  })
+  if (result.error !== undefined || !result.stdout.trim()) {
+    throw new Error(`npm ls listed nothing: ${String(result.error ?? result.stderr)}`)
+  }
   return result.stdout
     .split('\n')
     .map(line => line.trim())
