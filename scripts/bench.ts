@@ -15,7 +15,6 @@ import { basename, dirname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { format, resolveConfig } from 'prettier'
-import type { LoggedRequest } from '../__tests__/e2e/ns-steps.ts'
 import {
   type ActionRun,
   type RunOptions,
@@ -42,7 +41,8 @@ import {
 import { azureCliEnv, azureCliLoginArgs } from '../emulator/azure-cli.ts'
 import type { EmulatorInfo } from '../emulator/info.ts'
 import { emulatorInfo } from '../emulator/info.ts'
-import { type Emulator, startEmulator } from '../emulator/index.ts'
+import { type Emulator, type RequestLogEntry, startEmulator } from '../emulator/index.ts'
+import { settledRequestLog } from '../emulator/request-log.ts'
 
 interface Options {
   readonly runs: number
@@ -305,34 +305,18 @@ function inProcessScenarios(em: Emulator): Scenario[] {
 // ---------------------------------------------------------------------------------------------------------------
 // Namespace scenarios: the hosts-mode emulator started by netns.sh, reached under the production host names.
 
-function readLogFile(): LoggedRequest[] {
-  if (logFile === undefined) return []
-  let text: string
-  try {
-    text = readFileSync(logFile, 'utf8')
-  } catch {
-    return []
-  }
-  return text
-    .split('\n')
-    .filter(line => line.trim() !== '')
-    .map(line => JSON.parse(line) as LoggedRequest)
-}
+/** The log's length when it last settled: the next run's requests start there, so it need not settle again first. */
+let settledLength: number | undefined
 
-/** The emulator appends to its log as requests finish: wait until it stops growing. */
-async function settledLog(): Promise<LoggedRequest[]> {
-  let previous = -1
-  for (;;) {
-    const entries = readLogFile()
-    if (entries.length === previous) return entries
-    previous = entries.length
-    await new Promise(resolve => setTimeout(resolve, 60))
+const fileSince = async (): Promise<() => Promise<RequestLogEntry[]>> => {
+  const file = logFile ?? ''
+  settledLength ??= (await settledRequestLog(file, 60)).length
+  const before = settledLength
+  return async () => {
+    const entries = await settledRequestLog(file, 60)
+    settledLength = entries.length
+    return entries.slice(before)
   }
-}
-
-const fileSince = async (): Promise<() => Promise<SeenRequest[]>> => {
-  const before = (await settledLog()).length
-  return async () => (await settledLog()).slice(before)
 }
 
 function namespaceScenarios(ready: EmulatorInfo, azDir: string): Scenario[] {

@@ -11,7 +11,7 @@ import { settledRequestLog } from '../../emulator/request-log.ts'
 import { type ActionRun, type RunOptions, nodeBin, runAction, spawnWithLimit } from '../../emulator/runner.ts'
 import type { RequestLogEntry } from '../../emulator/server.ts'
 
-/** One request the emulator saw, as its log file records it. */
+/** The emulator's RequestLogEntry under its old name, while namespace.e2e.test.ts still imports it so. */
 export type LoggedRequest = RequestLogEntry
 
 /** The emulator's --ready file. */
@@ -20,7 +20,7 @@ export type Ready = EmulatorInfo
 export interface Step {
   readonly label: string
   readonly run?: ActionRun
-  readonly requests: readonly LoggedRequest[]
+  readonly requests: readonly RequestLogEntry[]
   /** Output of a tool run as a step (az), for the report. */
   readonly tool?: { exitCode: number | null; stdout: string; stderr: string }
   /** Lines the proxy logged during this step. */
@@ -37,7 +37,7 @@ const logFile = process.env.EMULATOR_LOG ?? ''
 const workdir = process.env.NETNS_WORKDIR ?? ''
 
 /** The emulator appends asynchronously: wait until the log stops growing before slicing it. */
-const settledLog = (): Promise<LoggedRequest[]> => settledRequestLog(logFile, 150)
+const settledLog = (): Promise<RequestLogEntry[]> => settledRequestLog(logFile, 150)
 
 function loadReady(): Ready {
   const ready = JSON.parse(readFileSync(readyFile, 'utf8')) as Ready
