@@ -154,6 +154,15 @@ describe('OIDC (workload identity federation)', () => {
     expect(oidcGets().length - before).toBe(2)
   })
 
+  it('does not retry a GitHub OIDC endpoint that refuses (401), and signs in nowhere', async () => {
+    useOidcEnv()
+    em.setScenario({ faults: [{ party: 'github', status: 401, body: 'Bad credentials' }] })
+    const error = await failure(signIn(configFor(oidc())))
+    expect(error.message).toMatch(/401/)
+    expect(oidcGets()).toHaveLength(1)
+    expect(tokenPosts()).toHaveLength(0)
+  })
+
   it('gives up on a GitHub OIDC endpoint that never answers, naming it', async () => {
     useOidcEnv()
     em.setScenario({ faults: [{ party: 'github', hang: true }] })
