@@ -190,11 +190,3 @@ export function renderReport(report: Report, level: number): string {
     ''
   ].join('\n')
 }
-
-/** Replaces the text between two marker lines, keeping the markers. */
-export function replaceBetween(text: string, start: string, end: string, body: string): string {
-  const from = text.indexOf(start)
-  const to = text.indexOf(end)
-  if (from < 0 || to < from) throw new Error(`markers ${start} … ${end} not found`)
-  return `${text.slice(0, from + start.length)}\n\n${body.trim()}\n\n${text.slice(to)}`
-}

@@ -34,7 +34,6 @@ import {
   type TargetCheck,
   ratio,
   renderReport,
-  replaceBetween,
   requestsPerRun,
   stats
 } from '../bench/report.ts'
@@ -43,6 +42,7 @@ import type { EmulatorInfo } from '../emulator/info.ts'
 import { emulatorInfo } from '../emulator/info.ts'
 import { type Emulator, type RequestLogEntry, startEmulator } from '../emulator/index.ts'
 import { settledRequestLog } from '../emulator/request-log.ts'
+import { replaceBetween } from './readme-tables.ts'
 
 interface Options {
   readonly runs: number
@@ -683,7 +683,12 @@ try {
   if (options.readme) {
     const readmeFile = join(repoRoot, 'README.md')
     const body = `From \`npm run bench\` ([bench/RESULTS.md](bench/RESULTS.md) has the memory and size tables).\n\n${renderReport({ ...report, load: [], sizes: [] }, 3)}${findings(3)}`
-    const updated = replaceBetween(readFileSync(readmeFile, 'utf8'), '<!-- bench:start -->', '<!-- bench:end -->', body)
+    const updated = replaceBetween(
+      readFileSync(readmeFile, 'utf8'),
+      '<!-- bench:start -->',
+      '<!-- bench:end -->',
+      `\n${body.trim()}\n`
+    )
     writeFileSync(readmeFile, await prettierMarkdown(updated, readmeFile))
     log('README.md updated between the bench markers')
   }
