@@ -117,11 +117,15 @@ export function partyForHost(host: string): Party {
   return 'other'
 }
 
+function needsGeneratedCertificate(app: AppSpec): boolean {
+  return (app.certificates ?? []).some(c => c.generate)
+}
+
 /** Generated client certificates are kept per client ID so that setScenario does not change them. */
 function resolveCertificates(scenario: Scenario, generated: Map<string, ClientCertificate>): Scenario {
   const apps: AppSpec[] = scenario.apps.map(app => {
     const gen = generated.get(app.clientId)
-    if (!gen || !(app.certificates ?? []).some(c => c.generate)) return app
+    if (!gen || !needsGeneratedCertificate(app)) return app
     return {
       ...app,
       certificates: (app.certificates ?? []).map(c => (c.generate ? { pem: gen.certPem, generate: true } : c)),
@@ -135,7 +139,7 @@ async function generateMissingCertificates(
   scenario: Scenario,
   generated: Map<string, ClientCertificate>
 ): Promise<void> {
-  const needed = scenario.apps.filter(a => (a.certificates ?? []).some(c => c.generate) && !generated.has(a.clientId))
+  const needed = scenario.apps.filter(a => needsGeneratedCertificate(a) && !generated.has(a.clientId))
   const made = await Promise.all(needed.map(a => createClientCertificate(a.displayName)))
   needed.forEach((a, i) => {
     const cert = made[i]
@@ -238,9 +242,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       dicomUrl = urls.dicom
     }
 
-    const buildWorld = async (input: ScenarioInput | undefined): Promise<World> => {
+    // One builder for start-up and setScenario: only start-up may create certificates (it is the one that can wait),
+    // so a later scenario naming a new app with a generated certificate is refused rather than half-applied.
+    const buildWorld = (input: ScenarioInput | undefined): World => {
       const merged = mergeScenario(input)
-      await generateMissingCertificates(merged, generated)
+      const missing = merged.apps.filter(a => needsGeneratedCertificate(a) && !generated.has(a.clientId))
+      if (missing.length > 0) {
+        const names = missing.map(a => `${a.displayName} (${a.clientId})`).join(', ')
+        throw new Error(
+          `setScenario cannot generate a certificate for ${names}: pass the app in the start-up scenario, or give it a certificate PEM`
+        )
+      }
       const scenario = resolveCertificates(merged, generated)
       return {
         scenario,
@@ -253,8 +265,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         resources: effectiveResources(scenario, fhirUrl)
       }
     }
-    world = await buildWorld(options.scenario)
-    let pendingScenario: Promise<void> = Promise.resolve()
+    await generateMissingCertificates(mergeScenario(options.scenario), generated)
+    world = buildWorld(options.scenario)
 
     const oidcRequestUrl = `${urls.github}${OIDC_REQUEST_PATH}${OIDC_REQUEST_QUERY}`
     const emulator: Emulator = {
@@ -285,30 +297,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         log.length = 0
       },
       setScenario: input => {
+        const next = buildWorld(input)
         faultCounts = []
-        const merged = mergeScenario(input)
-        const needsCerts = merged.apps.some(
-          a => (a.certificates ?? []).some(c => c.generate) && !generated.has(a.clientId)
-        )
-        if (!needsCerts) {
-          const scenario = resolveCertificates(merged, generated)
-          world = {
-            ...currentWorld(),
-            scenario,
-            scenarioSince: Date.now(),
-            resources: effectiveResources(scenario, fhirUrl)
-          }
-          return
-        }
-        // New apps asking for a generated certificate: the world is swapped once the key exists.
-        pendingScenario = pendingScenario.then(async () => {
-          world = await buildWorld(input)
-        })
+        world = next
       },
       stop: async () => {
         for (const timer of timers) clearTimeout(timer)
         timers.clear()
-        await pendingScenario
         await Promise.all(listeners.map(l => l.close()))
         rmSync(dir, { recursive: true, force: true })
       }

@@ -56,9 +56,3 @@ export async function hasValidSignature(token: string, key: KeyObject): Promise<
     return false
   }
 }
-
-/** True when any of the keys signed the token. */
-export async function signedByAny(token: string, keys: readonly SigningKey[]): Promise<boolean> {
-  for (const key of keys) if (await hasValidSignature(token, key.publicKey)) return true
-  return false
-}

@@ -198,6 +198,16 @@ describe('client secret', () => {
     await expectEntraError(secretGrant({ client_secret: id }), 401, 7000215, 'invalid_client')
   })
 
+  it('refuses a setScenario that would need a new generated certificate, keeping the scenario it had', () => {
+    const app = emu.scenario.apps[0]
+    if (!app) throw new Error('no default app')
+    const newcomer = { ...app, clientId: '12345678-1234-4234-8234-123456789abc', displayName: 'newcomer' }
+    expect(() => {
+      emu.setScenario({ apps: [app, newcomer] })
+    }).toThrow(/cannot generate a certificate for newcomer \(12345678-1234-4234-8234-123456789abc\)/)
+    expect(emu.scenario.apps.map(a => a.clientId)).not.toContain(newcomer.clientId)
+  })
+
   it('answers an expired secret with 401 AADSTS7000222', async () => {
     const app = emu.scenario.apps[0]
     if (!app) throw new Error('no default app')
