@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from '@jest/globals'
 import type { EmulatorInfo } from '../../emulator/info.ts'
+import { settledRequestLog } from '../../emulator/request-log.ts'
 import { warnNotRun, windows } from '../platform.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'emulator-cli-test-'))
@@ -49,10 +50,7 @@ describe('npm run emulator', () => {
       expect(await get(`${info.fhirUrl}/health/check`, ca)).toBe(503)
       // The log line is appended when the response has finished, which may be just after the client has it.
       await waitFor(log, 5_000)
-      const entries = readFileSync(log, 'utf8')
-        .trim()
-        .split('\n')
-        .map(line => JSON.parse(line) as Record<string, unknown>)
+      const entries = await settledRequestLog(log, 50)
       expect(entries).toEqual([expect.objectContaining({ party: 'fhir', path: '/health/check', status: 503 })])
       await new Promise(resolve => setTimeout(resolve, 100))
       expect(out).toContain(`export NODE_EXTRA_CA_CERTS='${info.caFile}'`)

@@ -10,13 +10,12 @@ import {
   DEFAULT_TENANT_DOMAIN,
   DEFAULT_TENANT_ID,
   DICOM_AUDIENCE,
-  FEDERATED_AUDIENCE,
-  trustEmulatorCa
+  FEDERATED_AUDIENCE
 } from '../../emulator/index.ts'
-import { call, type EntraErrorBody, headerOf, parseJson, postForm, tokenUrl, useEmulator } from './helpers.ts'
+import { call, type EntraErrorBody, parseJson, postForm, tokenUrl, useEmulator } from './helpers.ts'
 import { jwtClaims } from '../../emulator/runner.ts'
 
-const emu = await useEmulator()
+const emu = await useEmulator({ trust: true })
 
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
 
@@ -123,7 +122,6 @@ describe('discovery', () => {
 
 describe('client secret', () => {
   it('drives the real ClientSecretCredential in-process (MSAL accepts the metadata)', async () => {
-    trustEmulatorCa(emu.caCertPem)
     const credential = new ClientSecretCredential(DEFAULT_TENANT_ID, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, {
       authorityHost: emu.authorityHost,
       disableInstanceDiscovery: true,
@@ -248,7 +246,6 @@ describe('client secret', () => {
 
 describe('certificate assertion', () => {
   it('signs in with the real ClientCertificateCredential and the generated certificate (x5t#S256, PS256)', async () => {
-    trustEmulatorCa(emu.caCertPem)
     const pem = emu.scenario.apps[0]?.certificatePem ?? ''
     expect(pem).toContain('PRIVATE KEY')
     const credential = new ClientCertificateCredential(
@@ -367,7 +364,7 @@ describe('federated credential (GitHub OIDC token as client assertion)', () => {
   it('rejects a token not signed by the GitHub issuer key', async () => {
     const genuine = await githubToken()
     const forged = await new jose.SignJWT(jwtClaims(genuine))
-      .setProtectedHeader({ alg: 'RS256', kid: String(headerOf(genuine).kid) })
+      .setProtectedHeader({ alg: 'RS256', kid: String(jose.decodeProtectedHeader(genuine).kid) })
       .sign((await jose.generateKeyPair('RS256')).privateKey)
     const res = await postForm(emu, tokenUrl(emu, DEFAULT_TENANT_ID), federatedGrant(forged))
     expect(res.status).toBe(401)

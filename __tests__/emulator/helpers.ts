@@ -83,11 +83,6 @@ export function tokenUrl(emulator: Emulator, tenant: string): string {
   return `${emulator.authorityHost}/${tenant}/oauth2/v2.0/token`
 }
 
-export function headerOf(jwt: string): Record<string, unknown> {
-  const part = jwt.split('.')[0] ?? ''
-  return JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>
-}
-
 export interface EntraErrorBody {
   error: string
   error_description: string

@@ -7,14 +7,13 @@ import {
   DEFAULT_TENANT_ID,
   DICOM_AUDIENCE,
   NO_ROLES_CLIENT_ID,
-  NO_ROLES_CLIENT_SECRET,
-  trustEmulatorCa
+  NO_ROLES_CLIENT_SECRET
 } from '../../emulator/index.ts'
 import { call, parseJson, postForm, tokenUrl, useEmulator } from './helpers.ts'
 import { jwtClaims } from '../../emulator/runner.ts'
 import { captureStdout } from '../stdout.ts'
 
-const emu = await useEmulator()
+const emu = await useEmulator({ trust: true })
 
 async function tokenFor(
   resource: string,
@@ -230,7 +229,6 @@ describe('GitHub OIDC', () => {
   })
 
   it('works with @actions/core getIDToken in-process', async () => {
-    trustEmulatorCa(emu.caCertPem)
     const saved = { ...process.env }
     Object.assign(process.env, emu.env())
     // core logs the URL (::debug::) and masks the token (::add-mask::<token>): kept out of the test log.
@@ -254,7 +252,6 @@ describe('managed identity (App Service protocol)', () => {
   })
 
   it('signs in with the real ManagedIdentityCredential, system- and user-assigned', async () => {
-    trustEmulatorCa(emu.caCertPem)
     process.env.IDENTITY_ENDPOINT = emu.managedIdentityEndpoint
     process.env.IDENTITY_HEADER = emu.managedIdentityHeader
     const system = await new ManagedIdentityCredential().getToken(`${emu.fhirUrl}/.default`)
