@@ -3,9 +3,18 @@
 // so the fault counters of concurrent cases never mix.
 import { afterAll, describe, expect, it } from '@jest/globals'
 import { type Emulator, startEmulator } from '../../emulator/index.ts'
-import type { AppSpec, FaultSpec } from '../../emulator/scenario.ts'
+import type { FaultSpec } from '../../emulator/scenario.ts'
+import { emulatorInfo } from '../../emulator/info.ts'
 import { type ActionRun, OWN_COMMANDS, workflowCommands } from '../../emulator/runner.ts'
-import { errorLines, expectExit, runAgainst, unescapeCommand } from './world.ts'
+import {
+  errorLines,
+  expectExit,
+  expectOneClearError,
+  oidcInputs,
+  runAgainst,
+  secretInputs,
+  unescapeCommand
+} from './world.ts'
 
 const emulators: Emulator[] = []
 
@@ -20,50 +29,18 @@ async function withFaults(faults: (em: Emulator) => FaultSpec[]): Promise<Emulat
   return em
 }
 
-const appOf = (em: Emulator): AppSpec => {
-  const app = em.scenario.apps[0]
-  if (!app) throw new Error('the emulator has no app')
-  return app
-}
+const tokenPath = (em: Emulator): string => `/${emulatorInfo(em).tenantId}/oauth2/v2.0/token`
 
-const tokenPath = (em: Emulator): string => `/${appOf(em).tenantId}/oauth2/v2.0/token`
-
-function oidcInputs(em: Emulator): Record<string, string> {
-  const app = appOf(em)
-  return {
-    'auth-type': 'oidc',
-    'client-id': app.clientId,
-    'tenant-id': app.tenantId,
-    'authority-host': em.authorityHost,
-    'fhir-url': em.fhirUrl
-  }
-}
-
-function secretInputs(em: Emulator): Record<string, string> {
-  return {
-    ...oidcInputs(em),
-    'auth-type': 'client-secret',
-    'client-secret': appOf(em).secrets?.[0]?.value ?? ''
-  }
-}
+// Every case signs in for the FHIR service.
+const oidcToFhir = (em: Emulator): Record<string, string> => ({ ...oidcInputs(em), 'fhir-url': em.fhirUrl })
+const secretToFhir = (em: Emulator): Record<string, string> => ({ ...secretInputs(em), 'fhir-url': em.fhirUrl })
 
 const tokenPosts = (em: Emulator) => em.requests().filter(r => r.party === 'entra' && r.method === 'POST')
-
-/** No stack trace, and one error line whose text (unescaped) matches. */
-function expectOneClearError(run: ActionRun, pattern: RegExp): string {
-  expectExit(run, 1)
-  const errors = errorLines(run)
-  expect(errors).toHaveLength(1)
-  const message = unescapeCommand(errors[0] ?? '')
-  expect(message).toMatch(pattern)
-  expect(`${run.stdout}\n${run.stderr}`).not.toMatch(/^\s+at /m)
-  return message
-}
 
 describe('transient failures are retried', () => {
   it.concurrent('OIDC endpoint 503 twice, then success', async () => {
     const em = await withFaults(() => [{ party: 'github', status: 503, times: 2, body: 'Service Unavailable' }])
-    const run = await runAgainst(em, { inputs: oidcInputs(em) })
+    const run = await runAgainst(em, { inputs: oidcToFhir(em) })
     expectExit(run, 0)
     const github = em.requests().filter(r => r.party === 'github')
     expect(github.map(r => r.status)).toEqual([503, 503, 200])
@@ -81,21 +58,21 @@ describe('transient failures are retried', () => {
         body: { error: 'temporarily_unavailable', error_description: 'AADSTS50196: throttled' }
       }
     ])
-    const run = await runAgainst(em, { inputs: secretInputs(em) })
+    const run = await runAgainst(em, { inputs: secretToFhir(em) })
     expectExit(run, 0)
     expect(tokenPosts(em).map(r => r.status)).toEqual([429, 200])
   })
 
   it.concurrent('token endpoint 503 twice, then success', async () => {
     const em = await withFaults(em => [{ party: 'entra', pathPrefix: tokenPath(em), status: 503, times: 2 }])
-    const run = await runAgainst(em, { inputs: oidcInputs(em) })
+    const run = await runAgainst(em, { inputs: oidcToFhir(em) })
     expectExit(run, 0)
     expect(tokenPosts(em).map(r => r.status)).toEqual([503, 503, 200])
   })
 
   it.concurrent('a connection reset once, then success', async () => {
     const em = await withFaults(em => [{ party: 'entra', pathPrefix: tokenPath(em), reset: true, times: 1 }])
-    const run = await runAgainst(em, { inputs: secretInputs(em) })
+    const run = await runAgainst(em, { inputs: secretToFhir(em) })
     expectExit(run, 0)
     const posts = tokenPosts(em)
     expect(posts.map(r => r.status)).toEqual([0, 200])
@@ -110,7 +87,7 @@ describe('failures are bounded and name what failed', () => {
     'a hung token endpoint fails in bounded time naming the endpoint',
     async () => {
       const em = await withFaults(em => [{ party: 'entra', pathPrefix: tokenPath(em), hang: true }])
-      const run = await runAgainst(em, { inputs: secretInputs(em), timeoutMs: 90_000 })
+      const run = await runAgainst(em, { inputs: secretToFhir(em), timeoutMs: 90_000 })
       expectOneClearError(run, /oauth2\/v2\.0\/token/)
       // The 10 s limit on a token request (a hang is not retried) and a second of grace, timed from the hung
       // request's arrival so that process start-up under load does not count.
@@ -128,7 +105,7 @@ describe('failures are bounded and name what failed', () => {
     'a hung GitHub OIDC endpoint fails in bounded time naming it, and the open socket does not hold the step',
     async () => {
       const em = await withFaults(() => [{ party: 'github', hang: true }])
-      const run = await runAgainst(em, { inputs: oidcInputs(em), timeoutMs: 60_000 })
+      const run = await runAgainst(em, { inputs: oidcToFhir(em), timeoutMs: 60_000 })
       const message = expectOneClearError(run, /GitHub/)
       expect(message).toContain(new URL(em.oidcRequestUrl).host)
       // The 20 s limit on the OIDC request, a second of grace, and no wait for the hung socket to close (the run's
@@ -145,7 +122,7 @@ describe('failures are bounded and name what failed', () => {
 
   it.concurrent('a connection reset on every attempt fails with a clear message', async () => {
     const em = await withFaults(em => [{ party: 'entra', pathPrefix: tokenPath(em), reset: true }])
-    const run = await runAgainst(em, { inputs: secretInputs(em) })
+    const run = await runAgainst(em, { inputs: secretToFhir(em) })
     const message = expectOneClearError(run, /connection was reset/i)
     expect(message).toContain(tokenPath(em))
     expect(run.durationMs).toBeLessThan(30_000)
@@ -153,7 +130,7 @@ describe('failures are bounded and name what failed', () => {
 
   it.concurrent('malformed JSON from the token endpoint fails with a clear message', async () => {
     const em = await withFaults(em => [{ party: 'entra', pathPrefix: tokenPath(em), status: 200, malformed: true }])
-    const run = await runAgainst(em, { inputs: secretInputs(em) })
+    const run = await runAgainst(em, { inputs: secretToFhir(em) })
     // It answered: the message must say so, not send the user to check a proxy for a connection that worked.
     const message = expectOneClearError(run, /Sign-in answer unreadable/)
     expect(message).toContain('answered HTTP 200')
@@ -164,7 +141,7 @@ describe('failures are bounded and name what failed', () => {
   it.concurrent('a health endpoint that never answers is bounded by health-check-timeout', async () => {
     const em = await withFaults(() => [{ party: 'fhir', pathPrefix: '/Patient', hang: true }])
     const run = await runAgainst(em, {
-      inputs: { ...secretInputs(em), 'health-check-paths': 'Patient?_count=1 200', 'health-check-timeout': '2s' }
+      inputs: { ...secretToFhir(em), 'health-check-paths': 'Patient?_count=1 200', 'health-check-timeout': '2s' }
     })
     expectExit(run, 1)
     expect(run.outputs.health).toBe('unhealthy')
@@ -218,7 +195,7 @@ describe('hostile server text', () => {
     if (!app) throw new Error('the emulator has no app')
     const hostile = `${app.objectId}\n::warning title=INJECTED::x\n::add-mask::Signed`
     em.setScenario({ apps: [{ ...app, objectId: hostile }, ...others] })
-    const run = await runAgainst(em, { inputs: secretInputs(em) })
+    const run = await runAgainst(em, { inputs: secretToFhir(em) })
     expectExit(run, 0)
     expect(run.stdout).not.toContain('INJECTED')
     expect(workflowCommands(run.stdout).map(c => c.command)).not.toContain('warning')
@@ -230,7 +207,7 @@ describe('hostile server text', () => {
   it.concurrent('from the token endpoint cannot inject a command or reveal the secret', async () => {
     const em = await startEmulator()
     emulators.push(em)
-    const secret = appOf(em).secrets?.[0]?.value ?? ''
+    const secret = emulatorInfo(em).clientSecret
     em.setScenario({
       faults: [
         {
@@ -248,7 +225,7 @@ describe('hostile server text', () => {
         }
       ]
     })
-    const run = await runAgainst(em, { inputs: secretInputs(em) })
+    const run = await runAgainst(em, { inputs: secretToFhir(em) })
     expectOneClearError(run, /7000215/)
     expectNoInjectedCommands(run, secret)
   })
@@ -256,12 +233,12 @@ describe('hostile server text', () => {
   it.concurrent('from a health endpoint cannot inject a command or reveal a secret the step holds', async () => {
     const em = await startEmulator()
     emulators.push(em)
-    const secret = appOf(em).secrets?.[0]?.value ?? ''
+    const secret = emulatorInfo(em).clientSecret
     em.setScenario({
       faults: [{ party: 'fhir', pathPrefix: '/Patient', status: 400, body: hostileText(secret) }]
     })
     const run = await runAgainst(em, {
-      inputs: { ...secretInputs(em), 'health-check-paths': 'Patient?_count=1 200' }
+      inputs: { ...secretToFhir(em), 'health-check-paths': 'Patient?_count=1 200' }
     })
     expectExit(run, 1)
     expect(run.outputs.health).toBe('unhealthy')

@@ -1,10 +1,16 @@
 // Health checks end to end (issue 4, "Done when"): defaults, a principal without a role, role propagation,
 // throttling, a cross-origin redirect, the job summary and the health-report output.
 import { afterAll, describe, expect, it } from '@jest/globals'
-import { type Emulator, type RequestLogEntry, startEmulator } from '../../emulator/index.ts'
-import type { AppSpec } from '../../emulator/scenario.ts'
+import {
+  type AppSpec,
+  DEFAULT_CLIENT_ID,
+  type Emulator,
+  NO_ROLES_CLIENT_ID,
+  type RequestLogEntry,
+  startEmulator
+} from '../../emulator/index.ts'
 import { type ActionRun, jwtClaims, workflowCommands } from '../../emulator/runner.ts'
-import { errorLines, expectExit, runAgainst, unescapeCommand } from './world.ts'
+import { appByClientId, errorLines, expectExit, runAgainst, secretInputs, unescapeCommand } from './world.ts'
 
 interface CheckReport {
   url: string
@@ -47,21 +53,8 @@ afterAll(async () => {
   await Promise.all([emulatorReady.then(em => em.stop()), ...emulators.map(em => em.stop())])
 })
 
-const appOf = (em: Emulator, index: number): AppSpec => {
-  const app = em.scenario.apps[index]
-  if (!app) throw new Error(`the emulator has no app #${index}`)
-  return app
-}
-
-function secretSignIn(em: Emulator, app: AppSpec): Record<string, string> {
-  return {
-    'auth-type': 'client-secret',
-    'client-id': app.clientId,
-    'tenant-id': app.tenantId,
-    'client-secret': app.secrets?.[0]?.value ?? '',
-    'authority-host': em.authorityHost
-  }
-}
+const defaultApp = (em: Emulator): AppSpec => appByClientId(em, DEFAULT_CLIENT_ID)
+const noRolesApp = (em: Emulator): AppSpec => appByClientId(em, NO_ROLES_CLIENT_ID)
 
 function report(run: ActionRun): CheckReport[] {
   return JSON.parse(run.outputs['health-report'] ?? 'null') as CheckReport[]
@@ -81,9 +74,9 @@ function expectReportShape(checks: CheckReport[]): void {
 describe('health checks', () => {
   it.concurrent('FHIR defaults: metadata and Patient?_count=1 answer 200, summary holds the table', async () => {
     const em = await emulatorReady
-    const app = appOf(em, 0)
+    const app = defaultApp(em)
     const run = await runAgainst(em, {
-      inputs: { ...secretSignIn(em, app), 'fhir-url': em.fhirUrl, 'health-check': 'true' }
+      inputs: { ...secretInputs(em, app.clientId), 'fhir-url': em.fhirUrl, 'health-check': 'true' }
     })
     expectExit(run, 0)
     expect(run.outputs.health).toBe('healthy')
@@ -103,7 +96,7 @@ describe('health checks', () => {
   it.concurrent('DICOM defaults: changefeed?limit=1 answers 200', async () => {
     const em = await emulatorReady
     const run = await runAgainst(em, {
-      inputs: { ...secretSignIn(em, appOf(em, 0)), 'dicom-url': em.dicomUrl, 'health-check': 'true' }
+      inputs: { ...secretInputs(em), 'dicom-url': em.dicomUrl, 'health-check': 'true' }
     })
     expectExit(run, 0)
     expect(run.outputs.health).toBe('healthy')
@@ -115,9 +108,9 @@ describe('health checks', () => {
 
   it.concurrent('a principal without a data role fails with the explanation', async () => {
     const em = await emulatorReady
-    const app = appOf(em, 1)
+    const app = noRolesApp(em)
     const run = await runAgainst(em, {
-      inputs: { ...secretSignIn(em, app), 'fhir-url': em.fhirUrl, 'health-check': 'true' }
+      inputs: { ...secretInputs(em, app.clientId), 'fhir-url': em.fhirUrl, 'health-check': 'true' }
     })
     expectExit(run, 1)
     expect(run.outputs.health).toBe('unhealthy')
@@ -136,10 +129,10 @@ describe('health checks', () => {
 
   it.concurrent('the same with fail-on-unhealthy false exits 0 with health=unhealthy', async () => {
     const em = await emulatorReady
-    const app = appOf(em, 1)
+    const app = noRolesApp(em)
     const run = await runAgainst(em, {
       inputs: {
-        ...secretSignIn(em, app),
+        ...secretInputs(em, app.clientId),
         'dicom-url': em.dicomUrl,
         'health-check': 'true',
         'fail-on-unhealthy': 'false'
@@ -161,7 +154,7 @@ describe('health checks', () => {
     const em = await emulatorReady
     const run = await runAgainst(em, {
       inputs: {
-        ...secretSignIn(em, appOf(em, 0)),
+        ...secretInputs(em),
         'fhir-url': em.fhirUrl,
         'health-check-paths': `${THROTTLED_PATH.slice(1)} 200`
       }
@@ -177,7 +170,7 @@ describe('health checks', () => {
     const em = await emulatorReady
     const run = await runAgainst(em, {
       inputs: {
-        ...secretSignIn(em, appOf(em, 0)),
+        ...secretInputs(em),
         'fhir-url': em.fhirUrl,
         'health-check-paths': `${REDIRECTED_PATH.slice(1)} 200`,
         'fail-on-unhealthy': 'false'
@@ -202,13 +195,13 @@ describe('role propagation', () => {
   it('a role granted while the check is being denied passes with wait-for-access', async () => {
     const em = await startEmulator()
     emulators.push(em)
-    const app = appOf(em, 1)
+    const app = noRolesApp(em)
     expect(em.scenario.roles[app.objectId]).toBeUndefined()
     // Not awaited: the role is granted only once the check has been denied, so the test does not depend on how long
     // process start-up and sign-in take.
     const running = runAgainst(em, {
       inputs: {
-        ...secretSignIn(em, app),
+        ...secretInputs(em, app.clientId),
         'fhir-url': em.fhirUrl,
         'health-check': 'true',
         'wait-for-access': '60s'

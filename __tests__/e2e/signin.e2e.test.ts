@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { type Emulator, startEmulator } from '../../emulator/index.ts'
 import { DICOM_AUDIENCE } from '../../emulator/scenario.ts'
 import { jwtClaims } from '../../emulator/runner.ts'
-import { errorLines, expectExit, runAgainst } from './world.ts'
+import { emulatorInfo } from '../../emulator/info.ts'
+import { appByClientId, errorLines, expectExit, oidcInputs, runAgainst, secretInputs } from './world.ts'
 
 let em: Emulator
 
@@ -25,12 +26,8 @@ interface SignInCase {
   readonly env?: () => Record<string, string>
 }
 
-const app = () => {
-  const first = em.scenario.apps[0]
-  if (!first) throw new Error('the emulator has no app')
-  return first
-}
-const secret = () => app().secrets?.[0]?.value ?? ''
+const info = () => emulatorInfo(em)
+const appObjectId = () => appByClientId(em, info().clientId).objectId
 const systemIdentity = () => em.scenario.managedIdentities.find(mi => mi.kind === 'system')
 const userIdentity = () => em.scenario.managedIdentities.find(mi => mi.kind === 'user')
 const managedIdentityEnv = () => ({
@@ -42,43 +39,35 @@ const cases: readonly SignInCase[] = [
   {
     // auth-type left at its default: auto picks OIDC from client-id and tenant-id.
     name: 'oidc (auto)',
-    objectId: () => app().objectId,
-    inputs: () => ({ 'client-id': app().clientId, 'tenant-id': app().tenantId, 'authority-host': em.authorityHost })
+    objectId: appObjectId,
+    inputs: () => Object.fromEntries(Object.entries(oidcInputs(em)).filter(([name]) => name !== 'auth-type'))
   },
   {
     name: 'client-secret',
-    objectId: () => app().objectId,
-    inputs: () => ({
-      'auth-type': 'client-secret',
-      'client-id': app().clientId,
-      'tenant-id': app().tenantId,
-      'client-secret': secret(),
-      'authority-host': em.authorityHost
-    })
+    objectId: appObjectId,
+    inputs: () => secretInputs(em)
   },
   {
     name: 'client-certificate',
-    objectId: () => app().objectId,
+    objectId: appObjectId,
     inputs: () => ({
+      ...oidcInputs(em),
       'auth-type': 'client-certificate',
-      'client-id': app().clientId,
-      'tenant-id': app().tenantId,
-      'client-certificate': app().certificatePem ?? '',
-      'authority-host': em.authorityHost
+      'client-certificate': info().certificatePem
     })
   },
   {
     name: 'creds (AZURE_CREDENTIALS JSON)',
-    objectId: () => app().objectId,
+    objectId: appObjectId,
     inputs: () => ({
       creds: JSON.stringify({
-        clientId: app().clientId,
-        clientSecret: secret(),
-        tenantId: app().tenantId,
+        clientId: info().clientId,
+        clientSecret: info().clientSecret,
+        tenantId: info().tenantId,
         subscriptionId: '00000000-0000-0000-0000-000000000000',
-        activeDirectoryEndpointUrl: em.authorityHost
+        activeDirectoryEndpointUrl: info().authorityHost
       }),
-      'authority-host': em.authorityHost
+      'authority-host': info().authorityHost
     })
   },
   {
@@ -117,7 +106,7 @@ describe.each(services)('sign-in for %s', service => {
     expect(run.outputs['object-id']).toBe(claims.oid)
     expect(run.outputs['app-id']).toBe(claims.appid)
     expect(run.outputs['tenant-id']).toBe(claims.tid)
-    expect(claims.tid).toBe(app().tenantId)
+    expect(claims.tid).toBe(info().tenantId)
 
     const expiresOn = run.outputs['expires-on'] ?? ''
     expect(expiresOn).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3})?Z$/)

@@ -1,9 +1,40 @@
-// Jest-side helpers shared by the end-to-end files: the emulator's secrets, the leak assertion every run goes
-// through, and failure messages that show the run's log (never its secrets).
+// Jest-side helpers shared by the end-to-end files: sign-in inputs for the emulator's apps, the emulator's secrets,
+// the leak assertion every run goes through, and failure messages that show the run's log (never its secrets).
 import { expect } from '@jest/globals'
-import type { Emulator } from '../../emulator/index.ts'
+import type { AppSpec, Emulator } from '../../emulator/index.ts'
+import { emulatorInfo } from '../../emulator/info.ts'
 import { type ActionRun, type RunOptions, describeRun, runAction, workflowCommands } from '../../emulator/runner.ts'
 import { findLeaks } from './leaks.ts'
+
+/** The emulator's app with this client ID; throws when there is none. */
+export function appByClientId(em: Emulator, clientId: string): AppSpec {
+  const app = em.scenario.apps.find(a => a.clientId === clientId)
+  if (!app) throw new Error(`the emulator has no app ${clientId}`)
+  return app
+}
+
+/** OIDC sign-in as the emulator's default app, with the runner's token request from em.env(). */
+export function oidcInputs(em: Emulator): Record<string, string> {
+  const info = emulatorInfo(em)
+  return {
+    'auth-type': 'oidc',
+    'client-id': info.clientId,
+    'tenant-id': info.tenantId,
+    'authority-host': info.authorityHost
+  }
+}
+
+/** Client-secret sign-in as the app with this client ID (default: the emulator's default app), with its first secret. */
+export function secretInputs(em: Emulator, clientId = emulatorInfo(em).clientId): Record<string, string> {
+  const app = appByClientId(em, clientId)
+  return {
+    'auth-type': 'client-secret',
+    'client-id': app.clientId,
+    'tenant-id': app.tenantId,
+    'client-secret': app.secrets?.[0]?.value ?? '',
+    'authority-host': em.authorityHost
+  }
+}
 
 /** Every secret the emulator knows: client secrets, certificate keys, the runner's request token, issued tokens. */
 export function emulatorSecrets(em: Emulator): string[] {
@@ -37,6 +68,17 @@ export function expectNoLeaks(run: ActionRun, secrets: readonly string[]): void 
 export function expectExit(run: ActionRun, code: number): void {
   if (run.exitCode !== code) throw new Error(`expected exit ${code}\n${describeRun(run)}`)
   expect(run.exitCode).toBe(code)
+}
+
+/** Exit 1 with exactly one error line whose (unescaped) text matches, and no stack trace; returns that text. */
+export function expectOneClearError(run: ActionRun, pattern: RegExp | string): string {
+  expectExit(run, 1)
+  const errors = errorLines(run)
+  expect(errors).toHaveLength(1)
+  const message = unescapeCommand(errors[0] ?? '')
+  expect(message).toMatch(pattern)
+  expect(`${run.stdout}\n${run.stderr}`).not.toMatch(/^\s+at /m)
+  return message
 }
 
 /** `::error` lines (with or without properties). */
