@@ -214,6 +214,39 @@ export function workflowCommands(stdout: string): { command: string; line: strin
     .map(line => ({ command: /^::([^\s:]+)/.exec(line)?.[1] ?? '', line }))
 }
 
+export interface DecodedCommand {
+  /** The command's name: error, warning, add-mask, ... */
+  readonly kind: string
+  readonly title?: string
+  readonly message: string
+}
+
+const COMMAND_ESCAPES: Readonly<Record<string, string>> = {
+  '%0D': '\r',
+  '%0A': '\n',
+  '%3A': ':',
+  '%2C': ',',
+  '%25': '%'
+}
+
+// One pass, so that an escaped percent sign ("%250A") is not decoded twice.
+const unescapeCommand = (text: string): string => text.replace(/%(?:0D|0A|3A|2C|25)/g, e => COMMAND_ESCAPES[e] ?? e)
+
+/**
+ * A workflow command line as the runner reads it (`::kind key=value,...::message`), with its title property and
+ * message unescaped; undefined for any other line.
+ */
+export function decodeCommand(line: string): DecodedCommand | undefined {
+  const match = /^::([^\s:]+)(?: ([^:]*))?::(.*)$/.exec(line)
+  if (!match) return undefined
+  const [, kind = '', properties = '', message = ''] = match
+  const title = properties
+    .split(',')
+    .find(property => property.startsWith('title='))
+    ?.slice('title='.length)
+  return { kind, ...(title === undefined ? {} : { title: unescapeCommand(title) }), message: unescapeCommand(message) }
+}
+
 /** The commands the action itself issues; anything else starting with `::` would be an injected command. */
 export const OWN_COMMANDS: ReadonlySet<string> = new Set([
   'add-mask',

@@ -3,7 +3,7 @@
 // with a client secret, then once as an identity that holds no role. Needs no Azure account.
 import { emulatorInfo } from '../emulator/info.ts'
 import { startEmulator } from '../emulator/index.ts'
-import { type ActionRun, jwtClaims, runAction } from '../emulator/runner.ts'
+import { type ActionRun, decodeCommand, jwtClaims, runAction } from '../emulator/runner.ts'
 
 interface DemoRun {
   readonly title: string
@@ -12,6 +12,7 @@ interface DemoRun {
 }
 
 const SECRET_INPUTS = new Set(['client-secret', 'client-certificate', 'creds'])
+const ANNOTATIONS = new Set(['error', 'warning', 'notice'])
 
 const emulator = await startEmulator()
 const info = emulatorInfo(emulator)
@@ -105,16 +106,11 @@ function runnerView(stdout: string): string {
     .split('\n')
     .filter(line => !line.startsWith('::add-mask::') && !line.startsWith('::debug::'))
     .map(line => {
-      const command = /^::(error|warning|notice)(?: title=([^:]*))?::(.*)$/.exec(line)
-      if (!command) return line
-      const [, kind = '', title, message = ''] = command
-      return `${kind.toUpperCase()}${title ? ` (${unescape(title)})` : ''}: ${unescape(message)}`
+      const command = decodeCommand(line)
+      if (!command || !ANNOTATIONS.has(command.kind)) return line
+      return `${command.kind.toUpperCase()}${command.title ? ` (${command.title})` : ''}: ${command.message}`
     })
     .join('\n')
-}
-
-function unescape(text: string): string {
-  return text.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%25/g, '%')
 }
 
 /** The token is never printed: only its length and the claims a person checks (audience, identity, expiry). */

@@ -1,7 +1,7 @@
 // The emulated runner's own parsing and process handling: if these were wrong, every end-to-end test would pass for
 // nothing.
 import { describe, expect, it } from '@jest/globals'
-import { parseFileCommand, runAction, workflowCommands } from '../../emulator/runner.ts'
+import { decodeCommand, parseFileCommand, runAction, workflowCommands } from '../../emulator/runner.ts'
 
 describe('parseFileCommand', () => {
   it('reads heredoc entries with multi-line values and legacy name=value lines', () => {
@@ -23,6 +23,23 @@ describe('workflowCommands', () => {
       'add-mask',
       'error'
     ])
+  })
+})
+
+describe('decodeCommand', () => {
+  it('gives the kind, the title and the message with their escapes decoded once', () => {
+    expect(decodeCommand('::error title=Sign-in%3A 401%2C denied::line 1%0D%0Aline 2: 100%25 %250A')).toEqual({
+      kind: 'error',
+      title: 'Sign-in: 401, denied',
+      message: 'line 1\r\nline 2: 100% %0A'
+    })
+    expect(decodeCommand('::warning file=a.ts,title=T::m')).toEqual({ kind: 'warning', title: 'T', message: 'm' })
+    expect(decodeCommand('::endgroup::')).toEqual({ kind: 'endgroup', message: '' })
+  })
+
+  it('is undefined for a line that is not a command', () => {
+    expect(decodeCommand('text ::error::no')).toBeUndefined()
+    expect(decodeCommand('::')).toBeUndefined()
   })
 })
 
