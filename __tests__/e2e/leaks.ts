@@ -25,7 +25,7 @@ export function secretNeedles(secrets: readonly string[]): string[] {
   return [...needles]
 }
 
-export interface Leak {
+interface Leak {
   readonly where: 'stdout' | 'stderr' | 'outputs' | 'env' | 'summary'
   readonly detail: string
 }

@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from '@jest/globals'
+import { DICOM_AUDIENCE } from '../../emulator/index.ts'
 import { describeRun, jwtClaims, nodeBin, repoRoot, spawnWithLimit } from '../../emulator/runner.ts'
 import type { LoggedRequest, Step, StepsResult } from './ns-steps.ts'
 import { expectExit, expectNoLeaks } from './world.ts'
@@ -147,7 +148,7 @@ describe('production shape, DICOM (shipped defaults, real host names)', () => {
       const token = step.run.outputs.token ?? ''
       const claims = jwtClaims(token)
       // The DICOM audience is one resource for every DICOM service, not the service URL.
-      expect(claims.aud).toBe('https://dicom.healthcareapis.azure.com')
+      expect(claims.aud).toBe(DICOM_AUDIENCE)
       expect(claims.tid).toBe(result.ready.tenantId)
 
       const signIn = step.requests.filter(r => r.party === 'entra' || r.party === 'github')

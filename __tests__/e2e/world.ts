@@ -37,7 +37,7 @@ export function secretInputs(em: Emulator, clientId = emulatorInfo(em).clientId)
 }
 
 /** Every secret the emulator knows: client secrets, certificate keys, the runner's request token, issued tokens. */
-export function emulatorSecrets(em: Emulator): string[] {
+function emulatorSecrets(em: Emulator): string[] {
   const secrets: string[] = [em.oidcRequestToken, ...issuedTokens(em)]
   for (const app of em.scenario.apps) {
     for (const secret of app.secrets ?? []) secrets.push(secret.value)
@@ -50,7 +50,7 @@ export function emulatorSecrets(em: Emulator): string[] {
  * The bearer tokens the request log saw (access tokens presented to the services, the runner's request token).
  * GitHub OIDC tokens never appear in the log; the leak scan finds them, and any other JWT, by their shape.
  */
-export function issuedTokens(em: Emulator): string[] {
+function issuedTokens(em: Emulator): string[] {
   const tokens = new Set<string>()
   for (const entry of em.requests()) if (entry.bearerToken !== undefined) tokens.add(entry.bearerToken)
   return [...tokens]
