@@ -230,7 +230,9 @@ const COMMAND_ESCAPES: Readonly<Record<string, string>> = {
 }
 
 // One pass, so that an escaped percent sign ("%250A") is not decoded twice.
-const unescapeCommand = (text: string): string => text.replace(/%(?:0D|0A|3A|2C|25)/g, e => COMMAND_ESCAPES[e] ?? e)
+/** A workflow command's text as the runner shows it: @actions/core's escapes decoded, in one pass. */
+export const unescapeCommand = (text: string): string =>
+  text.replace(/%(?:0D|0A|3A|2C|25)/g, e => COMMAND_ESCAPES[e] ?? e)
 
 /**
  * A workflow command line as the runner reads it (`::kind key=value,...::message`), with its title property and

@@ -5,16 +5,8 @@ import { afterAll, describe, expect, it } from '@jest/globals'
 import { type Emulator, startEmulator } from '../../emulator/index.ts'
 import type { FaultSpec } from '../../emulator/scenario.ts'
 import { emulatorInfo } from '../../emulator/info.ts'
-import { type ActionRun, OWN_COMMANDS, workflowCommands } from '../../emulator/runner.ts'
-import {
-  errorLines,
-  expectExit,
-  expectOneClearError,
-  oidcInputs,
-  runAgainst,
-  secretInputs,
-  unescapeCommand
-} from './world.ts'
+import { type ActionRun, OWN_COMMANDS, unescapeCommand, workflowCommands } from '../../emulator/runner.ts'
+import { errorLines, expectExit, expectOneClearError, oidcInputs, runAgainst, secretInputs } from './world.ts'
 
 const emulators: Emulator[] = []
 

@@ -10,7 +10,8 @@ import {
   startEmulator
 } from '../../emulator/index.ts'
 import { type ActionRun, jwtClaims, workflowCommands } from '../../emulator/runner.ts'
-import { appByClientId, errorLines, expectExit, runAgainst, secretInputs, unescapeCommand } from './world.ts'
+import { appByClientId, errorLines, expectExit, runAgainst, secretInputs } from './world.ts'
+import { unescapeCommand } from '../../emulator/runner.ts'
 
 interface CheckReport {
   url: string

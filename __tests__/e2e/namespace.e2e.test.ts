@@ -9,7 +9,8 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from '@jest/globals'
 import { DICOM_AUDIENCE } from '../../emulator/index.ts'
 import { describeRun, jwtClaims, nodeBin, repoRoot, spawnWithLimit } from '../../emulator/runner.ts'
-import type { LoggedRequest, Step, StepsResult } from './ns-steps.ts'
+import type { Step, StepsResult } from './ns-steps.ts'
+import type { RequestLogEntry } from '../../emulator/index.ts'
 import { expectExit, expectNoLeaks } from './world.ts'
 
 function namespaceSupport(): string | undefined {
@@ -94,7 +95,7 @@ function secretsOf(result: StepsResult, step: Step): string[] {
   ]
 }
 
-const describeRequests = (requests: readonly LoggedRequest[]): string[] =>
+const describeRequests = (requests: readonly RequestLogEntry[]): string[] =>
   requests.map(r => `${r.method} ${r.origin}${r.path.split('?')[0] ?? ''} ${r.status}`)
 
 describe('production shape (shipped defaults, real host names)', () => {

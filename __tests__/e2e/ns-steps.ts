@@ -12,7 +12,6 @@ import { type ActionRun, type RunOptions, nodeBin, runAction, spawnWithLimit } f
 import type { RequestLogEntry } from '../../emulator/server.ts'
 
 /** The emulator's RequestLogEntry under its old name, while namespace.e2e.test.ts still imports it so. */
-export type LoggedRequest = RequestLogEntry
 
 /** The emulator's --ready file. */
 export type Ready = EmulatorInfo

@@ -3,7 +3,14 @@
 import { expect } from '@jest/globals'
 import type { AppSpec, Emulator } from '../../emulator/index.ts'
 import { emulatorInfo } from '../../emulator/info.ts'
-import { type ActionRun, type RunOptions, describeRun, runAction, workflowCommands } from '../../emulator/runner.ts'
+import {
+  type ActionRun,
+  type RunOptions,
+  describeRun,
+  runAction,
+  unescapeCommand,
+  workflowCommands
+} from '../../emulator/runner.ts'
 import { findLeaks } from './leaks.ts'
 
 /** The emulator's app with this client ID; throws when there is none. */
@@ -86,11 +93,6 @@ export function errorLines(run: ActionRun): string[] {
   return workflowCommands(run.stdout)
     .filter(c => c.command === 'error')
     .map(c => c.line)
-}
-
-/** Decodes what @actions/core escapes in a command's message (%25, %0D, %0A). */
-export function unescapeCommand(text: string): string {
-  return text.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%')
 }
 
 /** Runs the action against the emulator and scans the run for leaks of everything the emulator knows. */
