@@ -1,5 +1,7 @@
 // A local stand-in for Microsoft Entra ID, GitHub's OIDC token service, managed identity and the Azure Health Data
 // Services FHIR and DICOM services, over real TLS. Importable by tests (start/stop in-process) and run by cli.ts.
+// Where the emulator repeats a fact of src/ (role names, DICOM API versions, the DICOM audience, GUID shapes), it does
+// so on purpose: it is an independent model of the services, so a bug in src/ cannot hide in both.
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -7,7 +9,7 @@ import { join } from 'node:path'
 import * as tls from 'node:tls'
 import { type ClientCertificate, createCertificateAuthority, createClientCertificate } from './ca.ts'
 import { handleDicom } from './dicom.ts'
-import { handleEntra } from './entra.ts'
+import { handleEntra } from './entra/index.ts'
 import { takeFault } from './faults.ts'
 import { handleFhir } from './fhir.ts'
 import { handleGithub, OIDC_REQUEST_PATH, OIDC_REQUEST_QUERY } from './github-oidc.ts'
@@ -158,6 +160,8 @@ function otherParty(req: EmuRequest, tenantId: string): EmuResponse {
   })
 }
 
+// Longer than a function should be: the handle it returns closes over the listeners, the world, the fault counters
+// and the request log, which only live as long as this one emulator.
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const listen = options.listen ?? { mode: 'ports' }
   const [ca, tenantKey, githubKey] = await Promise.all([

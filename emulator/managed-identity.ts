@@ -2,9 +2,9 @@
 // ManagedIdentityCredential calls it: GET ?api-version=2019-08-01&resource=...[&client_id|object_id|mi_res_id],
 // header X-IDENTITY-HEADER; answer { access_token, expires_on, resource, token_type, client_id }.
 import { randomUUID } from 'node:crypto'
-import { issueAccessToken, resourceExists } from './entra.ts'
 import { type EmuRequest, type EmuResponse, header, jsonResponse } from './http.ts'
 import type { ManagedIdentitySpec } from './scenario.ts'
+import { issueAccessToken, resourceExists } from './tokens.ts'
 import type { World } from './world.ts'
 
 export const MANAGED_IDENTITY_PATH = '/msi/token'
