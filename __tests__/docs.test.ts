@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from '@jest/globals'
-import { SIGN_IN_ERRORS } from '../src/explanations.js'
+import { SIGN_IN_ERRORS } from '../src/signin/explain/aadsts.js'
 import { MARKERS, parseTableRows, readActionSpec, replaceBetween, updateReadme } from '../scripts/readme-tables.ts'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')

@@ -1,16 +1,18 @@
 import { jest } from '@jest/globals'
-import type { Config } from '../src/config.js'
+import { type Config, readConfig } from '../src/config.js'
 import { InputError } from '../src/errors.js'
-import { type GetInput, readConfig, secretInputValues } from '../src/inputs.js'
+import { readFileSync } from 'node:fs'
+import { type GetInput, INPUTS, INPUT_NAMES, secretInputValues } from '../src/inputs.js'
 import { createClientCertificate } from '../emulator/ca.ts'
+import { readActionSpec } from '../scripts/readme-tables.ts'
 import { badInputs } from './fixtures/bad-inputs.ts'
+import { TENANT } from './support/ids.ts'
 
 const FHIR_URL = 'https://myws-myfhir.fhir.azurehealthcareapis.com'
 const DICOM_URL = 'https://myws-mydicom.dicom.azurehealthcareapis.com'
 const CLIENT_ID = '0b1d5c1e-6f4a-4c1b-9a0e-2f3d4c5b6a79'
-const TENANT_ID = '72f988bf-86f1-41af-91ab-2d7cd011db47'
 const SECRET = 'Xy8Q~fake.client-secret_value.0123456789ab'
-const OIDC = { 'fhir-url': FHIR_URL, 'client-id': CLIENT_ID, 'tenant-id': TENANT_ID }
+const OIDC = { 'fhir-url': FHIR_URL, 'client-id': CLIENT_ID, 'tenant-id': TENANT }
 const SECRET_INPUTS = ['client-secret', 'client-certificate', 'creds']
 
 /** core.getInput over a record: '' when unset. */
@@ -163,7 +165,7 @@ describe('sign-in', () => {
     expect(read(OIDC).signIn).toEqual({
       type: 'oidc',
       clientId: CLIENT_ID,
-      tenantId: TENANT_ID,
+      tenantId: TENANT,
       audience: 'api://AzureADTokenExchange'
     })
   })
@@ -185,7 +187,7 @@ describe('sign-in', () => {
       expect(config.signIn).toEqual({
         type: 'client-secret',
         clientId: CLIENT_ID,
-        tenantId: TENANT_ID,
+        tenantId: TENANT,
         clientSecret: SECRET
       })
       expect(config.secrets).toContain(SECRET)
@@ -199,7 +201,7 @@ describe('sign-in', () => {
       expect(config.signIn).toEqual({
         type: 'client-certificate',
         clientId: CLIENT_ID,
-        tenantId: TENANT_ID,
+        tenantId: TENANT,
         certificatePem
       })
       expect(config.warnings).toEqual([])
@@ -240,7 +242,7 @@ describe('sign-in', () => {
     const creds = JSON.stringify({
       clientId: CLIENT_ID,
       clientSecret: SECRET,
-      tenantId: TENANT_ID,
+      tenantId: TENANT,
       subscriptionId: '00000000-0000-0000-0000-000000000000',
       activeDirectoryEndpointUrl: 'https://login.microsoftonline.us/'
     })
@@ -248,7 +250,7 @@ describe('sign-in', () => {
     expect(config.signIn).toEqual({
       type: 'client-secret',
       clientId: CLIENT_ID,
-      tenantId: TENANT_ID,
+      tenantId: TENANT,
       clientSecret: SECRET
     })
     expect(config.authorityHost).toBe('https://login.microsoftonline.us')
@@ -277,8 +279,8 @@ describe('sign-in', () => {
     ],
     [{ 'auth-type': 'azure-cli' }, { type: 'azure-cli' }],
     [
-      { 'auth-type': 'Azure-CLI', 'tenant-id': TENANT_ID },
-      { type: 'azure-cli', tenantId: TENANT_ID }
+      { 'auth-type': 'Azure-CLI', 'tenant-id': TENANT },
+      { type: 'azure-cli', tenantId: TENANT }
     ],
     [{ 'auth-type': 'azure_powershell' }, { type: 'azure-powershell' }]
   ])('%j signs in as %j', (signIn, expected) => {
@@ -286,7 +288,7 @@ describe('sign-in', () => {
   })
 
   test('managed-identity ignores a tenant-id with a warning, as azure/login does', () => {
-    const config = read({ 'fhir-url': FHIR_URL, 'auth-type': 'identity', 'tenant-id': TENANT_ID })
+    const config = read({ 'fhir-url': FHIR_URL, 'auth-type': 'identity', 'tenant-id': TENANT })
     expect(config.signIn).toEqual({ type: 'managed-identity' })
     expect(config.warnings).toEqual([expect.stringContaining('tenant-id is not used')])
     const error = inputError({ 'fhir-url': FHIR_URL, 'auth-type': 'managed-identity', 'client-secret': SECRET })
@@ -530,7 +532,7 @@ describe('secretInputValues', () => {
   })
 
   test('the creds JSON and its secret, even when the JSON is malformed', () => {
-    const creds = `{\n  "clientId": "${CLIENT_ID}",\n  "clientSecret": "${SECRET}",\n  "tenantId": ${TENANT_ID}\n}`
+    const creds = `{\n  "clientId": "${CLIENT_ID}",\n  "clientSecret": "${SECRET}",\n  "tenantId": ${TENANT}\n}`
     const values = secretInputValues(inputsOf({ creds }))
     expect(values).toEqual(expect.arrayContaining([creds, SECRET, `"clientSecret": "${SECRET}",`]))
     expect(values).not.toContain('{')
@@ -562,5 +564,17 @@ describe('one-line inputs', () => {
 
   it('lets the multi-line inputs have their lines', () => {
     expect(read({ ...OIDC, 'health-check-paths': 'metadata\nPatient?_count=1 200' }).health?.checks).toHaveLength(2)
+  })
+})
+
+describe('the table of inputs', () => {
+  it('holds every input action.yml declares, in its order, and no other', () => {
+    const declared = readActionSpec(readFileSync(new URL('../action.yml', import.meta.url), 'utf8')).inputs
+    expect(INPUT_NAMES).toEqual(declared.map(input => input.name))
+  })
+
+  it('masks exactly the secret inputs', () => {
+    const masked = INPUT_NAMES.filter(name => 'mask' in INPUTS[name])
+    expect(masked).toEqual(SECRET_INPUTS)
   })
 })

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from '@jest/globals'
 import { validateAction, validateWorkflow, type ValidationError } from '@action-validator/core'
 import { parseYaml, readActionSpec } from '../scripts/readme-tables.ts'
-import { isRecord } from '../src/values.js'
+import { isRecord } from '../src/lib/guards.js'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const read = (path: string): string => readFileSync(resolve(root, path), 'utf8')

@@ -50,3 +50,13 @@ export function exportLines(env: Record<string, string>): string {
     .map(([name, value]) => `export ${name}='${value.replace(/'/g, `'\\''`)}'`)
     .join('\n')
 }
+
+/** A step's inputs that sign in as the emulator's default app with GitHub OIDC (auth-type auto picks it). */
+export function oidcStepInputs(info: EmulatorInfo): Record<string, string> {
+  return { 'client-id': info.clientId, 'tenant-id': info.tenantId, 'authority-host': info.authorityHost }
+}
+
+/** The same app signing in with its client secret. */
+export function secretStepInputs(info: EmulatorInfo): Record<string, string> {
+  return { ...oidcStepInputs(info), 'client-secret': info.clientSecret }
+}

@@ -1,7 +1,7 @@
 // `npm run demo`: the action's main job on the local emulator, as a pipeline would see it. Starts the emulator,
 // runs the bundled dist/index.js the way the runner does for the FHIR and the DICOM service, with GitHub OIDC and
 // with a client secret, then once as an identity that holds no role. Needs no Azure account.
-import { emulatorInfo } from '../emulator/info.ts'
+import { emulatorInfo, oidcStepInputs, secretStepInputs } from '../emulator/info.ts'
 import { startEmulator } from '../emulator/index.ts'
 import { type ActionRun, decodeCommand, jwtClaims, runAction } from '../emulator/runner.ts'
 
@@ -16,8 +16,8 @@ const ANNOTATIONS = new Set(['error', 'warning', 'notice'])
 
 const emulator = await startEmulator()
 const info = emulatorInfo(emulator)
-const oidc = { 'client-id': info.clientId, 'tenant-id': info.tenantId, 'authority-host': info.authorityHost }
-const secret = { ...oidc, 'client-secret': info.clientSecret }
+const oidc = oidcStepInputs(info)
+const secret = secretStepInputs(info)
 
 const runs: readonly DemoRun[] = [
   {

@@ -1,5 +1,5 @@
 // Regenerates the README's inputs and outputs tables from action.yml and its sign-in errors table from the action's own
-// explanations (src/explanations.ts), so neither can drift apart.
+// explanations (src/signin/explain/aadsts.ts), so neither can drift apart.
 // Run: node_modules/.bin/node scripts/readme-tables.ts        (rewrites README.md between the markers)
 //      node_modules/.bin/node scripts/readme-tables.ts --check (exits 1 when README.md is stale)
 // __tests__/docs.test.ts runs the same functions.
@@ -9,6 +9,7 @@ import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { load } from 'js-yaml'
 import { format, resolveConfig } from 'prettier'
+import { isRecord } from '../src/lib/guards.ts'
 
 export interface ActionInput {
   readonly name: string
@@ -35,10 +36,6 @@ export const MARKERS = {
 
 export function parseYaml(text: string): unknown {
   return load(text)
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 function scalar(value: unknown): string | undefined {
@@ -113,7 +110,7 @@ export function renderOutputsTable(spec: ActionSpec): string {
   return ['| Output | Description |', '| --- | --- |', ...rows].join('\n')
 }
 
-/** A sign-in failure the action explains: SIGN_IN_ERRORS in src/explanations.ts. */
+/** A sign-in failure the action explains: SIGN_IN_ERRORS in src/signin/explain/aadsts.ts. */
 export interface SignInErrorRow {
   readonly code: string
   readonly summary: string
@@ -160,13 +157,15 @@ async function main(argv: readonly string[]): Promise<number> {
   const readmePath = resolve(root, 'README.md')
   const readme = readFileSync(readmePath, 'utf8')
   await import('./import-source.ts')
-  const { SIGN_IN_ERRORS } = (await import('../src/explanations.ts')) as { SIGN_IN_ERRORS: readonly SignInErrorRow[] }
+  const { SIGN_IN_ERRORS } = (await import('../src/signin/explain/aadsts.ts')) as {
+    SIGN_IN_ERRORS: readonly SignInErrorRow[]
+  }
   const actionYaml = readFileSync(resolve(root, 'action.yml'), 'utf8')
   const expected = await updateReadme(readme, actionYaml, readmePath, SIGN_IN_ERRORS)
   if (argv.includes('--check')) {
     if (expected === readme) return 0
     process.stderr.write(
-      'README.md tables differ from action.yml or src/explanations.ts: run node_modules/.bin/node scripts/readme-tables.ts\n'
+      'README.md tables differ from action.yml or src/signin/explain/aadsts.ts: run node_modules/.bin/node scripts/readme-tables.ts\n'
     )
     return 1
   }

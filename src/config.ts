@@ -1,57 +1,14 @@
-// The one typed, immutable configuration the action runs on. `inputs.ts` builds it from the step's inputs at
-// start-up; nothing downstream reads inputs again.
+// The one typed, immutable configuration the action runs on, built from the step's inputs at start-up: each feature
+// reads its own inputs, and nothing downstream reads inputs again. No network, no logging: bad input fails here with
+// an InputError that names the input and the fix, before any request is made.
 
-export type ServiceKind = 'fhir' | 'dicom' | 'resource'
-
-export interface Target {
-  readonly kind: ServiceKind
-  /** The resource (audience) the token is requested for, exactly as sent (scope = `${resource}/.default`). */
-  readonly resource: string
-  /**
-   * Base URL that health-check paths resolve against, without a trailing slash: the FHIR service URL, or the DICOM
-   * service URL including its API version (`https://x.dicom.azurehealthcareapis.com/v2`). Absent for a bare resource.
-   */
-  readonly serviceUrl?: string
-}
-
-export type AuthType =
-  'oidc' | 'client-secret' | 'client-certificate' | 'managed-identity' | 'azure-cli' | 'azure-powershell'
-
-export type SignIn =
-  | { readonly type: 'oidc'; readonly clientId: string; readonly tenantId: string; readonly audience: string }
-  | {
-      readonly type: 'client-secret'
-      readonly clientId: string
-      readonly tenantId: string
-      readonly clientSecret: string
-    }
-  | {
-      readonly type: 'client-certificate'
-      readonly clientId: string
-      readonly tenantId: string
-      readonly certificatePem: string
-    }
-  | { readonly type: 'managed-identity'; readonly clientId?: string }
-  | { readonly type: 'azure-cli'; readonly tenantId?: string }
-  | { readonly type: 'azure-powershell'; readonly tenantId?: string }
-
-export type CloudName = 'AzureCloud' | 'AzureUSGovernment' | 'AzureChinaCloud'
-
-export interface HealthCheckSpec {
-  /** The line's path as the user wrote it (for reports). */
-  readonly path: string
-  /** Absolute https URL on the service's own origin. */
-  readonly url: string
-  /** Statuses that count as a pass. */
-  readonly expected: readonly number[]
-}
-
-export interface HealthConfig {
-  readonly checks: readonly HealthCheckSpec[]
-  readonly waitForAccessMs: number
-  readonly timeoutMs: number
-  readonly failOnUnhealthy: boolean
-}
+import { readHealth, type HealthConfig } from './health/read.js'
+import { type GetInput, readRawInputs, secretInputValues } from './inputs.js'
+import { readSignIn } from './signin/read.js'
+import type { SignIn } from './signin/registry.js'
+import type { CloudName } from './target/clouds.js'
+import { readExportVariable } from './target/export-variable.js'
+import { type Target, readCloud, readTarget } from './target/read.js'
 
 export interface Config {
   readonly target: Target
@@ -67,4 +24,36 @@ export interface Config {
   readonly secrets: readonly string[]
   /** Problems that do not stop the run but that the user should fix (e.g. a resource ending with a slash). */
   readonly warnings: readonly string[]
+}
+
+/** Validates every input into the immutable Config. Throws InputError naming the input and the fix. */
+export function readConfig(getInput: GetInput, env: NodeJS.ProcessEnv = process.env): Config {
+  const raw = readRawInputs(getInput)
+  const warnings: string[] = []
+
+  const cloud = readCloud(raw.environment)
+  const target = readTarget(raw, cloud, warnings)
+  const { signIn, authorityHost } = readSignIn(raw, cloud, env, warnings)
+  const exportVariable = readExportVariable(raw['export-variable'])
+  const health = readHealth(raw, target)
+
+  const config: Config = {
+    target,
+    signIn,
+    cloud,
+    authorityHost,
+    ...(exportVariable === undefined ? {} : { exportVariable }),
+    ...(health === undefined ? {} : { health }),
+    secrets: secretInputValues(getInput),
+    warnings
+  }
+  return deepFreeze(config)
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value)
+    for (const child of Object.values(value)) deepFreeze(child)
+  }
+  return value
 }

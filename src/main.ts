@@ -1,11 +1,14 @@
+// The action's story: mask the secrets, read the inputs, sign in, hand the token over, check the service, report.
+
 import * as core from '@actions/core'
+import { readConfig } from './config.js'
 import { ActionError, InputError } from './errors.js'
-import { startGitHubAssertion } from './github-token.js'
-import { type HealthReport, failedCheckAnnotations, runHealthChecks } from './health.js'
-import { readConfig, secretInputValues } from './inputs.js'
-import { describeSignIn, publishHealth, publishToken } from './outputs.js'
-import { renderSummary, writeSummary } from './summary.js'
-import { getAccessToken } from './token.js'
+import { type HealthReport, runHealthChecks } from './health/run.js'
+import { secretInputValues } from './inputs.js'
+import { reportUnhealthy } from './report/annotations.js'
+import { describeSignIn, publishHealth, publishToken } from './report/outputs.js'
+import { renderSummary, writeSummary } from './report/summary.js'
+import { getAccessToken } from './signin/get-token.js'
 
 const getInput = (name: string): string => core.getInput(name)
 
@@ -13,19 +16,14 @@ export async function run(): Promise<void> {
   try {
     // Mask first: even a malformed input must never reach a log in clear.
     for (const secret of secretInputValues(getInput)) core.setSecret(secret)
+    // Bad input fails here, before any request and before the identity library loads.
     const config = readConfig(getInput)
     for (const warning of config.warnings) core.warning(warning)
 
-    // For OIDC, GitHub is asked for its token now, while the identity libraries load.
-    const signInDeps = { getIDToken: core.getIDToken, info: core.info }
-    const assertion = startGitHubAssertion(config.signIn, signInDeps, process.env)
-    // Loading the identity code holds the event loop for tens of milliseconds, and with it the connection to GitHub:
-    // let the request go out first, then load while GitHub answers.
-    await assertion?.sent
-    // The identity libraries load only once the inputs are known to be good, so bad input fails fast.
-    const { createCredential } = await import('./credentials.js')
-    const credential = createCredential(config, { ...signInDeps, assertion })
-    const token = await getAccessToken(credential, config)
+    const token = await getAccessToken(
+      { ...config, resource: config.target.resource },
+      { getIDToken: core.getIDToken, info: core.info }
+    )
     publishToken(token, config.exportVariable)
     core.info(describeSignIn(token))
 
@@ -34,15 +32,7 @@ export async function run(): Promise<void> {
       : { health: 'skipped', checks: [] }
     publishHealth(report)
     await writeSummary(renderSummary(token, config.target, report))
-
-    if (report.health === 'unhealthy') {
-      const fail = config.health?.failOnUnhealthy ?? true
-      for (const { title, message } of failedCheckAnnotations(report)) {
-        if (fail) core.error(message, { title })
-        else core.warning(message, { title })
-      }
-      if (fail) process.exitCode = core.ExitCode.Failure
-    }
+    reportUnhealthy(report, config.health?.failOnUnhealthy ?? true)
   } catch (error) {
     fail(error)
   }

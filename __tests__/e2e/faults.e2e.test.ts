@@ -1,4 +1,4 @@
-// Faults and hostile servers (issue 5): transient failures are retried, hangs are bounded and name the endpoint,
+// Faults and hostile servers: transient failures are retried, hangs are bounded and name the endpoint,
 // and server text can neither inject a workflow command nor reveal a secret. Each case gets its own emulator,
 // so the fault counters of concurrent cases never mix.
 import { afterAll, describe, expect, it } from '@jest/globals'

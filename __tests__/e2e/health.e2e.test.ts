@@ -1,4 +1,4 @@
-// Health checks end to end (issue 4, "Done when"): defaults, a principal without a role, role propagation,
+// Health checks end to end: defaults, a principal without a role, role propagation,
 // throttling, a cross-origin redirect, the job summary and the health-report output.
 import { afterAll, describe, expect, it } from '@jest/globals'
 import {

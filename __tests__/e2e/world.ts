@@ -2,7 +2,7 @@
 // the leak assertion every run goes through, and failure messages that show the run's log (never its secrets).
 import { expect } from '@jest/globals'
 import type { AppSpec, Emulator } from '../../emulator/index.ts'
-import { emulatorInfo } from '../../emulator/info.ts'
+import { emulatorInfo, oidcStepInputs } from '../../emulator/info.ts'
 import {
   type ActionRun,
   type RunOptions,
@@ -22,13 +22,7 @@ export function appByClientId(em: Emulator, clientId: string): AppSpec {
 
 /** OIDC sign-in as the emulator's default app, with the runner's token request from em.env(). */
 export function oidcInputs(em: Emulator): Record<string, string> {
-  const info = emulatorInfo(em)
-  return {
-    'auth-type': 'oidc',
-    'client-id': info.clientId,
-    'tenant-id': info.tenantId,
-    'authority-host': info.authorityHost
-  }
+  return { 'auth-type': 'oidc', ...oidcStepInputs(emulatorInfo(em)) }
 }
 
 /** Client-secret sign-in as the app with this client ID (default: the emulator's default app), with its first secret. */

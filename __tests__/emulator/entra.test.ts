@@ -12,7 +12,8 @@ import {
   DICOM_AUDIENCE,
   FEDERATED_AUDIENCE
 } from '../../emulator/index.ts'
-import { call, type EntraErrorBody, parseJson, postForm, tokenUrl, useEmulator } from './helpers.ts'
+import { call, type EntraErrorBody, parseJson, postForm, tokenUrl } from './helpers.ts'
+import { useEmulator } from '../support/emulator.ts'
 import { jwtClaims } from '../../emulator/runner.ts'
 
 const emu = await useEmulator({ trust: true })

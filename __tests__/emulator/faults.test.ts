@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { DEFAULT_TENANT_ID } from '../../emulator/index.ts'
-import { call, parseJson, useEmulator } from './helpers.ts'
+import { call, parseJson } from './helpers.ts'
+import { useEmulator } from '../support/emulator.ts'
 
 const emu = await useEmulator()
 

@@ -1,26 +1,8 @@
-// The emulator as the Jest suites use it: one per test file, started, trusted and stopped the same way everywhere;
-// and raw HTTPS calls against it, trusting its CA explicitly, so tests see exactly what a client receives.
+// Raw HTTPS calls against the emulator, trusting its CA explicitly, so the emulator's own tests see exactly what a
+// client receives.
 import { request as httpsRequest } from 'node:https'
 import type { IncomingHttpHeaders } from 'node:http'
-import { afterAll, beforeEach } from '@jest/globals'
-import { type Emulator, type EmulatorOptions, startEmulator, trustEmulatorCa } from '../../emulator/index.ts'
-
-/**
- * Starts the test file's emulator (call it at the top level with `await`), stops it after the file's tests, and
- * resets its scenario and request log before each test. `trust` adds its CA to Node's default trust store for the
- * whole file, for clients that take no CA option (@azure/identity, @actions/core, the action's own HTTP client).
- */
-export async function useEmulator(options: EmulatorOptions & { readonly trust?: boolean } = {}): Promise<Emulator> {
-  const { trust = false, ...emulatorOptions } = options
-  const emulator = await startEmulator(emulatorOptions)
-  if (trust) trustEmulatorCa(emulator.caCertPem)
-  afterAll(() => emulator.stop())
-  beforeEach(() => {
-    emulator.setScenario({})
-    emulator.clearRequests()
-  })
-  return emulator
-}
+import type { Emulator } from '../../emulator/index.ts'
 
 export interface RawResponse {
   readonly status: number

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TENANT_ID, DICOM_AUDIENCE } from '../../emulator/index.ts'
-import { call, parseJson, useEmulator } from './helpers.ts'
+import { call, parseJson } from './helpers.ts'
+import { useEmulator } from '../support/emulator.ts'
 import { jwtClaims } from '../../emulator/runner.ts'
 
 // Port 0 picks a free port; the URLs then carry it.

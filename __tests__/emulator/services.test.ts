@@ -9,7 +9,8 @@ import {
   NO_ROLES_CLIENT_ID,
   NO_ROLES_CLIENT_SECRET
 } from '../../emulator/index.ts'
-import { call, parseJson, postForm, tokenUrl, useEmulator } from './helpers.ts'
+import { call, parseJson, postForm, tokenUrl } from './helpers.ts'
+import { useEmulator } from '../support/emulator.ts'
 import { jwtClaims } from '../../emulator/runner.ts'
 import { captureStdout } from '../stdout.ts'
 

@@ -1,0 +1,126 @@
+// Health checks: authenticated GETs against the service, retried while a role assignment propagates and when the
+// service is briefly overloaded, a typical list all at once.
+
+import { mapBounded } from '../lib/bounded.js'
+import { formatSeconds } from '../lib/durations.js'
+import { retryAfterMs } from '../lib/retry-after.js'
+import type { IssuedToken } from '../signin/issued-token.js'
+import type { Target } from '../target/read.js'
+import { describeFailure } from './failure.js'
+import { type Send, acceptHeader, attemptOnce, firstHeader, httpSend, serviceOrigin } from './http.js'
+import { TRANSIENT_RETRIES, accessDelayMs, transientDelayMs, verdict } from './policy.js'
+import type { HealthCheckSpec, HealthConfig } from './read.js'
+
+export interface CheckResult {
+  readonly path: string
+  readonly url: string
+  readonly expected: readonly number[]
+  /** The last status seen; absent when no answer came (timeout, reset, refused). */
+  readonly status?: number
+  readonly ok: boolean
+  readonly attempts: number
+  readonly durationMs: number
+  /** What went wrong, for a failed check (plain text, may hold server text: pass only through @actions/core). */
+  readonly error?: string
+}
+
+export type Health = 'healthy' | 'unhealthy' | 'skipped'
+
+export interface HealthReport {
+  readonly health: Health
+  readonly checks: readonly CheckResult[]
+}
+
+export interface HealthDeps {
+  /** core.info in production: one line per retry with the status and the time left. */
+  readonly info: (line: string) => void
+  readonly now?: () => number
+  readonly sleep?: (ms: number) => Promise<void>
+  readonly random?: () => number
+  /** The transport; @actions/http-client unless a unit test passes its own. */
+  readonly send?: Send
+  /** Secrets a hostile or broken service could echo back (the inputs' secrets); the token is always removed. */
+  readonly redact?: readonly string[]
+}
+
+/**
+ * Checks in flight at once: a typical list (up to twenty paths) runs in one wave, so it takes about as long as its
+ * slowest check; a longer one is spread out rather than flooding the service.
+ */
+export const MAX_CONCURRENT_CHECKS = 20
+
+const defaultSleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
+
+export async function runHealthChecks(
+  config: HealthConfig,
+  target: Target,
+  token: IssuedToken,
+  deps: HealthDeps
+): Promise<HealthReport> {
+  if (config.checks.length === 0) return { health: 'skipped', checks: [] }
+  const checks = await mapBounded(config.checks, MAX_CONCURRENT_CHECKS, spec =>
+    runCheck(spec, config, target, token, deps)
+  )
+  return { health: checks.every(check => check.ok) ? 'healthy' : 'unhealthy', checks }
+}
+
+async function runCheck(
+  spec: HealthCheckSpec,
+  config: HealthConfig,
+  target: Target,
+  token: IssuedToken,
+  deps: HealthDeps
+): Promise<CheckResult> {
+  const now = deps.now ?? Date.now
+  const sleep = deps.sleep ?? defaultSleep
+  const random = deps.random ?? Math.random
+  const send = deps.send ?? httpSend
+  const origin = serviceOrigin(target)
+  const headers = { Authorization: `Bearer ${token.token}`, Accept: acceptHeader(target.kind) }
+
+  const start = now()
+  const deadline = start + config.waitForAccessMs
+  let attempts = 0
+  let transientRetries = 0
+  let accessRetries = 0
+  for (;;) {
+    attempts++
+    const attempt = await attemptOnce(spec, origin, headers, config.timeoutMs, send)
+    const kind = verdict(attempt, spec.expected)
+    const timeLeft = deadline - now()
+    const seen = attempt.status !== undefined ? String(attempt.status) : (attempt.failure ?? 'no answer')
+    let delay: number | undefined
+    if (kind === 'transient' && transientRetries < TRANSIENT_RETRIES) {
+      transientRetries++
+      const { headers: answered } = attempt
+      const serverWait = answered ? retryAfterMs(name => firstHeader(answered, name), now()) : undefined
+      delay = transientDelayMs(transientRetries, serverWait, random)
+      deps.info(
+        `Health check ${spec.path}: ${seen}, transient; retry ${transientRetries} of ${TRANSIENT_RETRIES} in ` +
+          `${formatSeconds(delay)}${serverWait !== undefined ? ' (as the service asked)' : ''}` +
+          (timeLeft > 0 ? `, ${formatSeconds(timeLeft)} left of wait-for-access` : '')
+      )
+    } else if ((kind === 'transient' || kind === 'access') && timeLeft > 0) {
+      accessRetries++
+      delay = accessDelayMs(accessRetries, timeLeft)
+      deps.info(
+        `Health check ${spec.path}: ${seen}, waiting for access; retry in ${formatSeconds(delay)}, ` +
+          `${formatSeconds(timeLeft)} left of wait-for-access`
+      )
+    }
+    if (delay === undefined) {
+      const ok = kind === 'ok'
+      return {
+        path: spec.path,
+        url: spec.url,
+        expected: spec.expected,
+        ...(attempt.status !== undefined ? { status: attempt.status } : {}),
+        ok,
+        attempts,
+        durationMs: Math.max(0, now() - start),
+        ...(ok ? {} : { error: describeFailure(attempt, spec, target, token, deps.redact ?? []) })
+      }
+    }
+    await sleep(delay)
+  }
+}

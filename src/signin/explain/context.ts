@@ -1,0 +1,31 @@
+// What a sign-in failure is explained with: the sign-in, what it was for, and what it talks to.
+
+import type { ActionError } from '../../errors.js'
+
+export interface SignInContext {
+  /** The sign-in's method (auth-type) and the IDs it has, as far as it has them. */
+  readonly signIn: {
+    readonly type: string
+    readonly clientId?: string
+    readonly tenantId?: string
+    readonly audience?: string
+  }
+  readonly resource: string
+  readonly authorityHost: string
+  /** What the sign-in talks to, for a message when it does not answer. */
+  readonly endpoint: string
+  /** The inputs' secrets (Config.secrets): a server may echo any of them, so each is removed from its text. */
+  readonly secrets: readonly string[]
+  /** The presented GitHub token's claims (OIDC only): what a federated-credential mismatch is about. */
+  readonly githubClaims?: Record<string, unknown>
+  /** The method's own reading of a failure it knows (a missing tool, no managed identity), if it has one. */
+  readonly explainOwn?: (error: unknown) => ActionError | undefined
+}
+
+export function tenantOf(signIn: SignInContext['signIn']): string | undefined {
+  return 'tenantId' in signIn ? signIn.tenantId : undefined
+}
+
+export function clientIdOf(signIn: SignInContext['signIn']): string | undefined {
+  return 'clientId' in signIn ? signIn.clientId : undefined
+}

@@ -1,0 +1,103 @@
+// A certificate uploaded to the app registration: the PEM with its private key signs the client assertion.
+
+import { X509Certificate, createPrivateKey } from 'node:crypto'
+import { InputError } from '../../errors.js'
+import { unescapePem } from '../../lib/pem.js'
+import { requireClientId, requireTenantId } from '../inputs.js'
+import type { SignInMethod } from '../method.js'
+import { entraOptions, entraTokenEndpoint } from '../pipeline.js'
+
+export interface ClientCertificateSignIn {
+  readonly type: 'client-certificate'
+  readonly clientId: string
+  readonly tenantId: string
+  readonly certificatePem: string
+}
+
+export const clientCertificate: SignInMethod<ClientCertificateSignIn> = {
+  type: 'client-certificate',
+  uses: ['certificate', 'clientId', 'tenantId'],
+  help: () => 'a certificate: client-id, tenant-id and client-certificate',
+  read(inputs, { warnings }) {
+    const type = 'client-certificate'
+    if (inputs.certificate === '') {
+      throw new InputError(
+        'client-certificate',
+        'is empty: set client-certificate to the PEM holding the private key and the certificate.'
+      )
+    }
+    const clientId = requireClientId(inputs, type)
+    const tenantId = requireTenantId(inputs, type)
+    const certificatePem = readCertificate(inputs.certificate, warnings)
+    return { signIn: { type, clientId, tenantId, certificatePem } }
+  },
+  endpoint: (signIn, authorityHost) => entraTokenEndpoint(authorityHost, signIn.tenantId),
+  async credential(signIn, { authorityHost, limits, state }) {
+    const { ClientCertificateCredential } = await import('../identity.js')
+    return new ClientCertificateCredential(
+      signIn.tenantId,
+      signIn.clientId,
+      { certificate: signIn.certificatePem },
+      entraOptions(authorityHost, limits, state)
+    )
+  }
+}
+
+/**
+ * The PEM as the credential will read it: a private key that parses and the certificate that matches it (first).
+ * Nothing from the PEM, nor the parser's message, is put in an error.
+ */
+function readCertificate(value: string, warnings: string[]): string {
+  const pem = unescapePem(value)
+  const input = 'client-certificate'
+  const keyBlock = /-----BEGIN ((?:RSA |EC |ENCRYPTED )?PRIVATE KEY)-----[\s\S]*?-----END \1-----/.exec(pem)
+  if (keyBlock === null) {
+    throw new InputError(
+      input,
+      'holds no private key (-----BEGIN PRIVATE KEY-----): give one PEM with the private key and the certificate, ' +
+        'e.g. from openssl pkcs12 -in cert.pfx -nodes.'
+    )
+  }
+  if (keyBlock[1] === 'ENCRYPTED PRIVATE KEY') {
+    throw new InputError(
+      input,
+      'holds an encrypted private key and there is no password input: export the key unencrypted ' +
+        '(openssl pkey -in key.pem) and keep the PEM in a secret.'
+    )
+  }
+  const certBlock = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/.exec(pem)
+  if (certBlock === null) {
+    throw new InputError(
+      input,
+      'holds no certificate (-----BEGIN CERTIFICATE-----): add the certificate uploaded to the app registration.'
+    )
+  }
+  let key
+  try {
+    key = createPrivateKey(keyBlock[0])
+  } catch {
+    throw new InputError(input, 'has a private key that cannot be read: check the PEM was copied whole.')
+  }
+  let certificate
+  try {
+    certificate = new X509Certificate(certBlock[0])
+  } catch {
+    throw new InputError(input, 'has a certificate that cannot be read: check the PEM was copied whole.')
+  }
+  if (!certificate.checkPrivateKey(key)) {
+    throw new InputError(
+      input,
+      'has a first certificate that does not match the private key: put the certificate of this key first.'
+    )
+  }
+  const now = Date.now()
+  const validTo = new Date(certificate.validTo)
+  if (validTo.getTime() < now) {
+    warnings.push(
+      `client-certificate expired on ${validTo.toISOString()}: sign-in will likely fail. Upload a new certificate.`
+    )
+  } else if (new Date(certificate.validFrom).getTime() > now) {
+    warnings.push('client-certificate is not valid yet: sign-in will likely fail until it is.')
+  }
+  return pem
+}

@@ -1,0 +1,131 @@
+// The options every @azure/identity credential is built with: bounded time per request and deliberate retries. The
+// library's own classes do the sign-in; this module only shapes how their HTTP pipeline waits and retries.
+
+import type { TokenCredentialOptions } from '@azure/identity'
+import { DeadlineError } from '../lib/deadline.js'
+import { RETRY_AFTER_HEADERS, parseRetryAfter } from '../lib/retry-after.js'
+import { isMicrosoftAuthorityHost } from '../target/clouds.js'
+import { GITHUB_TOKEN_LIMITS, type GitHubTokenLimits, endpointOf } from './github-oidc.js'
+
+/** Time limits and retries. The library's defaults (3 retries, backoff up to 64 s, no time limit) suit
+ *  long-running services, not a pipeline step that should fail in seconds with a clear message. */
+export interface CredentialLimits extends GitHubTokenLimits {
+  /** Longest wait for one answer from the token endpoint (or managed identity endpoint). */
+  readonly requestTimeoutMs: number
+  /** Retries of a transient failure (5xx, 408, 429 with Retry-After, reset or refused connection). */
+  readonly maxRetries: number
+  readonly retryDelayMs: number
+  readonly maxRetryDelayMs: number
+  /** Longest run of the `az` or `pwsh` process. */
+  readonly processTimeoutMs: number
+}
+
+export const DEFAULT_LIMITS: CredentialLimits = {
+  ...GITHUB_TOKEN_LIMITS,
+  requestTimeoutMs: 10_000,
+  maxRetries: 2,
+  retryDelayMs: 250,
+  maxRetryDelayMs: 2_000,
+  processTimeoutMs: 30_000
+}
+
+type PipelinePolicyConfig = NonNullable<TokenCredentialOptions['additionalPolicies']>[number]
+type PipelinePolicy = PipelinePolicyConfig['policy']
+type PipelineRequest = Parameters<PipelinePolicy['sendRequest']>[0]
+type PipelineResponse = Awaited<ReturnType<PipelinePolicy['sendRequest']>>
+
+/**
+ * A pipeline policy run once per attempt (below the retry policy): it bounds each attempt's time, so a hung endpoint
+ * fails naming itself instead of hanging the job, and it caps a server's Retry-After at the longest retry delay, so
+ * a throttling answer is retried soon or not at all.
+ */
+export function attemptPolicy(
+  limits: Pick<CredentialLimits, 'requestTimeoutMs' | 'maxRetryDelayMs'>,
+  state: SignInState = {}
+): PipelinePolicy {
+  return {
+    name: 'boundedAttempt',
+    async sendRequest(request: PipelineRequest, next: (request: PipelineRequest) => Promise<PipelineResponse>) {
+      // Our own timer rather than request.timeout: the HTTP client leaves that timer running after a failed attempt,
+      // which keeps the process alive for the whole time limit after, say, a reset connection.
+      const outer = request.abortSignal
+      const attempt = new AbortController()
+      const timer = setTimeout(() => {
+        attempt.abort()
+      }, limits.requestTimeoutMs)
+      const forward = (): void => {
+        attempt.abort()
+      }
+      outer?.addEventListener('abort', forward)
+      request.abortSignal = attempt.signal
+      let response: PipelineResponse
+      try {
+        response = await next(request)
+      } catch (error) {
+        // A timeout surfaces as a bare AbortError that says nothing of where; name the endpoint instead.
+        const timedOut = attempt.signal.aborted && outer?.aborted !== true
+        const failure = timedOut
+          ? new DeadlineError(endpointOf(request.url), limits.requestTimeoutMs, { cause: error })
+          : error
+        state.last = { transportError: failure }
+        throw failure
+      } finally {
+        clearTimeout(timer)
+        outer?.removeEventListener('abort', forward)
+        request.abortSignal = outer
+      }
+      state.last = { answer: { endpoint: endpointOf(request.url), status: response.status } }
+      for (const name of RETRY_AFTER_HEADERS) {
+        const value = response.headers.get(name)
+        if (value === undefined) continue
+        const ms = parseRetryAfter(name, value, Date.now())
+        if (ms !== undefined && ms > limits.maxRetryDelayMs) {
+          response.headers.set(
+            name,
+            name === 'retry-after' ? String(limits.maxRetryDelayMs / 1000) : String(limits.maxRetryDelayMs)
+          )
+        }
+      }
+      return response
+    }
+  }
+}
+
+/** Options shared by every HTTP-based credential. */
+export function httpOptions(limits: CredentialLimits, state: SignInState = {}): TokenCredentialOptions {
+  return {
+    retryOptions: {
+      maxRetries: limits.maxRetries,
+      retryDelayInMs: limits.retryDelayMs,
+      maxRetryDelayInMs: limits.maxRetryDelayMs
+    },
+    additionalPolicies: [{ policy: attemptPolicy(limits, state), position: 'perRetry' }]
+  }
+}
+
+/** Options for the Microsoft Entra ID (MSAL) credentials: the sign-in host, and instance discovery only where MSAL
+ *  can do it (Microsoft's hosts); elsewhere discovery would ask login.microsoftonline.com and fail after seconds. */
+export function entraOptions(
+  authorityHost: string,
+  limits: CredentialLimits,
+  state: SignInState = {}
+): TokenCredentialOptions & { disableInstanceDiscovery: boolean } {
+  return {
+    ...httpOptions(limits, state),
+    authorityHost,
+    disableInstanceDiscovery: !isMicrosoftAuthorityHost(authorityHost)
+  }
+}
+
+/**
+ * What one credential learns while signing in, for the explanation of a failure: how its last request ended. MSAL
+ * reports a timeout, a refused connection and an answer it cannot parse alike, as a bare `network_error`.
+ */
+export interface SignInState {
+  last?: { transportError: unknown } | { answer: { endpoint: string; status: number } }
+}
+
+/** The Microsoft Entra ID token endpoint an app registration's sign-in posts to. */
+export function entraTokenEndpoint(authorityHost: string, tenantId: string): string {
+  return `the token endpoint ${authorityHost}/${tenantId}/oauth2/v2.0/token`
+}

@@ -1,0 +1,153 @@
+// Reads the sign-in inputs into one SignIn and its sign-in host: picks the method (auth-type, or auto from the inputs
+// that are set), refuses conflicting inputs, and lets the method check its own inputs offline.
+
+import { InputError } from '../errors.js'
+import type { RawInputs } from '../inputs.js'
+import { readHttpsOrigin } from '../lib/input-values.js'
+import { listInWords, show } from '../lib/text.js'
+import { type CloudName, DEFAULT_FEDERATED_AUDIENCE, authorityHostFor } from '../target/clouds.js'
+import { SIGN_IN_INPUT_KEYS, type SignInInputs, refuse } from './inputs.js'
+import type { Env, SignInBase, SignInMethod } from './method.js'
+import { clientCertificate } from './methods/client-certificate.js'
+import { clientSecret } from './methods/client-secret.js'
+import { oidc } from './methods/oidc.js'
+import { SIGN_IN_METHODS, type SignIn } from './registry.js'
+
+/** What auth-type may say besides a method's own names: pick from the inputs, or a service principal's secret. */
+type Choice = SignInMethod<SignInBase> | 'auto' | 'service-principal'
+
+const CHOICES: ReadonlyMap<string, Choice> = new Map<string, Choice>([
+  ['auto', 'auto'],
+  ...SIGN_IN_METHODS.map(method => [method.type, method] as const),
+  // azure/login's names.
+  ['service-principal', 'service-principal'],
+  ...SIGN_IN_METHODS.flatMap(method => (method.aliases ?? []).map(alias => [alias, method] as const))
+])
+
+/** The one sign-in the inputs ask for, and the sign-in host. Throws InputError. */
+export function readSignIn(
+  raw: RawInputs,
+  cloud: CloudName,
+  env: Env,
+  warnings: string[]
+): { signIn: SignIn; authorityHost: string } {
+  const inputs: SignInInputs = {
+    clientId: raw['client-id'],
+    tenantId: raw['tenant-id'],
+    clientSecret: raw['client-secret'],
+    certificate: raw['client-certificate'],
+    creds: raw.creds
+  }
+  const method = resolveMethod(readChoice(raw['auth-type']), inputs, env)
+  const audience = readAudience(raw.audience)
+  refuseUnused(method, inputs)
+  const reading = method.read(inputs, { audience, env, warnings })
+  // The registry holds every method of SignIn, so what one of them reads is a SignIn.
+  const signIn = reading.signIn as SignIn
+  return { signIn, authorityHost: readAuthorityHost(raw['authority-host'], reading.credsAuthorityHost, cloud) }
+}
+
+/** Conflicting sign-in inputs are a mistake, never silently ignored. */
+function refuseUnused(method: SignInMethod<SignInBase>, inputs: SignInInputs): void {
+  refuse(
+    method.type,
+    inputs,
+    SIGN_IN_INPUT_KEYS.filter(key => !method.uses.includes(key))
+  )
+}
+
+function readChoice(value: string): Choice {
+  if (value === '') return 'auto'
+  const choice = CHOICES.get(value.toLowerCase().replace(/_/g, '-'))
+  if (choice === undefined) {
+    const names = ['auto', ...SIGN_IN_METHODS.map(method => method.type)]
+    const others = ['service-principal', ...SIGN_IN_METHODS.flatMap(method => method.aliases ?? [])].map(name =>
+      name.toUpperCase().replace(/-/g, '_')
+    )
+    throw new InputError(
+      'auth-type',
+      `${show(value)} is not a sign-in method: use ${listInWords(names, 'or')} (${listInWords(others, 'and')} ` +
+        'also work).'
+    )
+  }
+  return choice
+}
+
+/**
+ * The concrete method for auto and SERVICE_PRINCIPAL, from the inputs that are set: a certificate, then a client
+ * secret or creds, then client-id with tenant-id for OIDC.
+ */
+function resolveMethod(choice: Choice, inputs: SignInInputs, env: Env): SignInMethod<SignInBase> {
+  if (choice !== 'auto' && choice !== 'service-principal') return choice
+  if (inputs.certificate !== '') {
+    if (inputs.clientSecret !== '') {
+      throw new InputError(
+        'client-certificate',
+        'and client-secret are both set: give one of them (remove client-secret to sign in with the certificate).'
+      )
+    }
+    if (inputs.creds !== '') {
+      throw new InputError(
+        'client-certificate',
+        'and creds are both set: give one of them (creds signs in with its client secret).'
+      )
+    }
+    return clientCertificate
+  }
+  if (inputs.clientSecret !== '' || inputs.creds !== '') return clientSecret
+  if (choice === 'service-principal') {
+    throw new InputError(
+      'client-secret',
+      'is empty: auth-type SERVICE_PRINCIPAL needs client-secret, client-certificate or creds (or use oidc).'
+    )
+  }
+  if (inputs.clientId !== '' && inputs.tenantId !== '') return oidc
+  if (inputs.clientId !== '') {
+    throw new InputError('tenant-id', 'is empty: set tenant-id (the Directory (tenant) ID) along with client-id.')
+  }
+  if (inputs.tenantId !== '') {
+    throw new InputError('client-id', 'is empty: set client-id (the Application (client) ID) along with tenant-id.')
+  }
+  throw new InputError('auth-type', noWayToSignIn(env))
+}
+
+/** The help when no sign-in input is set: each method's line, and the ones picked only by auth-type. */
+function noWayToSignIn(env: Env): string {
+  const lines = SIGN_IN_METHODS.flatMap(method => (method.help ? [method.help(env)] : []))
+  const byNameOnly = SIGN_IN_METHODS.filter(method => method.help === undefined).map(method => method.type)
+  return [
+    'no way to sign in was given. Set one of:',
+    ...lines.map(line => `  - ${line}`),
+    `  - auth-type: ${listInWords(byNameOnly, 'or')}`,
+    'For example, on the job:',
+    '  permissions:',
+    '    id-token: write',
+    '    contents: read',
+    'and on this step:',
+    '  with:',
+    '    fhir-url: https://myws-myfhir.fhir.azurehealthcareapis.com',
+    '    client-id: ${{ vars.AZURE_CLIENT_ID }}',
+    '    tenant-id: ${{ vars.AZURE_TENANT_ID }}'
+  ].join('\n')
+}
+
+function readAudience(value: string): string {
+  if (value === '') return DEFAULT_FEDERATED_AUDIENCE
+  if (/\s/.test(value)) {
+    throw new InputError('audience', `must not contain spaces: use e.g. ${DEFAULT_FEDERATED_AUDIENCE} (the default).`)
+  }
+  return value
+}
+
+/** authority-host, else creds' activeDirectoryEndpointUrl, else the cloud's sign-in host. */
+function readAuthorityHost(input: string, fromCreds: string | undefined, cloud: CloudName): string {
+  if (input === '') return fromCreds ?? authorityHostFor(cloud)
+  const host = readHttpsOrigin('authority-host', input, 'authority-host')
+  if (fromCreds !== undefined && fromCreds !== host) {
+    throw new InputError(
+      'authority-host',
+      `differs from creds.activeDirectoryEndpointUrl (${fromCreds}): remove one of them.`
+    )
+  }
+  return host
+}

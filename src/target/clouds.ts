@@ -1,0 +1,95 @@
+// The Azure clouds: their names, sign-in hosts, and the host names of their FHIR and DICOM services. Pure data and
+// functions.
+
+import { parseUrl } from '../lib/guards.js'
+
+export type CloudName = 'AzureCloud' | 'AzureUSGovernment' | 'AzureChinaCloud'
+
+/** The audience GitHub's OIDC token is asked for by default, and that a federated credential lists. */
+export const DEFAULT_FEDERATED_AUDIENCE = 'api://AzureADTokenExchange'
+
+interface CloudInfo {
+  readonly authorityHost: string
+  /** Host suffixes of the FHIR services (Health Data Services, then Azure API for FHIR). */
+  readonly fhirHostSuffixes: readonly string[]
+  readonly dicomHostSuffixes: readonly string[]
+}
+
+const CLOUDS: Readonly<Record<CloudName, CloudInfo>> = {
+  AzureCloud: {
+    authorityHost: 'https://login.microsoftonline.com',
+    fhirHostSuffixes: ['.fhir.azurehealthcareapis.com', '.azurehealthcareapis.com'],
+    dicomHostSuffixes: ['.dicom.azurehealthcareapis.com']
+  },
+  AzureUSGovernment: {
+    authorityHost: 'https://login.microsoftonline.us',
+    fhirHostSuffixes: ['.fhir.azurehealthcareapis.us', '.azurehealthcareapis.us'],
+    dicomHostSuffixes: ['.dicom.azurehealthcareapis.us']
+  },
+  AzureChinaCloud: {
+    // Health Data Services availability in China is unverified: no host suffixes, so no cloud is inferred from them.
+    authorityHost: 'https://login.chinacloudapi.cn',
+    fhirHostSuffixes: [],
+    dicomHostSuffixes: []
+  }
+}
+
+const CLOUD_NAMES = Object.keys(CLOUDS) as readonly CloudName[]
+
+/**
+ * Hosts MSAL has built-in instance metadata for (its known aliases). Any other host makes MSAL ask Microsoft's
+ * instance-discovery endpoint first, so credentials must set `disableInstanceDiscovery` for it.
+ */
+const MICROSOFT_AUTHORITY_HOSTS: ReadonlySet<string> = new Set([
+  'login.microsoftonline.com',
+  'login.windows.net',
+  'login.microsoft.com',
+  'sts.windows.net',
+  'login.partner.microsoftonline.cn',
+  'login.chinacloudapi.cn',
+  'login.microsoftonline.de',
+  'login.microsoftonline.us',
+  'login.usgovcloudapi.net',
+  'login-us.microsoftonline.com'
+])
+
+/** The cloud for a name, case-insensitively; undefined for an unknown name. */
+export function parseCloud(value: string): CloudName | undefined {
+  const wanted = value.trim().toLowerCase()
+  return CLOUD_NAMES.find(name => name.toLowerCase() === wanted)
+}
+
+/** The cloud's sign-in host: an https origin without a trailing slash. */
+export function authorityHostFor(cloud: CloudName): string {
+  return CLOUDS[cloud].authorityHost
+}
+
+/** True when MSAL knows the host without instance discovery (https, default port, a Microsoft sign-in host). */
+export function isMicrosoftAuthorityHost(authorityHost: string): boolean {
+  const url = parseUrl(authorityHost)
+  return url?.protocol === 'https:' && url.port === '' && MICROSOFT_AUTHORITY_HOSTS.has(url.hostname)
+}
+
+export type ServiceHostKind = 'fhir' | 'dicom'
+
+/** What a host looks like: a FHIR or DICOM service host of a known cloud, or unknown (custom domain, emulator). */
+export function classifyServiceHost(hostname: string): { kind: ServiceHostKind; cloud: CloudName } | undefined {
+  const host = hostname.toLowerCase()
+  for (const cloud of CLOUD_NAMES) {
+    const info = CLOUDS[cloud]
+    // DICOM first: its suffix is more specific than Azure API for FHIR's `.azurehealthcareapis.com`.
+    if (info.dicomHostSuffixes.some(suffix => host.endsWith(suffix))) return { kind: 'dicom', cloud }
+    if (info.fhirHostSuffixes.some(suffix => host.endsWith(suffix))) return { kind: 'fhir', cloud }
+  }
+  return undefined
+}
+
+/** A warning when a service host belongs to another cloud than the one signed in to; undefined when consistent. */
+export function cloudMismatchWarning(input: string, hostname: string, cloud: CloudName): string | undefined {
+  const found = classifyServiceHost(hostname)
+  if (found === undefined || found.cloud === cloud) return undefined
+  return (
+    `${input} is a ${found.cloud} host but environment is ${cloud}: the sign-in will likely fail. ` +
+    `Set environment: ${found.cloud}.`
+  )
+}

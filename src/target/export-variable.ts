@@ -1,0 +1,111 @@
+// The export-variable input: a name for the token in later steps' environment, refused when something later in the
+// job reads that name.
+
+import { InputError } from '../errors.js'
+import { show } from '../lib/text.js'
+
+/**
+ * Names something later in the job reads, grouped by reader: exporting the token under one would hijack a later step
+ * or hand the token to another host (gh sends GH_TOKEN to GitHub). Prefixes, so a family's new members are covered.
+ */
+const RESERVED_NAMES: readonly {
+  readonly reader: string
+  readonly prefixes: readonly string[]
+  readonly names?: readonly string[]
+}[] = [
+  {
+    reader: 'the runner and GitHub tools (gh would send it to GitHub)',
+    prefixes: ['GITHUB', 'GH_', 'RUNNER_', 'ACTIONS_', 'INPUT_', 'STATE_'],
+    names: ['CI']
+  },
+  {
+    reader: 'the Azure tools and managed identity',
+    prefixes: ['AZURE_', 'AZ_', 'ARM_', 'MSI_', 'IDENTITY_']
+  },
+  {
+    reader: 'shells and the system',
+    prefixes: ['BASH_', 'LC_', 'LD_', 'DYLD_', 'SSH_'],
+    names: [
+      'PATH',
+      'HOME',
+      'SHELL',
+      'USER',
+      'PWD',
+      'OLDPWD',
+      'ENV',
+      'IFS',
+      'CDPATH',
+      'PS1',
+      'PS2',
+      'PS3',
+      'PS4',
+      'PROMPT_COMMAND',
+      'TMPDIR',
+      'TEMP',
+      'TMP',
+      'LANG',
+      'LANGUAGE',
+      'TZ',
+      'PAGER',
+      'EDITOR',
+      'VISUAL'
+    ]
+  },
+  { reader: 'git', prefixes: ['GIT_'] },
+  {
+    reader: 'language runtimes',
+    prefixes: ['NODE_', 'NPM_', 'DOTNET_', 'CORECLR_', 'COMPLUS_', 'PYTHON', 'RUBY', 'PERL', 'JAVA_', '_JAVA_', 'JDK_']
+  },
+  {
+    reader: 'build and deployment tools',
+    // Not TF_: TF_VAR_<name> is how a token is meant to reach Terraform.
+    prefixes: ['DOCKER_', 'KUBE', 'HELM_', 'PIP_', 'YARN_', 'CARGO_', 'RUSTUP_', 'MAVEN_', 'GRADLE_'],
+    names: [
+      'RUSTFLAGS',
+      'TERM',
+      'GOFLAGS',
+      'GOPROXY',
+      'GOPATH',
+      'GOROOT',
+      'GOPRIVATE',
+      'GONOPROXY',
+      'GONOSUMDB',
+      'GOSUMDB',
+      'GOINSECURE',
+      'GOENV',
+      'GOTOOLCHAIN'
+    ]
+  },
+  {
+    reader: 'TLS and proxy settings',
+    prefixes: ['OPENSSL_', 'SSL_', 'CURL_'],
+    names: ['SSLKEYLOGFILE', 'REQUESTS_CA_BUNDLE', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'ALL_PROXY', 'FTP_PROXY']
+  }
+]
+
+/** Who reads the name (compared in upper case: Windows and some tools ignore case), or undefined when it is free. */
+function readerOf(name: string): string | undefined {
+  const upper = name.toUpperCase()
+  return RESERVED_NAMES.find(
+    group => group.names?.includes(upper) === true || group.prefixes.some(prefix => upper.startsWith(prefix))
+  )?.reader
+}
+
+export function readExportVariable(value: string): string | undefined {
+  if (value === '') return undefined
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(value)) {
+    throw new InputError(
+      'export-variable',
+      `${show(value)} is not an environment variable name: use letters, digits and _ (not first a digit), e.g. FHIR_TOKEN.`
+    )
+  }
+  const reader = readerOf(value)
+  if (reader !== undefined) {
+    throw new InputError(
+      'export-variable',
+      `${value} is read by ${reader}: a token there would change what later steps do or where the token goes. ` +
+        'Choose a name of your own, e.g. FHIR_TOKEN.'
+    )
+  }
+  return value
+}
