@@ -1,0 +1,106 @@
+// The namespace scenarios: the hosts-mode emulator that netns.sh started, reached under the production host names,
+// so the action runs with its shipped defaults and the Azure CLI runs at all.
+import { spawnWithLimit } from '../../emulator/runner.ts'
+import { azureCliEnv, azureCliLoginArgs } from '../../emulator/azure-cli.ts'
+import type { EmulatorInfo } from '../../emulator/info.ts'
+import { settledRequestLog } from '../../emulator/request-log.ts'
+import { azInstalled } from './machine.ts'
+import { type RequestsSince, type Sample, type Scenario, healthy, measureAction, signedIn } from './sample.ts'
+
+const AZ_LOGIN_RUNS = 5
+
+/**
+ * Requests from the emulator's JSON-lines log, once it has settled. The log's length when it last settled is where the
+ * next run's requests start, so it need not settle again first.
+ */
+function fileRequestLog(file: string): RequestsSince {
+  let settledLength: number | undefined
+  return async () => {
+    settledLength ??= (await settledRequestLog(file, 60)).length
+    const before = settledLength
+    return async () => {
+      const entries = await settledRequestLog(file, 60)
+      settledLength = entries.length
+      return entries.slice(before)
+    }
+  }
+}
+
+export function namespaceScenarios(ready: EmulatorInfo, logFile: string, azDir: string): Scenario[] {
+  const since = fileRequestLog(logFile)
+  return [...shippedDefaults(ready, since), ...(azInstalled() ? azureCli(ready, azDir, since) : [])]
+}
+
+function shippedDefaults(ready: EmulatorInfo, since: RequestsSince): Scenario[] {
+  const common = { 'client-id': ready.clientId, 'tenant-id': ready.tenantId, 'fhir-url': ready.fhirUrl }
+  const env = { ...ready.env }
+  return [
+    {
+      key: 'prod-oidc',
+      label: 'Shipped defaults: token, GitHub OIDC',
+      note: 'no authority-host, login.microsoftonline.com',
+      probe: false,
+      run: probe => measureAction('prod-oidc', { inputs: common, env }, signedIn, since, probe)
+    },
+    {
+      key: 'prod-secret',
+      label: 'Shipped defaults: token, client secret',
+      probe: false,
+      run: probe =>
+        measureAction(
+          'prod-secret',
+          { inputs: { ...common, 'client-secret': ready.clientSecret }, env },
+          signedIn,
+          since,
+          probe
+        )
+    },
+    {
+      key: 'prod-oidc+checks',
+      label: 'Shipped defaults: token (OIDC) + default FHIR checks',
+      probe: false,
+      run: probe =>
+        measureAction('prod-oidc+checks', { inputs: { ...common, 'health-check': 'true' }, env }, healthy, since, probe)
+    }
+  ]
+}
+
+function azureCli(ready: EmulatorInfo, azDir: string, since: RequestsSince): Scenario[] {
+  const azEnv = azureCliEnv(ready, azDir)
+  const az = async (label: string, args: readonly string[]): Promise<Sample> => {
+    const slice = await since()
+    const started = performance.now()
+    const result = await spawnWithLimit(['az', ...args], azEnv, 120_000)
+    const ms = performance.now() - started
+    if (result.exitCode !== 0) throw new Error(`${label} exited ${String(result.exitCode)}:\n${result.stderr}`)
+    return { ms, requests: await slice() }
+  }
+  return [
+    {
+      key: 'az-login',
+      label: '`az login --service-principal`',
+      note: `at most ${AZ_LOGIN_RUNS} runs`,
+      probe: false,
+      maxRuns: AZ_LOGIN_RUNS,
+      run: () => az('az login', azureCliLoginArgs(ready))
+    },
+    {
+      key: 'az-token',
+      label: '`az account get-access-token --resource <fhir>`',
+      note: 'after az login',
+      probe: false,
+      // The token goes nowhere: only its expiry is printed.
+      run: () =>
+        az('az account get-access-token', [
+          'account',
+          'get-access-token',
+          '--resource',
+          ready.fhirUrl,
+          '--query',
+          'expiresOn',
+          '--output',
+          'tsv'
+        ])
+    }
+  ]
+}

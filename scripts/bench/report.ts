@@ -1,0 +1,158 @@
+// The benchmark report: what it holds, rendered as the Markdown of bench/RESULTS.md, and written out.
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { format, resolveConfig } from 'prettier'
+import { repoRoot } from '../../emulator/runner.ts'
+import type { Stats } from './stats.ts'
+
+export interface Row {
+  readonly label: string
+  readonly stats: Stats
+  /** Ratio column: this row's median against the baseline's. */
+  readonly vsBaseline?: number
+  readonly requests?: string
+  readonly note?: string
+}
+
+export interface Machine {
+  readonly cpu: string
+  readonly cores: number
+  readonly memoryGiB: number
+  readonly node: string
+  readonly os: string
+  readonly date: string
+  readonly az?: string
+}
+
+export interface TargetCheck {
+  readonly target: string
+  readonly measured: string
+  /** undefined: could not be measured on this machine. */
+  readonly met: boolean | undefined
+}
+
+export interface FileSize {
+  readonly name: string
+  readonly bytes: number
+  readonly gzipBytes: number
+  readonly note?: string
+}
+
+export interface LoadRow {
+  readonly label: string
+  readonly peakRssMiB: Stats
+  readonly chunks: string
+  readonly phases?: string
+}
+
+export interface Report {
+  readonly machine: Machine
+  readonly timings: readonly Row[]
+  readonly load: readonly LoadRow[]
+  readonly sizes: readonly FileSize[]
+  readonly targets: readonly TargetCheck[]
+  readonly notes: readonly string[]
+}
+
+/** Hand-written: what was changed for speed and what still costs, with the one-off measurements behind it. */
+const FINDINGS_FILE = join(repoRoot, 'bench/findings.md')
+
+const ms = (value: number): string => `${Math.round(value)}`
+const kib = (bytes: number): string => (bytes / 1024).toFixed(1)
+export const ratio = (value: number): string => `${value.toFixed(1)}×`
+
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const line = (cells: readonly string[]): string => `| ${cells.map(c => c.replace(/\|/g, '\\|')).join(' | ')} |`
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n')
+}
+
+export function machineLine(machine: Machine): string {
+  return (
+    `${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB.toFixed(1)} GiB memory, ${machine.os}, ` +
+    `Node ${machine.node}${machine.az ? `, Azure CLI ${machine.az}` : ''}; ${machine.date}.`
+  )
+}
+
+function wallTime(timings: readonly Row[]): string[] {
+  const runs = timings[0]?.stats.runs ?? 0
+  return [
+    '## Wall time',
+    `Medians of ${runs} runs after a warm-up (min–max), each a fresh process the way the runner starts it; the last ` +
+      'column is the requests each run made to the emulator.',
+    table(
+      ['Scenario', 'Median ms', 'Min–max ms', '× `node -e 0`', 'Requests per run'],
+      timings.map(row => [
+        row.note ? `${row.label} (${row.note})` : row.label,
+        ms(row.stats.median),
+        `${ms(row.stats.min)}–${ms(row.stats.max)}`,
+        row.vsBaseline === undefined ? '' : ratio(row.vsBaseline),
+        row.requests ?? ''
+      ])
+    )
+  ]
+}
+
+function targets(checks: readonly TargetCheck[]): string[] {
+  return [
+    '## Targets',
+    table(
+      ['Target', 'Measured', 'Met'],
+      checks.map(t => [t.target, t.measured, t.met === undefined ? 'not measured' : t.met ? 'yes' : 'no'])
+    )
+  ]
+}
+
+function loadingAndMemory(load: readonly LoadRow[]): string[] {
+  return [
+    '## Loading and memory',
+    'Peak RSS is the process’s own `maxRSS` at exit; the chunks are the files of `dist/` each run loaded.',
+    table(
+      ['Run', 'Peak RSS MiB (median, min–max)', 'Chunks loaded', 'Phases (median ms)'],
+      load.map(row => [
+        row.label,
+        `${row.peakRssMiB.median.toFixed(1)} (${row.peakRssMiB.min.toFixed(1)}–${row.peakRssMiB.max.toFixed(1)})`,
+        row.chunks,
+        row.phases ?? ''
+      ])
+    )
+  ]
+}
+
+function distSize(sizes: readonly FileSize[]): string[] {
+  const total = sizes.reduce((sum, f) => sum + f.bytes, 0)
+  const totalGzip = sizes.reduce((sum, f) => sum + f.gzipBytes, 0)
+  return [
+    '## Size of `dist/`',
+    table(
+      ['File', 'KiB', 'gzip KiB', 'What'],
+      [
+        ...sizes.map(f => [f.name, kib(f.bytes), kib(f.gzipBytes), f.note ?? '']),
+        ['**total**', kib(total), kib(totalGzip), '']
+      ]
+    )
+  ]
+}
+
+/** bench/RESULTS.md as Markdown, before Prettier lays out its tables. */
+export function renderResults(report: Report, findings: string): string {
+  return [
+    '# Benchmark results',
+    'From `npm run bench`.',
+    `Machine: ${machineLine(report.machine)}`,
+    ...wallTime(report.timings),
+    ...targets(report.targets),
+    ...loadingAndMemory(report.load),
+    ...distSize(report.sizes),
+    ...(report.notes.length > 0 ? ['## Notes', report.notes.map(n => `- ${n}`).join('\n')] : []),
+    '## What was done, what stands in the way',
+    findings
+  ].join('\n\n')
+}
+
+/** Writes the report to `file`, laid out as `prettier --check` wants, and prints the same Markdown. */
+export async function writeResults(report: Report, file: string): Promise<void> {
+  const markdown = renderResults(report, readFileSync(FINDINGS_FILE, 'utf8'))
+  const results = await format(markdown, { ...(await resolveConfig(file)), parser: 'markdown' })
+  writeFileSync(file, results)
+  process.stdout.write(results)
+}

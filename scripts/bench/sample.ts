@@ -1,0 +1,59 @@
+// One measurement: a scenario, and what one run of it took, which requests it caused and, when probed, what it loaded.
+import { type ActionRun, type RunOptions, describeRun, runAction } from '../../emulator/runner.ts'
+import { type ProbeResult, probing } from './probe.ts'
+import type { SeenRequest } from './stats.ts'
+
+export interface Sample {
+  readonly ms: number
+  readonly requests: readonly SeenRequest[]
+  /** Time from the first request to the service to the end of the run (health-check scenarios). */
+  readonly checkMs?: number
+  readonly probe?: ProbeResult
+}
+
+export interface Scenario {
+  readonly key: string
+  readonly label: string
+  readonly note?: string
+  /** Memory runs (with the probe) for this scenario. */
+  readonly probe: boolean
+  readonly maxRuns?: number
+  run(probe: boolean): Promise<Sample>
+}
+
+/** Marks where a run starts in a request log; the function it gives returns the requests logged since. */
+export type RequestsSince = () => Promise<() => Promise<readonly SeenRequest[]>>
+
+export type RunCheck = (run: ActionRun) => boolean
+
+export const signedIn: RunCheck = run => run.exitCode === 0 && (run.outputs.token ?? '') !== ''
+export const healthy: RunCheck = run => signedIn(run) && run.outputs.health === 'healthy'
+
+/** One action run, with the requests it caused and, when asked, the probe's findings. */
+export async function measureAction(
+  label: string,
+  runOptions: RunOptions,
+  check: RunCheck,
+  requestsSince: RequestsSince,
+  probe: boolean
+): Promise<Sample> {
+  const probed = probe ? probing(runOptions) : undefined
+  try {
+    const slice = await requestsSince()
+    const run = await runAction(probed?.runOptions ?? runOptions)
+    const ended = Date.now()
+    if (!check(run)) throw new Error(`bench scenario "${label}" did not behave as expected:\n${describeRun(run)}`)
+    const requests = await slice()
+    const firstService = requests
+      .filter(r => r.party === 'fhir' || r.party === 'dicom')
+      .reduce((t, r) => Math.min(t, r.time ?? Infinity), Infinity)
+    return {
+      ms: run.durationMs,
+      requests,
+      ...(Number.isFinite(firstService) ? { checkMs: ended - firstService } : {}),
+      ...(probed === undefined ? {} : { probe: probed.read() })
+    }
+  } finally {
+    probed?.dispose()
+  }
+}
