@@ -1,5 +1,6 @@
-// The README must not drift from action.yml or from the sign-in error table the action itself uses.
-import { existsSync, readFileSync } from 'node:fs'
+// The README must not drift from action.yml or from the sign-in error table the action itself uses, and the README
+// and docs/*.md must link only to files and sections that exist.
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from '@jest/globals'
@@ -10,6 +11,12 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const readmePath = resolve(root, 'README.md')
 const readme = readFileSync(readmePath, 'utf8')
 const actionYaml = readFileSync(resolve(root, 'action.yml'), 'utf8')
+/** The pages beside the README, as the README links them. */
+const docPages = readdirSync(resolve(root, 'docs'))
+  .filter(name => name.endsWith('.md'))
+  .sort()
+  .map(name => `docs/${name}`)
+const read = (path: string): string => readFileSync(resolve(root, path), 'utf8')
 
 function section(text: string, name: string): string {
   const start = `<!-- ${name}:start -->`
@@ -20,7 +27,55 @@ function section(text: string, name: string): string {
   return text.slice(from + start.length, to)
 }
 
-describe('README tables generated from action.yml and src/explanations.ts', () => {
+/** Markdown outside fenced code blocks, where a `#` line is a heading and not a shell comment. */
+function prose(markdown: string): string[] {
+  let fenced = false
+  return markdown.split('\n').filter(line => {
+    if (/^\s*```/.test(line)) fenced = !fenced
+    return !fenced && !/^\s*```/.test(line)
+  })
+}
+
+/** The sections of a Markdown text: heading level and the anchor GitHub gives the heading (lower case, punctuation
+ * dropped, spaces as hyphens, a repeated heading numbered). */
+function sections(markdown: string): { level: number; anchor: string }[] {
+  const seen = new Map<string, number>()
+  return prose(markdown).flatMap(line => {
+    const match = /^(#{1,6})\s+(.*?)\s*$/.exec(line)
+    if (!match) return []
+    const slug = (match[2] ?? '')
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+      .replace(/\s/g, '-')
+    const count = seen.get(slug) ?? 0
+    seen.set(slug, count + 1)
+    return [{ level: match[1]?.length ?? 0, anchor: count === 0 ? slug : `${slug}-${String(count)}` }]
+  })
+}
+
+/** The relative links of a Markdown page (no http(s) links), with the file they point at and the anchor, if any. */
+function relativeLinks(path: string): { link: string; file: string; anchor: string | undefined }[] {
+  const links = [
+    ...prose(read(path))
+      .join('\n')
+      .matchAll(/\]\(((?!https?:)[^)\s]+)\)/g)
+  ].map(match => match[1] ?? '')
+  return links.map(link => {
+    const [target = '', anchor] = link.split('#')
+    return { link, file: resolve(root, target === '' ? path : `${dirname(path)}/${target}`), anchor }
+  })
+}
+
+/** Body of the `## title` section of a page, up to the next heading of level 2 or above. */
+function pageSection(markdown: string, title: string): string {
+  const from = markdown.indexOf(`\n## ${title}\n`)
+  if (from < 0) throw new Error(`no section ## ${title}`)
+  const rest = markdown.slice(from + title.length + 5)
+  const to = rest.search(/\n#{1,2} /)
+  return to < 0 ? rest : rest.slice(0, to)
+}
+
+describe('README tables generated from action.yml and SIGN_IN_ERRORS', () => {
   it('match what action.yml and SIGN_IN_ERRORS produce (run scripts/readme-tables.ts to regenerate)', async () => {
     expect(await updateReadme(readme, actionYaml, readmePath, SIGN_IN_ERRORS)).toBe(readme)
   })
@@ -74,10 +129,9 @@ describe('action.yml descriptions', () => {
   })
 })
 
-describe('README troubleshooting tables', () => {
+describe('troubleshooting tables (README and docs/troubleshooting.md)', () => {
   const codes = parseTableRows(section(readme, 'sign-in-errors')).map(cells => cells[0] ?? '')
-  const troubleshooting = readme.slice(readme.indexOf('## Troubleshooting'), readme.indexOf('## Security notes'))
-  const symptomTable = troubleshooting.slice(troubleshooting.indexOf('| Symptom'))
+  const symptomTable = pageSection(read('docs/troubleshooting.md'), 'Other symptoms')
   const symptoms = parseTableRows(symptomTable).map(cells => cells[0] ?? '')
 
   it('cover the sign-in failures users meet most, one row per code the action explains', () => {
@@ -89,6 +143,7 @@ describe('README troubleshooting tables', () => {
   })
 
   it('cover the service-side and runner symptoms in their own table', () => {
+    expect(symptoms.length).toBeGreaterThan(3)
     for (const symptom of ['id-token: write', '401', '403', 'Timeout']) {
       expect(symptoms.some(cell => cell.includes(symptom))).toBe(true)
     }
@@ -98,11 +153,13 @@ describe('README troubleshooting tables', () => {
 
 describe('README links and sections', () => {
   it('links every example, and every relative link points at a file that exists', () => {
-    const links = [...readme.matchAll(/\]\(((?!https?:|#)[^)\s]+)\)/g)].map(match => match[1] ?? '')
+    const links = relativeLinks('README.md')
     expect(links.length).toBeGreaterThan(5)
-    for (const link of links) expect({ link, exists: existsSync(resolve(root, link)) }).toEqual({ link, exists: true })
+    for (const { link, file } of links) expect({ link, exists: existsSync(file) }).toEqual({ link, exists: true })
     const examples = ['integration-tests', 'after-deployment', 'scheduled-health', 'service-principal-secret']
-    for (const name of [...examples, 'azure-cli-session']) expect(links).toContain(`docs/examples/${name}.yml`)
+    for (const name of [...examples, 'azure-cli-session']) {
+      expect(links.map(({ link }) => link)).toContain(`docs/examples/${name}.yml`)
+    }
   })
 
   it('keeps the first screen: the two commands and an OIDC example with its permissions block', () => {
@@ -112,8 +169,36 @@ describe('README links and sections', () => {
     expect(firstScreen).toMatch(/permissions:\n\s+contents: read\n\s+id-token: write/)
   })
 
-  it('keeps the marked benchmark section for the figures', () => {
-    expect(readme.indexOf('<!-- bench:start -->')).toBeGreaterThan(0)
-    expect(readme.indexOf('<!-- bench:end -->')).toBeGreaterThan(readme.indexOf('<!-- bench:start -->'))
+  it('gives the benchmark headline and links the results, without the benchmark tables themselves', () => {
+    expect(readme).not.toContain('<!-- bench:')
+    const benchmark = pageSection(readme, 'Benchmark')
+    expect(benchmark).toContain('](bench/RESULTS.md)')
+    expect(benchmark.trim().split('\n').length).toBeLessThanOrEqual(4)
+  })
+
+  it('links every page in docs/ and every section of those pages', () => {
+    expect(docPages).toEqual(
+      expect.arrayContaining(['docs/development.md', 'docs/security.md', 'docs/troubleshooting.md'])
+    )
+    const linked = new Set(relativeLinks('README.md').map(({ link }) => link))
+    for (const page of docPages) {
+      const wanted = [
+        page,
+        ...sections(read(page)).flatMap(({ level, anchor }) => (level === 2 ? [`${page}#${anchor}`] : []))
+      ]
+      expect({ page, unlinked: wanted.filter(link => !linked.has(link)) }).toEqual({ page, unlinked: [] })
+    }
+  })
+})
+
+describe.each(['README.md', ...docPages])('%s', page => {
+  it('links only to files and sections that exist', () => {
+    for (const { link, file, anchor } of relativeLinks(page)) {
+      expect({ link, exists: existsSync(file) }).toEqual({ link, exists: true })
+      if (anchor !== undefined && file.endsWith('.md')) {
+        const found = sections(readFileSync(file, 'utf8')).some(section => section.anchor === anchor)
+        expect({ link, anchor: found }).toEqual({ link, anchor: true })
+      }
+    }
   })
 })

@@ -1,5 +1,5 @@
 // Every workflow, example and action.yml must pass GitHub's schemas (through @action-validator/core), and every use
-// of this action must pass only inputs that action.yml declares.
+// of this action must pass only inputs that action.yml declares; so must the YAML in the README and docs/*.md.
 import { readdirSync, readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -18,6 +18,13 @@ const yamlFiles = (dir: string): string[] =>
 
 const workflows = yamlFiles('.github/workflows')
 const examples = yamlFiles('docs/examples')
+const markdownPages = [
+  'README.md',
+  ...readdirSync(resolve(root, 'docs'))
+    .filter(name => name.endsWith('.md'))
+    .sort()
+    .map(name => `docs/${name}`)
+]
 const actionInputs = new Set(readActionSpec(read('action.yml')).inputs.map(input => input.name))
 
 /** How the README and the examples refer to the published action. */
@@ -152,15 +159,18 @@ describe('the checks can fail', () => {
   })
 })
 
-describe('README', () => {
-  // Full workflows in the README are validated like the examples; fragments (a step, a with block) must still parse.
-  const blocks = [...read('README.md').matchAll(/```yaml\n([\s\S]*?)```/g)].map(match => match[1] ?? '')
+describe('YAML blocks in README.md and docs/*.md', () => {
+  // Full workflows are validated like the examples; fragments (a step, a with block) must still parse.
+  const blocks = markdownPages.flatMap(page =>
+    [...read(page).matchAll(/```yaml\n([\s\S]*?)```/g)].map((match, index) => [page, index, match[1] ?? ''] as const)
+  )
 
-  it('has YAML examples', () => {
-    expect(blocks.length).toBeGreaterThan(2)
+  it('has YAML examples, in the README and in the docs', () => {
+    expect(blocks.filter(([page]) => page === 'README.md').length).toBeGreaterThan(2)
+    expect(blocks.some(([page]) => page.startsWith('docs/'))).toBe(true)
   })
 
-  it.each(blocks.map((block, index) => [index, block] as const))('YAML block %i is valid', (_index, block) => {
+  it.each(blocks)('%s: YAML block %i is valid', (_page, _index, block) => {
     const parsed = parseYaml(block)
     if (isRecord(parsed) && 'jobs' in parsed) {
       // A snippet that shows only the job part gets the trigger every copy would add.
