@@ -1,6 +1,7 @@
 // The emulated world: identities, credentials, role assignments and scripted faults. Plain JSON so that a scenario can
 // live in a file, be passed to the CLI, or be built in a test; defaults give a working world out of the box.
 import { readFileSync } from 'node:fs'
+import { isRecord } from '../src/lib/guards.ts'
 
 export type Party = 'entra' | 'github' | 'fhir' | 'dicom' | 'managed-identity' | 'other'
 
@@ -281,13 +282,9 @@ export const defaultScenario: Scenario = {
   dicom: { serviceName: 'contoso-dicom', health: 'Healthy', studies: [], changefeed: [], unversionedStatus: 404 }
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
 function deepMerge(base: unknown, override: unknown): unknown {
   if (override === undefined) return base
-  if (!isPlainObject(base) || !isPlainObject(override)) return override
+  if (!isRecord(base) || !isRecord(override)) return override
   const out: Record<string, unknown> = { ...base }
   for (const [key, value] of Object.entries(override)) out[key] = deepMerge(base[key], value)
   return out
@@ -300,7 +297,7 @@ export function mergeScenario(input: ScenarioInput = {}, base: Scenario = defaul
 
 export function loadScenarioFile(path: string): ScenarioInput {
   const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'))
-  if (!isPlainObject(parsed)) throw new Error(`${path}: a scenario must be a JSON object`)
+  if (!isRecord(parsed)) throw new Error(`${path}: a scenario must be a JSON object`)
   return parsed
 }
 
