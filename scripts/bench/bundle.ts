@@ -25,7 +25,7 @@ const NOTES: Readonly<Record<string, string>> = {
 function chunkNote(text: string): string {
   if (text.includes('@azure/msal') || text.includes('msal-node')) return '@azure/identity and MSAL (lazy)'
   if (text.includes('xdg-open')) return "`open`, for @azure/identity's browser sign-in (lazy, never loaded)"
-  return 'sign-in code (lazy)'
+  return 'the door to the identity library, which every sign-in method imports (lazy)'
 }
 
 export function distSizes(): FileSize[] {
