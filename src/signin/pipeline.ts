@@ -125,6 +125,14 @@ export interface SignInState {
   last?: { transportError: unknown } | { answer: { endpoint: string; status: number } }
 }
 
+/** Options for a credential that asks a tool's session (az, pwsh): the process's time limit and the tenant. */
+export function toolSessionOptions(
+  tenantId: string | undefined,
+  limits: CredentialLimits
+): { processTimeoutInMs: number; tenantId?: string } {
+  return { processTimeoutInMs: limits.processTimeoutMs, ...(tenantId ? { tenantId } : {}) }
+}
+
 /** The Microsoft Entra ID token endpoint an app registration's sign-in posts to. */
 export function entraTokenEndpoint(authorityHost: string, tenantId: string): string {
   return `the token endpoint ${authorityHost}/${tenantId}/oauth2/v2.0/token`

@@ -3,6 +3,7 @@
 import { explainToolFailure } from '../explain/tool-session.js'
 import { readTenantId } from '../inputs.js'
 import type { SignInMethod } from '../method.js'
+import { toolSessionOptions } from '../pipeline.js'
 
 export interface AzureCliSignIn {
   readonly type: 'azure-cli'
@@ -27,10 +28,7 @@ export const azureCli: SignInMethod<AzureCliSignIn> = {
   endpoint: () => 'the Azure CLI (az account get-access-token)',
   async credential(signIn, { limits }) {
     const { AzureCliCredential } = await import('../identity.js')
-    return new AzureCliCredential({
-      processTimeoutInMs: limits.processTimeoutMs,
-      ...(signIn.tenantId ? { tenantId: signIn.tenantId } : {})
-    })
+    return new AzureCliCredential(toolSessionOptions(signIn.tenantId, limits))
   },
   explain: (error, _signIn, secrets) => explainToolFailure(AZURE_CLI, error, secrets)
 }

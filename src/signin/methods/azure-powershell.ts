@@ -3,6 +3,7 @@
 import { explainToolFailure } from '../explain/tool-session.js'
 import { readTenantId } from '../inputs.js'
 import type { SignInMethod } from '../method.js'
+import { toolSessionOptions } from '../pipeline.js'
 
 export interface AzurePowerShellSignIn {
   readonly type: 'azure-powershell'
@@ -29,10 +30,7 @@ export const azurePowerShell: SignInMethod<AzurePowerShellSignIn> = {
   endpoint: () => 'Azure PowerShell (Get-AzAccessToken)',
   async credential(signIn, { limits }) {
     const { AzurePowerShellCredential } = await import('../identity.js')
-    return new AzurePowerShellCredential({
-      processTimeoutInMs: limits.processTimeoutMs,
-      ...(signIn.tenantId ? { tenantId: signIn.tenantId } : {})
-    })
+    return new AzurePowerShellCredential(toolSessionOptions(signIn.tenantId, limits))
   },
   explain: (error, _signIn, secrets) => explainToolFailure(AZURE_POWERSHELL, error, secrets)
 }
