@@ -6,7 +6,7 @@ import type { RawInputs } from '../inputs.js'
 import { readHttpsOrigin } from '../lib/input-values.js'
 import { listInWords, show } from '../lib/text.js'
 import { type CloudName, DEFAULT_FEDERATED_AUDIENCE, authorityHostFor } from '../target/clouds.js'
-import { SIGN_IN_INPUT_KEYS, type SignInInputs, refuse } from './inputs.js'
+import { SIGN_IN_INPUT_KEYS, SIGN_IN_INPUT_NAMES, type SignInInputKey, type SignInInputs, refuse } from './inputs.js'
 import type { Env, SignInBase, SignInMethod } from './method.js'
 import { clientCertificate } from './methods/client-certificate.js'
 import { clientSecret } from './methods/client-secret.js'
@@ -31,29 +31,24 @@ export function readSignIn(
   env: Env,
   warnings: string[]
 ): { signIn: SignIn; authorityHost: string } {
-  const inputs: SignInInputs = {
-    clientId: raw['client-id'],
-    tenantId: raw['tenant-id'],
-    clientSecret: raw['client-secret'],
-    certificate: raw['client-certificate'],
-    creds: raw.creds
-  }
+  const inputs = signInInputs(raw)
   const method = resolveMethod(readChoice(raw['auth-type']), inputs, env)
   const audience = readAudience(raw.audience)
-  refuseUnused(method, inputs)
+  // Conflicting sign-in inputs are a mistake, never silently ignored.
+  refuse(
+    method.type,
+    inputs,
+    SIGN_IN_INPUT_KEYS.filter(key => !method.uses.includes(key))
+  )
   const reading = method.read(inputs, { audience, env, warnings })
   // The registry holds every method of SignIn, so what one of them reads is a SignIn.
   const signIn = reading.signIn as SignIn
   return { signIn, authorityHost: readAuthorityHost(raw['authority-host'], reading.credsAuthorityHost, cloud) }
 }
 
-/** Conflicting sign-in inputs are a mistake, never silently ignored. */
-function refuseUnused(method: SignInMethod<SignInBase>, inputs: SignInInputs): void {
-  refuse(
-    method.type,
-    inputs,
-    SIGN_IN_INPUT_KEYS.filter(key => !method.uses.includes(key))
-  )
+function signInInputs(raw: RawInputs): SignInInputs {
+  const byKey = (key: SignInInputKey): [SignInInputKey, string] => [key, raw[SIGN_IN_INPUT_NAMES[key]]]
+  return Object.fromEntries(SIGN_IN_INPUT_KEYS.map(byKey)) as Record<SignInInputKey, string>
 }
 
 function readChoice(value: string): Choice {

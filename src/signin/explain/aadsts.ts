@@ -4,7 +4,7 @@
 import { ActionError } from '../../errors.js'
 import { oneLine, sanitizeServerText } from '../../lib/text.js'
 import { FEDERATED_MISMATCH_CODES, federatedLines } from './federated.js'
-import { clientIdOf, type SignInContext, tenantOf } from './context.js'
+import type { SignInContext } from './context.js'
 import { type EntraFailure, supportLine } from './entra-failure.js'
 
 export interface SignInErrorInfo {
@@ -128,8 +128,7 @@ export function entraExplanation(failure: EntraFailure, context: SignInContext):
       `Fix: read the description below; Microsoft explains each code at https://login.microsoftonline.com/error?code=${number}.`
     )
   }
-  const clientId = clientIdOf(context.signIn)
-  const tenant = tenantOf(context.signIn)
+  const { clientId, tenantId: tenant } = context.signIn
   if (code === 'AADSTS700016' || code === 'AADSTS90002' || code === 'AADSTS900023') {
     lines.push(
       `Used: client-id ${clientId ?? '(none)'}, tenant-id ${tenant ?? '(none)'}, sign-in host ${context.authorityHost}.`

@@ -21,11 +21,3 @@ export interface SignInContext {
   /** The method's own reading of a failure it knows (a missing tool, no managed identity), if it has one. */
   readonly explainOwn?: (error: unknown) => ActionError | undefined
 }
-
-export function tenantOf(signIn: SignInContext['signIn']): string | undefined {
-  return 'tenantId' in signIn ? signIn.tenantId : undefined
-}
-
-export function clientIdOf(signIn: SignInContext['signIn']): string | undefined {
-  return 'clientId' in signIn ? signIn.clientId : undefined
-}

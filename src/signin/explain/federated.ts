@@ -3,7 +3,7 @@
 
 import { oneLine } from '../../lib/text.js'
 import { DEFAULT_FEDERATED_AUDIENCE } from '../../target/clouds.js'
-import { type SignInContext, clientIdOf } from './context.js'
+import type { SignInContext } from './context.js'
 import type { EntraFailure } from './entra-failure.js'
 
 export const FEDERATED_MISMATCH_CODES: ReadonlySet<string> = new Set([
@@ -146,7 +146,7 @@ export function federatedLines(code: string, failure: EntraFailure, context: Sig
     `  environment:  ${oneLine(repo)}:environment:NAME`,
     `  pull request: ${oneLine(repo)}:pull_request`
   )
-  const clientId = clientIdOf(context.signIn)
+  const { clientId } = context.signIn
   if (subject && issuer) {
     lines.push(
       'This command adds the federated credential that makes this run succeed:',

@@ -4,7 +4,7 @@
 import { ActionError, type UnreadableAnswerError } from '../../errors.js'
 import { nonEmptyString, parseUrl } from '../../lib/guards.js'
 import { oneLine, sanitizeServerText } from '../../lib/text.js'
-import { type SignInContext, tenantOf } from './context.js'
+import type { SignInContext } from './context.js'
 import { errorChain, messageOf } from './chain.js'
 
 const NETWORK_CODES: Readonly<Record<string, string>> = {
@@ -101,7 +101,7 @@ export function transportExplanation(transport: Transport, error: unknown, conte
     case 'discovery':
       title = `Sign-in failed: cannot read ${host}'s configuration`
       lines.push(
-        `The sign-in host's configuration (${context.authorityHost}/${tenantOf(context.signIn) ?? 'organizations'}/v2.0/.well-known/openid-configuration) ` +
+        `The sign-in host's configuration (${context.authorityHost}/${context.signIn.tenantId ?? 'organizations'}/v2.0/.well-known/openid-configuration) ` +
           'could not be read: the host is unreachable, tenant-id names no tenant there, or the host announces an issuer ' +
           'on another host.',
         `Fix: check tenant-id (the Directory (tenant) ID). ${proxyAdvice}`
