@@ -3,6 +3,7 @@ import { type Config, readConfig } from '../src/config.js'
 import { InputError } from '../src/errors.js'
 import { readFileSync } from 'node:fs'
 import { type GetInput, INPUTS, INPUT_NAMES, secretInputValues } from '../src/inputs.js'
+import { SIGN_IN_METHODS } from '../src/signin/registry.js'
 import { createClientCertificate } from '../emulator/ca.ts'
 import { readActionSpec } from '../scripts/readme-tables.ts'
 import { badInputs } from './fixtures/bad-inputs.ts'
@@ -303,6 +304,41 @@ describe('sign-in', () => {
     expect(without.message).toContain('no GitHub OIDC token')
     const withOidc = inputError({ 'fhir-url': FHIR_URL }, { ACTIONS_ID_TOKEN_REQUEST_URL: 'https://example.test' })
     expect(withOidc.message).not.toContain('no GitHub OIDC token')
+  })
+})
+
+describe('sign-in methods from the registry', () => {
+  test('an unknown auth-type lists every method and alias', () => {
+    expect(inputError({ 'fhir-url': FHIR_URL, 'auth-type': 'kerberos' }).message).toBe(
+      `Input 'auth-type': "kerberos" is not a sign-in method: use auto, oidc, client-secret, client-certificate, ` +
+        'managed-identity, azure-cli or azure-powershell (SERVICE_PRINCIPAL and IDENTITY also work).'
+    )
+  })
+
+  test('every registered method is picked by its own name and each alias', () => {
+    const unknownName = (name: string): boolean => {
+      try {
+        read({ ...OIDC, 'auth-type': name })
+        return false
+      } catch (error) {
+        return String(error).includes('is not a sign-in method')
+      }
+    }
+    const names = SIGN_IN_METHODS.flatMap(method => [method.type, ...(method.aliases ?? [])])
+    expect(names.length).toBeGreaterThan(SIGN_IN_METHODS.length)
+    expect(names.filter(unknownName)).toEqual([])
+    expect(unknownName('kerberos')).toBe(true)
+  })
+
+  test.each([
+    ['azure-cli', { 'client-id': CLIENT_ID, 'client-secret': SECRET }, 'client-secret'],
+    ['azure-cli', { 'client-id': CLIENT_ID }, 'client-id'],
+    ['oidc', { 'client-certificate': 'x', creds: 'y' }, 'client-certificate'],
+    ['managed-identity', { creds: 'y' }, 'creds']
+  ])('auth-type %s refuses the first conflicting input of %j: %s', (type, extra, input) => {
+    const error = inputError({ ...OIDC, 'auth-type': type, ...extra })
+    expect(error.input).toBe(input)
+    expect(error.message).toContain(`is not used with auth-type ${type}`)
   })
 })
 

@@ -10,7 +10,7 @@ import {
   ManagedIdentityCredential
 } from '@azure/identity'
 import { DEFAULT_LIMITS } from '../../src/signin/pipeline.js'
-import { type SignIn, methodOf } from '../../src/signin/registry.js'
+import { SIGN_IN_METHODS, type SignIn, methodOf } from '../../src/signin/registry.js'
 import { CLIENT, MICROSOFT, TENANT } from '../support/ids.ts'
 
 // The class reads the PEM only when a token is asked for.
@@ -72,5 +72,20 @@ describe('each method names what it talks to', () => {
     [{ type: 'azure-powershell' }, {}, 'Get-AzAccessToken']
   ])('names what %o talks to', (signIn, env, expected) => {
     expect(methodOf(signIn).endpoint(signIn, 'https://login.example.test', env)).toContain(expected)
+  })
+})
+
+describe('the registry', () => {
+  it('keys each method by a name no other method or alias takes', () => {
+    const names = SIGN_IN_METHODS.flatMap(method => [method.type, ...(method.aliases ?? [])])
+    expect(new Set(names).size).toBe(names.length)
+    expect(names).not.toContain('auto')
+    expect(names).not.toContain('service-principal')
+  })
+
+  it('finds each method by the type of its own sign-in', () => {
+    for (const method of SIGN_IN_METHODS) {
+      expect(methodOf({ type: method.type } as SignIn)).toBe(method)
+    }
   })
 })
