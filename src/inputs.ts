@@ -1,9 +1,11 @@
 // Every input the action takes, in one table: its size limit, whether it may span lines, and how it is masked when it
 // is a secret. Reading, the limits and the masking list all come from this table; a test holds it against action.yml.
-// No network, no logging.
+// Also the value kinds several inputs share (booleans, durations, https origins). No network, no logging: a bad value
+// throws an InputError that names the input.
 
 import { InputError } from './errors.js'
-import { CONTROL_CHARACTERS, isRecord } from './lib/guards.js'
+import { formatLimit, parseDuration } from './lib/durations.js'
+import { CONTROL_CHARACTERS, isRecord, parseUrl } from './lib/guards.js'
 import { unescapePem } from './lib/pem.js'
 import { show } from './lib/text.js'
 
@@ -131,4 +133,51 @@ export function readRawInputs(getInput: GetInput): RawInputs {
     raw[name] = value
   }
   return raw
+}
+
+/** Adds a warning when there is one. */
+export function pushDefined(list: string[], item: string | undefined): void {
+  if (item !== undefined) list.push(item)
+}
+
+export function readBoolean(input: InputName, value: string, fallback: boolean): boolean {
+  if (value === '') return fallback
+  const lower = value.toLowerCase()
+  if (lower === 'true') return true
+  if (lower === 'false') return false
+  throw new InputError(input, `${show(value)} is not a boolean: use true or false.`)
+}
+
+/** A duration input: see parseDuration for the forms it takes. */
+export function readDuration(input: InputName, value: string, maxMs: number, allowZero: boolean): number {
+  const ms = parseDuration(value)
+  if (ms === undefined) {
+    throw new InputError(
+      input,
+      `${show(value)} is not a duration: write e.g. 0, 500ms, 90s, 5m or 1h (a number needs a unit).`
+    )
+  }
+  if (!allowZero && ms === 0) throw new InputError(input, 'must be longer than 0: use e.g. 30s.')
+  if (!(ms <= maxMs)) {
+    throw new InputError(input, `${show(value)} is longer than the limit of ${formatLimit(maxMs)}: use less.`)
+  }
+  return ms
+}
+
+/** An https origin (a trailing slash is tolerated); `label` is what the message calls it. */
+export function readHttpsOrigin(input: InputName, value: string, label: string): string {
+  const url = parseUrl(value)
+  const example = 'https://login.microsoftonline.com'
+  if (url === undefined) throw new InputError(input, `${label} is not a URL: give an https origin such as ${example}.`)
+  if (url.username !== '' || url.password !== '') {
+    throw new InputError(input, `${label} must not hold a user name or password: remove them.`)
+  }
+  if (url.protocol !== 'https:') throw new InputError(input, `${label} must use https: use e.g. ${example}.`)
+  if (url.pathname !== '/' || url.search !== '' || url.hash !== '') {
+    throw new InputError(
+      input,
+      `${label} must be an origin only (no path, tenant, query or fragment): use ${url.origin}.`
+    )
+  }
+  return url.origin
 }

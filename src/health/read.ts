@@ -2,9 +2,8 @@
 // against the service URL so that the token can only go to the service, and how long to wait.
 
 import { InputError } from '../errors.js'
-import type { RawInputs } from '../inputs.js'
+import { type RawInputs, readBoolean, readDuration } from '../inputs.js'
 import { CONTROL_CHARACTERS, parseUrl } from '../lib/guards.js'
-import { readBoolean, readDuration } from '../lib/input-values.js'
 import { show } from '../lib/text.js'
 import type { Target } from '../target/read.js'
 

@@ -5,7 +5,7 @@
 import type { TokenCredential } from '@azure/identity'
 import type { ActionError } from '../errors.js'
 import type { GitHubAssertion } from './github-oidc.js'
-import type { SignInInputKey, SignInInputs } from './inputs.js'
+import type { SignInInputKey, SignInInputs } from './sign-in-inputs.js'
 import type { CredentialLimits, SignInState } from './pipeline.js'
 
 export type Env = Readonly<Record<string, string | undefined>>

@@ -2,11 +2,16 @@
 // that are set), refuses conflicting inputs, and lets the method check its own inputs offline.
 
 import { InputError } from '../errors.js'
-import type { RawInputs } from '../inputs.js'
-import { readHttpsOrigin } from '../lib/input-values.js'
+import { type RawInputs, readHttpsOrigin } from '../inputs.js'
 import { listInWords, show } from '../lib/text.js'
 import { type CloudName, DEFAULT_FEDERATED_AUDIENCE, authorityHostFor } from '../target/clouds.js'
-import { SIGN_IN_INPUT_KEYS, SIGN_IN_INPUT_NAMES, type SignInInputKey, type SignInInputs, refuse } from './inputs.js'
+import {
+  SIGN_IN_INPUT_KEYS,
+  SIGN_IN_INPUT_NAMES,
+  type SignInInputKey,
+  type SignInInputs,
+  refuse
+} from './sign-in-inputs.js'
 import type { Env, SignInBase, SignInMethod } from './method.js'
 import { clientCertificate } from './methods/client-certificate.js'
 import { clientSecret } from './methods/client-secret.js'

@@ -2,9 +2,8 @@
 // FHIR audience is the service URL without a trailing slash; the DICOM audience is one for every DICOM service.
 
 import { InputError } from '../errors.js'
-import type { RawInputs } from '../inputs.js'
+import { type RawInputs, pushDefined } from '../inputs.js'
 import { GUID, parseUrl } from '../lib/guards.js'
-import { pushDefined } from '../lib/input-values.js'
 import { show } from '../lib/text.js'
 import { type CloudName, classifyServiceHost, cloudMismatchWarning, parseCloud } from './clouds.js'
 import {

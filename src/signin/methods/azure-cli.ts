@@ -1,7 +1,7 @@
 // The Azure CLI's session, typically from an azure/login step earlier in the job.
 
 import { explainToolFailure } from '../explain/tool-session.js'
-import { readTenantId } from '../inputs.js'
+import { readTenantId } from '../sign-in-inputs.js'
 import type { SignInMethod } from '../method.js'
 import { toolSessionOptions } from '../pipeline.js'
 

@@ -3,7 +3,7 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto'
 import { InputError } from '../../errors.js'
 import { unescapePem } from '../../lib/pem.js'
-import { requireClientId, requireTenantId } from '../inputs.js'
+import { requireClientId, requireTenantId } from '../sign-in-inputs.js'
 import type { SignInMethod } from '../method.js'
 import { entraOptions, entraTokenEndpoint } from '../pipeline.js'
 

@@ -1,10 +1,10 @@
 // A client secret of the app registration, given as client-secret or inside creds (azure/login's AZURE_CREDENTIALS
 // JSON). Never echoes the secret, the JSON, or a parser's message about them.
 
+import { pushDefined, readHttpsOrigin } from '../../inputs.js'
 import { InputError } from '../../errors.js'
 import { GUID, isRecord } from '../../lib/guards.js'
-import { pushDefined, readHttpsOrigin } from '../../lib/input-values.js'
-import { DOMAIN, refuse, requireClientId, requireTenantId } from '../inputs.js'
+import { DOMAIN, refuse, requireClientId, requireTenantId } from '../sign-in-inputs.js'
 import type { SignInMethod } from '../method.js'
 import { entraOptions, entraTokenEndpoint } from '../pipeline.js'
 

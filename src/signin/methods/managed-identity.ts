@@ -3,7 +3,7 @@
 import { ActionError } from '../../errors.js'
 import { sanitizeServerText } from '../../lib/text.js'
 import { chainText, isCredentialUnavailable, messageOf } from '../explain/chain.js'
-import { readGuid } from '../inputs.js'
+import { readGuid } from '../sign-in-inputs.js'
 import type { SignInMethod } from '../method.js'
 import { httpOptions } from '../pipeline.js'
 

@@ -1,7 +1,7 @@
 // OIDC: the app registration trusts the workflow's GitHub OIDC token through a federated credential. No secret.
 
 import type { SignInMethod } from '../method.js'
-import { requireClientId, requireTenantId } from '../inputs.js'
+import { requireClientId, requireTenantId } from '../sign-in-inputs.js'
 import { entraOptions, entraTokenEndpoint } from '../pipeline.js'
 
 export interface OidcSignIn {
