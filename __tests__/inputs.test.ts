@@ -437,24 +437,30 @@ describe('health checks', () => {
     expect(inputError({ ...OIDC, 'wait-for-access': 'later' }).input).toBe('wait-for-access')
   })
 
-  test('FHIR defaults: metadata and Patient?_count=1 expecting 200', () => {
+  test('FHIR defaults: metadata and Patient?_summary=count expecting 200, with strict search handling', () => {
     const health = read({ ...OIDC, 'health-check': 'TRUE' }).health
     expect(health).toEqual({
       checks: [
         { path: 'metadata', url: `${FHIR_URL}/metadata`, expected: [200] },
-        { path: 'Patient?_count=1', url: `${FHIR_URL}/Patient?_count=1`, expected: [200] }
+        { path: 'Patient?_summary=count', url: `${FHIR_URL}/Patient?_summary=count`, expected: [200] }
       ],
       waitForAccessMs: 0,
       timeoutMs: 30_000,
-      failOnUnhealthy: true
+      failOnUnhealthy: true,
+      requestHeaders: { Prefer: 'handling=strict', 'X-MS-AZUREFHIR-AUDIT-SOURCE': 'azure-health-data-services-token' }
     })
   })
 
-  test('DICOM default: changefeed?limit=1 under the versioned base', () => {
+  test('DICOM default: changefeed?limit=1&includemetadata=false under the versioned base, no FHIR headers', () => {
     const health = read({ ...OIDC, 'fhir-url': '', 'dicom-url': `${DICOM_URL}/v1`, 'health-check': 'true' }).health
     expect(health?.checks).toEqual([
-      { path: 'changefeed?limit=1', url: `${DICOM_URL}/v1/changefeed?limit=1`, expected: [200] }
+      {
+        path: 'changefeed?limit=1&includemetadata=false',
+        url: `${DICOM_URL}/v1/changefeed?limit=1&includemetadata=false`,
+        expected: [200]
+      }
     ])
+    expect(health?.requestHeaders).toEqual({})
   })
 
   test('paths imply health-check; comments and blank lines are skipped; statuses are de-duplicated', () => {

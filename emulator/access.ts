@@ -8,16 +8,11 @@ import type { World } from './world.ts'
 export type Service = 'fhir' | 'dicom'
 
 export const READ_ROLES: Readonly<Record<Service, readonly string[]>> = {
-  fhir: [
-    'FHIR Data Reader',
-    'FHIR Data Writer',
-    'FHIR Data Contributor',
-    'FHIR Data Exporter',
-    'FHIR Data Importer',
-    'FHIR SMART User'
-  ],
+  fhir: ['FHIR Data Reader', 'FHIR Data Writer', 'FHIR Data Contributor', 'FHIR Data Exporter', 'FHIR Data Importer'],
   dicom: ['DICOM Data Reader', 'DICOM Data Owner']
 }
+
+const SMART_USER = 'FHIR SMART User'
 
 export type AccessResult =
   | { readonly outcome: 'allowed'; readonly oid: string }
@@ -59,7 +54,9 @@ export async function checkAccess(
   const audiences = [decoded.payload.aud ?? []].flat()
   if (!audiences.includes(audience)) return { outcome: 'unauthenticated', wrongAudience: true }
   const oid = typeof decoded.payload.oid === 'string' ? decoded.payload.oid : ''
-  const allowed = effectiveRoles(world, oid, service).some(r => READ_ROLES[service].includes(r.role))
+  // FHIR SMART User grants access only to a token with a fhirUser claim (and SMART scopes), never a pipeline's token.
+  const smart = service === 'fhir' && typeof decoded.payload.fhirUser === 'string' ? [SMART_USER] : []
+  const allowed = effectiveRoles(world, oid, service).some(r => [...READ_ROLES[service], ...smart].includes(r.role))
   return allowed ? { outcome: 'allowed', oid } : { outcome: 'forbidden', oid }
 }
 

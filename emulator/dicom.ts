@@ -25,12 +25,22 @@ function changefeed(req: EmuRequest, world: World): EmuResponse {
   const offset = Math.max(0, Number(req.url.searchParams.get('offset') ?? '0') || 0)
   const limit = Math.max(1, Math.min(200, Number(req.url.searchParams.get('limit') ?? '10') || 10))
   const entries = world.scenario.dicom.changefeed.filter(e => Number(e.sequence ?? 0) > offset).slice(0, limit)
-  return jsonResponse(200, entries)
+  return jsonResponse(
+    200,
+    entries.map(entry => withMetadata(req, entry))
+  )
 }
 
-function changefeedLatest(world: World): EmuResponse {
+function changefeedLatest(req: EmuRequest, world: World): EmuResponse {
   const feed = world.scenario.dicom.changefeed
-  return jsonResponse(200, feed[feed.length - 1] ?? { sequence: 0 })
+  const latest = feed[feed.length - 1]
+  return jsonResponse(200, latest === undefined ? { sequence: 0 } : withMetadata(req, latest))
+}
+
+/** includemetadata defaults to true: each entry then carries the instance's DICOM metadata (patient data). */
+function withMetadata(req: EmuRequest, entry: Record<string, unknown>): Record<string, unknown> {
+  if (req.url.searchParams.get('includemetadata')?.toLowerCase() !== 'false') return entry
+  return Object.fromEntries(Object.entries(entry).filter(([key]) => key !== 'metadata'))
 }
 
 function studies(world: World): EmuResponse {
@@ -79,7 +89,7 @@ export async function handleDicom(req: EmuRequest, world: World): Promise<EmuRes
     route === 'changefeed'
       ? changefeed(req, world)
       : route === 'changefeed/latest'
-        ? changefeedLatest(world)
+        ? changefeedLatest(req, world)
         : route === 'studies' || /^studies\/[\d.]+\/series$/.test(route)
           ? studies(world)
           : textResponse(404, '')

@@ -1,6 +1,7 @@
 // The FHIR service of Azure Health Data Services: anonymous metadata and health, authenticated search and read.
 import { randomUUID } from 'node:crypto'
 import { checkAccess, wwwAuthenticate } from './access.ts'
+import { searchType } from './fhir-search.ts'
 import type { EmuRequest, EmuResponse } from './http.ts'
 import type { World } from './world.ts'
 
@@ -84,21 +85,21 @@ function healthCheck(world: World): EmuResponse {
 }
 
 function search(req: EmuRequest, world: World, type: string): EmuResponse {
-  const count = Number(req.url.searchParams.get('_count') ?? '10')
-  const matches = world.scenario.fhir.resources.filter(r => r.resourceType === type)
-  const page = matches.slice(0, Number.isFinite(count) && count >= 0 ? count : 10)
-  return fhirResponse(200, {
-    resourceType: 'Bundle',
-    id: randomUUID(),
-    meta: { lastUpdated: new Date(world.now()).toISOString() },
-    type: 'searchset',
-    link: [{ relation: 'self', url: `${req.origin}${req.path}` }],
-    entry: page.map(resource => ({
-      fullUrl: `${req.origin}/${type}/${String(resource.id)}`,
-      resource,
-      search: { mode: 'match' }
-    }))
-  })
+  const { status, body } = searchType(req, type, world.scenario.fhir.resources, world.now())
+  return fhirResponse(status, body)
+}
+
+/** At most 10 distinct custom audit headers, each value at most 2048 characters (docs: use-custom-headers). */
+const MAX_AUDIT_HEADERS = 10
+const MAX_AUDIT_VALUE = 2048
+
+function auditHeaderProblem(req: EmuRequest): string | undefined {
+  const audit = Object.entries(req.headers).filter(([name]) => name.startsWith('x-ms-azurefhir-audit-'))
+  if (audit.length > MAX_AUDIT_HEADERS) {
+    return `The number of custom audit headers (${audit.length}) exceeds the limit of ${MAX_AUDIT_HEADERS}.`
+  }
+  const long = audit.find(([, value]) => [value ?? ''].flat().join(', ').length > MAX_AUDIT_VALUE)
+  return long === undefined ? undefined : `The custom audit header '${long[0]}' exceeds ${MAX_AUDIT_VALUE} characters.`
 }
 
 export async function handleFhir(req: EmuRequest, world: World): Promise<EmuResponse> {
@@ -117,6 +118,9 @@ export async function handleFhir(req: EmuRequest, world: World): Promise<EmuResp
   }
   if (access.outcome === 'forbidden')
     return fhirResponse(403, operationOutcome('forbidden', 'Authorization failed.', now))
+
+  const tooManyAudit = auditHeaderProblem(req)
+  if (tooManyAudit !== undefined) return fhirResponse(400, operationOutcome('invalid', tooManyAudit, now))
 
   const [type, id, ...rest] = path.split('/').filter(s => s !== '')
   if (req.method !== 'GET') {

@@ -2,6 +2,7 @@
 // live in a file, be passed to the CLI, or be built in a test; defaults give a working world out of the box.
 import { readFileSync } from 'node:fs'
 import { isRecord } from '../src/lib/guards.ts'
+import { DEFAULT_CHANGEFEED, DEFAULT_FHIR_RESOURCES } from './patients.ts'
 
 export type Party = 'entra' | 'github' | 'fhir' | 'dicom' | 'managed-identity' | 'other'
 
@@ -251,35 +252,15 @@ export const defaultScenario: Scenario = {
   fhir: {
     serviceName: 'contoso-fhir',
     health: 'Healthy',
-    resources: [
-      {
-        resourceType: 'Patient',
-        id: 'pat-1',
-        meta: { versionId: '1' },
-        name: [{ family: 'Chalmers', given: ['Peter'] }],
-        gender: 'male',
-        birthDate: '1974-12-25'
-      },
-      {
-        resourceType: 'Patient',
-        id: 'pat-2',
-        meta: { versionId: '1' },
-        name: [{ family: 'Windsor', given: ['Amy'] }],
-        gender: 'female',
-        birthDate: '1987-02-20'
-      },
-      {
-        resourceType: 'Observation',
-        id: 'obs-1',
-        meta: { versionId: '1' },
-        status: 'final',
-        code: { coding: [{ system: 'http://loinc.org', code: '8867-4', display: 'Heart rate' }] },
-        subject: { reference: 'Patient/pat-1' },
-        valueQuantity: { value: 72, unit: 'beats/minute', system: 'http://unitsofmeasure.org', code: '/min' }
-      }
-    ]
+    resources: DEFAULT_FHIR_RESOURCES
   },
-  dicom: { serviceName: 'contoso-dicom', health: 'Healthy', studies: [], changefeed: [], unversionedStatus: 404 }
+  dicom: {
+    serviceName: 'contoso-dicom',
+    health: 'Healthy',
+    studies: [],
+    changefeed: DEFAULT_CHANGEFEED,
+    unversionedStatus: 404
+  }
 }
 
 function deepMerge(base: unknown, override: unknown): unknown {

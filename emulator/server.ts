@@ -17,6 +17,10 @@ export interface RequestLogEntry {
   readonly hadAuthorization: boolean
   /** The bearer token presented, so tests can prove where a token went. */
   readonly bearerToken?: string
+  /** The FHIR service's custom audit headers sent (`x-ms-azurefhir-audit-*`, names in lower case), if any. */
+  readonly auditHeaders?: Readonly<Record<string, string>>
+  /** The Prefer header sent, if any (`handling=strict`). */
+  readonly prefer?: string
   /** 0 when no answer was given (hang, reset). */
   readonly status: number
   /** When the request arrived (ms since the Unix epoch). */
@@ -102,6 +106,12 @@ function sleep(ms: number, timers: Set<NodeJS.Timeout>): Promise<void> {
   })
 }
 
+function auditHeadersOf(raw: IncomingMessage): Record<string, string> | undefined {
+  const found = Object.entries(raw.headers).filter(([name]) => name.startsWith('x-ms-azurefhir-audit-'))
+  if (found.length === 0) return undefined
+  return Object.fromEntries(found.map(([name, value]) => [name, [value ?? ''].flat().join(', ')]))
+}
+
 async function serve(
   raw: IncomingMessage,
   res: ServerResponse,
@@ -116,6 +126,8 @@ async function serve(
   const party = pipeline.partyOf(host)
   const authorization = raw.headers.authorization
   const bearer = /^Bearer\s+(\S+)/i.exec(authorization ?? '')?.[1]
+  const audit = auditHeadersOf(raw)
+  const prefer = [raw.headers.prefer ?? []].flat().join(', ') || undefined
   const log = (status: number): void =>
     pipeline.log({
       party,
@@ -124,6 +136,8 @@ async function serve(
       path,
       hadAuthorization: authorization !== undefined,
       ...(bearer === undefined ? {} : { bearerToken: bearer }),
+      ...(audit === undefined ? {} : { auditHeaders: audit }),
+      ...(prefer === undefined ? {} : { prefer }),
       status,
       time
     })

@@ -35,7 +35,7 @@ export function readConfig(getInput: GetInput, env: NodeJS.ProcessEnv = process.
   const target = readTarget(raw, cloud, warnings)
   const { signIn, authorityHost } = readSignIn(raw, cloud, env, warnings)
   const exportVariable = readExportVariable(raw['export-variable'])
-  const health = readHealth(raw, target)
+  const health = readHealth(raw, target, env, warnings)
 
   const config: Config = {
     target,

@@ -29,8 +29,11 @@ describe('explainAccessDenied', () => {
     })
     expect(text).toContain(`object ID ${OID}`)
     expect(text).toContain('FHIR Data Reader')
-    expect(text).toContain('FHIR SMART User')
+    // FHIR SMART User is no longer offered as a read role, and the advice says why.
+    expect(text).toMatch(/^Roles that grant a read: (?!.*SMART).*$/m)
+    expect(text).toMatch(/FHIR SMART User does not serve a pipeline: .*fhirUser claim/)
     expect(text).toMatch(/FHIR Data Converter is not enough/)
+    expect(text).not.toMatch(/Azure API for FHIR|allowed object IDs/)
     expect(text).toContain(
       `az role assignment create --assignee-object-id ${OID} --assignee-principal-type ServicePrincipal --role "FHIR Data Reader" ` +
         '--scope /subscriptions/<subscription-id>/resourceGroups/<resource-group>/providers/Microsoft.HealthcareApis/workspaces/contosows/fhirservices/fhirdata'
@@ -58,6 +61,13 @@ describe('explainAccessDenied', () => {
     const url = 'https://contoso-legacy.azurehealthcareapis.com'
     const text = explainAccessDenied({ status: 403, kind: 'fhir', resource: url, serviceUrl: url, claims: {} })
     expect(text).toContain('/providers/Microsoft.HealthcareApis/services/contoso-legacy')
+    // Local RBAC, which IAM does not show, and the service's own cache of access decisions.
+    expect(text).toMatch(
+      /Azure API for FHIR: besides Azure RBAC, access may be granted by its list of allowed object IDs/
+    )
+    expect(text).toMatch(
+      /Access control \(IAM\) does not show\. Add the object ID there, .* up to 5 minutes either way/
+    )
     expect(text).toContain('--assignee-object-id <object-id>')
   })
 

@@ -77,11 +77,11 @@ test('FHIR defaults are healthy, each request carrying the token to the service 
   expect(report.health).toBe('healthy')
   expect(report.checks.map(c => [c.path, c.status, c.ok])).toEqual([
     ['metadata', 200, true],
-    ['Patient?_count=1', 200, true]
+    ['Patient?_summary=count', 200, true]
   ])
   const log = em.requests()
   expect(log.map(e => [e.party, e.path, e.status]).sort()).toEqual([
-    ['fhir', '/Patient?_count=1', 200],
+    ['fhir', '/Patient?_summary=count', 200],
     ['fhir', '/metadata', 200]
   ])
   for (const entry of log) expect(entry.bearerToken).toBe(token.token)
@@ -91,8 +91,10 @@ test('DICOM defaults are healthy, and an empty study search (204) passes when ex
   const defaults = await check({ 'dicom-url': em.dicomUrl })
   expect(defaults.target.resource).toBe(DICOM_AUDIENCE)
   expect(defaults.report.health).toBe('healthy')
-  expect(defaults.report.checks.map(c => [c.path, c.status])).toEqual([['changefeed?limit=1', 200]])
-  expect(em.requests().map(e => e.path)).toEqual(['/v2/changefeed?limit=1'])
+  expect(defaults.report.checks.map(c => [c.path, c.status])).toEqual([
+    ['changefeed?limit=1&includemetadata=false', 200]
+  ])
+  expect(em.requests().map(e => e.path)).toEqual(['/v2/changefeed?limit=1&includemetadata=false'])
 
   const studies = await check({ 'dicom-url': em.dicomUrl, 'health-check-paths': 'studies?limit=1 200,204' })
   expect(studies.report.checks[0]).toMatchObject({ path: 'studies?limit=1', status: 204, ok: true })
@@ -209,7 +211,7 @@ test('a never-answering endpoint ends at the timeout', async () => {
 })
 
 test('25 checks run concurrently, at most 20 at once', async () => {
-  const paths = Array.from({ length: 25 }, (_, i) => `Patient?_count=1&_n=${String(i)}`)
+  const paths = Array.from({ length: 25 }, (_, i) => `Patient?_count=1&_id=n${String(i)}`)
   // Each answer comes this long after its request arrived, so no answer exists before first + SLOW_MS.
   const SLOW_MS = 3000
   const LIMIT = 20
@@ -237,7 +239,19 @@ test('the summary of a real failed run escapes server text and holds no token', 
   const { report, token, target } = await check(
     { 'fhir-url': em.fhirUrl, 'health-check-paths': 'metadata' },
     {
-      scenario: { faults: [{ party: 'fhir', pathPrefix: '/metadata', status: 500, body: '<script>alert(1)</script>' }] }
+      scenario: {
+        faults: [
+          {
+            party: 'fhir',
+            pathPrefix: '/metadata',
+            status: 500,
+            body: {
+              resourceType: 'OperationOutcome',
+              issue: [{ severity: 'error', code: 'exception', diagnostics: '<script>alert(1)</script>' }]
+            }
+          }
+        ]
+      }
     }
   )
   const html = renderSummary(token, target, report)

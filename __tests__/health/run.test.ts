@@ -6,7 +6,7 @@ import type { Send, SendResult } from '../../src/health/http.js'
 import type { IssuedToken } from '../../src/signin/issued-token.js'
 
 import { explainAccessDenied } from '../../src/health/explain-access.js'
-import { serverDiagnostics } from '../../src/health/failure.js'
+import { errorDiagnostics } from '../../src/health/diagnostics.js'
 import { MAX_REDIRECTS, acceptHeader, httpSend, isServiceUrl, serviceOrigin } from '../../src/health/http.js'
 import {
   ACCESS_MAX_MS,
@@ -36,7 +36,7 @@ function spec(path: string, expected: number[] = [200], base = SERVICE): HealthC
 }
 
 function config(checks: HealthCheckSpec[], waitForAccessMs = 0, timeoutMs = 30_000): HealthConfig {
-  return { checks, waitForAccessMs, timeoutMs, failOnUnhealthy: true }
+  return { checks, waitForAccessMs, timeoutMs, failOnUnhealthy: true, requestHeaders: {} }
 }
 
 const answer = (status: number, headers: Record<string, string> = {}, body = ''): SendResult => ({
@@ -140,24 +140,70 @@ describe('origin guard helpers', () => {
   })
 })
 
-describe('serverDiagnostics', () => {
-  it('quotes an OperationOutcome, plain text, or a shortened long body', () => {
+describe('errorDiagnostics', () => {
+  const answer = (body: string, contentType = 'application/fhir+json', status = 403) => ({
+    status,
+    body,
+    contentType,
+    length: Buffer.byteLength(body)
+  })
+
+  it("quotes an OperationOutcome's issue codes and diagnostics, shortened", () => {
     const outcome = JSON.stringify({
       resourceType: 'OperationOutcome',
       issue: [{ severity: 'error', code: 'forbidden', diagnostics: 'Authorization failed.' }]
     })
-    expect(serverDiagnostics(outcome, [])).toBe('Authorization failed.')
-    expect(serverDiagnostics('Authorization failed.\n', [])).toBe('Authorization failed.')
-    expect(serverDiagnostics('x'.repeat(1000), [])).toBe(`${'x'.repeat(300)}…`)
+    expect(errorDiagnostics(answer(outcome), [])).toMatchObject({
+      kind: 'quoted',
+      text: 'forbidden: Authorization failed.'
+    })
+    const long = JSON.stringify({
+      resourceType: 'OperationOutcome',
+      issue: [{ code: 'x', diagnostics: 'y'.repeat(1000) }]
+    })
+    expect(errorDiagnostics(answer(long), [])).toMatchObject({ text: `x: ${'y'.repeat(297)}…` })
+  })
+
+  it("quotes a JSON error's code and message (the DICOM service's API layer)", () => {
+    const body = JSON.stringify({
+      error: { code: 'UnsupportedApiVersion', message: "does not support the API version '3'" }
+    })
+    expect(errorDiagnostics(answer(body, 'application/json', 400), [])).toMatchObject({
+      kind: 'quoted',
+      text: "UnsupportedApiVersion: does not support the API version '3'"
+    })
+  })
+
+  it('withholds plain text, HTML and other JSON, naming only the content type and length', () => {
+    for (const [body, type] of [
+      ['Authorization failed. Patient Jane Doe', 'text/plain; charset=utf-8'],
+      ['<html><body>Jane Doe</body></html>', 'text/html'],
+      ['{"name":"Jane Doe"}', 'application/json']
+    ] as const) {
+      const said = errorDiagnostics(answer(body, type), [])
+      expect(said.kind).toBe('withheld')
+      expect(said.kind === 'withheld' ? said.text : '').toContain(
+        `(${type.split(';')[0] ?? ''}, ${String(Buffer.byteLength(body))} bytes) is not shown`
+      )
+      expect(JSON.stringify(said)).not.toContain('Jane')
+    }
+  })
+
+  it('never looks at the body of a 1xx/2xx/3xx answer', () => {
+    const outcome = JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ code: 'x', diagnostics: 'Jane' }] })
+    expect(errorDiagnostics(answer(outcome, 'application/fhir+json', 200), [])).toEqual({ kind: 'none' })
   })
 
   it('removes an echoed secret and keeps the text on one line', () => {
-    const said = serverDiagnostics('bad request\n::add-mask::s3cr3t-value-123 from s3cr3t-value-123', [
-      's3cr3t-value-123'
-    ])
-    expect(said).not.toContain('s3cr3t-value-123')
-    expect(said).not.toContain('\n')
-    expect(said).toBe('bad request ::add-mask::[redacted] from [redacted]')
+    const body = JSON.stringify({
+      resourceType: 'OperationOutcome',
+      issue: [{ code: 'invalid', diagnostics: 'bad request\n::add-mask::s3cr3t-value-123 from s3cr3t-value-123' }]
+    })
+    const said = errorDiagnostics(answer(body), ['s3cr3t-value-123'])
+    const text = said.kind === 'quoted' ? said.text : ''
+    expect(text).not.toContain('s3cr3t-value-123')
+    expect(text).not.toContain('\n')
+    expect(text).toBe('invalid: bad request ::add-mask::[redacted] from [redacted]')
   })
 })
 
@@ -204,7 +250,11 @@ describe('runHealthChecks', () => {
 
   it('fails a 403 at once without wait-for-access, with the explanation', async () => {
     const h = harness(() =>
-      answer(403, { 'www-authenticate': 'Bearer realm="x"' }, '{"issue":[{"diagnostics":"Authorization failed."}]}')
+      answer(
+        403,
+        { 'www-authenticate': 'Bearer realm="x"' },
+        '{"resourceType":"OperationOutcome","issue":[{"diagnostics":"Authorization failed."}]}'
+      )
     )
     const report = await runHealthChecks(config([spec('Patient?_count=1')]), fhir, token, h.deps)
     expect(report.health).toBe('unhealthy')
@@ -274,7 +324,11 @@ describe('runHealthChecks', () => {
     const h = harness(() => answer(503, {}, 'busy'))
     const report = await runHealthChecks(config([spec('metadata')]), fhir, token, h.deps)
     expect(report.checks[0]).toMatchObject({ ok: false, status: 503, attempts: TRANSIENT_RETRIES + 1 })
-    expect(report.checks[0]?.error).toBe('Expected 200, got 503: busy')
+    // Plain text is not the service's structured error: summed up, never quoted.
+    expect(report.checks[0]?.error).toBe(
+      "Expected 200, got 503: the body (no content type, 4 bytes) is not shown: it is not the service's structured " +
+        'error and may hold patient data'
+    )
     expect(h.sleeps).toEqual([750, 1500, 3000])
   })
 
@@ -427,7 +481,7 @@ describe('httpSend (the transport, over loopback)', () => {
       } else if (req.url === '/silent') {
         // Never answers.
       } else if (req.url === '/trickle') {
-        res.writeHead(200)
+        res.writeHead(500)
         const timer = setInterval(() => res.write('.'), 50)
         res.on('close', () => clearInterval(timer))
       } else if (req.url === '/reset') {
@@ -450,9 +504,11 @@ describe('httpSend (the transport, over loopback)', () => {
     await new Promise(resolve => server.close(resolve))
   })
 
-  it('returns status, headers and body, with the headers it was given', async () => {
+  it('returns status and headers, with the headers it was given, and never reads a successful body', async () => {
     const result = await httpSend(`${base}/ok`, { Authorization: 'Bearer abc' }, 5000)
-    expect(result).toMatchObject({ status: 200, body: 'ok', headers: { 'x-ms-retry-after-ms': '10' } })
+    // The server sent 'ok': a 2xx body may hold patient data, so it is not read.
+    expect(result).toMatchObject({ status: 200, body: '', headers: { 'x-ms-retry-after-ms': '10' } })
+    expect('bodyLength' in result ? result.bodyLength : undefined).toBeUndefined()
     expect(seen.at(-1)).toEqual({ path: '/ok', authorization: 'Bearer abc' })
   })
 
@@ -463,7 +519,7 @@ describe('httpSend (the transport, over loopback)', () => {
     expect(seen.length).toBe(before + 1)
   })
 
-  it('ends a never-answering request and a never-ending answer at the timeout', async () => {
+  it('ends a never-answering request and a never-ending error answer at the timeout', async () => {
     for (const path of ['/silent', '/trickle']) {
       const started = Date.now()
       const result = await httpSend(`${base}${path}`, {}, 400)
@@ -483,5 +539,7 @@ describe('httpSend (the transport, over loopback)', () => {
   it('reads only the start of a large body', async () => {
     const result = await httpSend(`${base}/big`, {}, 5000)
     expect('body' in result && result.body.length).toBe(16 * 1024)
+    // Its size is still known, for a withheld body's summary.
+    expect('bodyLength' in result && (result.bodyLength ?? 0) >= 16 * 1024).toBe(true)
   })
 })

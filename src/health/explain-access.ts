@@ -6,17 +6,11 @@ import { oneLine } from '../lib/text.js'
 import { parseUrl } from '../lib/guards.js'
 import type { TokenClaims } from '../signin/issued-token.js'
 import type { ServiceKind } from '../target/read.js'
+import { isAzureApiForFhirHost } from '../target/api-for-fhir.js'
 import { DICOM_RESOURCE, LEGACY_GENERIC_RESOURCE } from '../target/services.js'
 
 const READ_ROLES: Readonly<Record<ServiceKind, readonly string[]>> = {
-  fhir: [
-    'FHIR Data Reader',
-    'FHIR Data Writer',
-    'FHIR Data Contributor',
-    'FHIR Data Exporter',
-    'FHIR Data Importer',
-    'FHIR SMART User'
-  ],
+  fhir: ['FHIR Data Reader', 'FHIR Data Writer', 'FHIR Data Contributor', 'FHIR Data Exporter', 'FHIR Data Importer'],
   dicom: ['DICOM Data Reader', 'DICOM Data Owner'],
   resource: []
 }
@@ -58,10 +52,24 @@ function describe403(context: AccessDeniedContext): string {
     const converter =
       context.kind === 'fhir' ? ' (FHIR Data Converter is not enough: it only allows $convert-data)' : ''
     lines.push(`Roles that grant a read: ${roles.join(', ')}${converter}.`)
+    if (context.kind === 'fhir') {
+      lines.push(
+        'FHIR SMART User does not serve a pipeline: it grants access only to tokens with a fhirUser claim and SMART ' +
+          "clinical scopes, which a pipeline identity's token does not have."
+      )
+    }
   } else {
     lines.push("Assign the service's data-plane role that allows this request.")
   }
   const role = roles[0] ?? '<role>'
+  const host = context.serviceUrl ? parseUrl(context.serviceUrl)?.hostname : undefined
+  if (context.kind === 'fhir' && host !== undefined && isAzureApiForFhirHost(host)) {
+    lines.push(
+      'This is Azure API for FHIR: besides Azure RBAC, access may be granted by its list of allowed object IDs (local ' +
+        `RBAC, under Authentication in the portal), which Access control (IAM) does not show. Add ${oid ?? 'the object ID'} ` +
+        'there, or assign a role as below; the service caches access decisions for up to 5 minutes either way.'
+    )
+  }
   lines.push(
     'Assign one (Owner or User Access Administrator on the scope is needed to assign it; use --assignee-principal-type User for a person):',
     `  az role assignment create --assignee-object-id ${oid ?? '<object-id>'} --assignee-principal-type ServicePrincipal ` +

@@ -1,16 +1,15 @@
-// What a failed health check says: the status against the expected ones, the service's own diagnostics made safe
-// to show, and for 401 or 403 what it means and what to do.
+// What a failed health check says: the status against the expected ones, what of the answer may be shown (never a
+// successful answer's body, of an error only the service's structured diagnostics), and for 400, 401 or 403 what it
+// means and what to do.
 
-import { isRecord } from '../lib/guards.js'
-import { capitalize, sanitizeServerText } from '../lib/text.js'
+import { capitalize } from '../lib/text.js'
 import type { IssuedToken } from '../signin/issued-token.js'
 import type { Target } from '../target/read.js'
+import { errorDiagnostics } from './diagnostics.js'
 import { explainAccessDenied } from './explain-access.js'
+import { explainRefusedParameter } from './explain-search.js'
 import { type Attempt, firstHeader } from './http.js'
 import type { HealthCheckSpec } from './read.js'
-
-/** Longest server text quoted in a check's error. */
-const MAX_DIAGNOSTICS_LENGTH = 300
 
 export function describeFailure(
   attempt: Attempt,
@@ -24,8 +23,22 @@ export function describeFailure(
   if (failure === 'reset' || failure === 'connection') return `no answer: ${attempt.message ?? failure}`
   if (failure === 'refused' || failure === 'redirect') return capitalize(attempt.message ?? failure)
   const got = `expected ${spec.expected.join(' or ')}, got ${String(status)}`
-  const said = attempt.body ? serverDiagnostics(attempt.body, [token.token, ...redact]) : ''
-  const line = capitalize(said ? `${got}: ${said}` : got)
+  if (status === undefined || status < 400) return unexpectedSuccess(got, spec)
+
+  const diagnostics = errorDiagnostics(
+    {
+      status,
+      body: attempt.body ?? '',
+      contentType: attempt.headers ? firstHeader(attempt.headers, 'content-type') : undefined,
+      length: attempt.bodyLength ?? Buffer.byteLength(attempt.body ?? '')
+    },
+    [token.token, ...redact]
+  )
+  const line = capitalize(diagnostics.kind === 'none' ? got : `${got}: ${diagnostics.text}`)
+  if (status === 400 && target.kind === 'fhir' && diagnostics.kind === 'quoted') {
+    const refused = explainRefusedParameter(spec, diagnostics.issues)
+    return refused === undefined ? line : `${line}\n${refused}`
+  }
   if (status !== 401 && status !== 403) return line
   const explanation = explainAccessDenied({
     status,
@@ -38,22 +51,12 @@ export function describeFailure(
   return `${line}\n${explanation}`
 }
 
-/**
- * The gist of an error body (an OperationOutcome's diagnostics, or plain text, as DICOM's 403 is), made safe to show:
- * one line, shortened, with any echoed secret removed.
- */
-export function serverDiagnostics(body: string, secrets: readonly string[]): string {
-  let text = body
-  try {
-    const parsed: unknown = JSON.parse(body)
-    const issues = isRecord(parsed) && Array.isArray(parsed.issue) ? (parsed.issue as unknown[]) : []
-    const said = issues
-      .map(issue => (isRecord(issue) ? (issue.diagnostics ?? issue.code) : undefined))
-      .filter((value): value is string => typeof value === 'string')
-    if (said.length > 0) text = said.join('; ')
-    else if (isRecord(parsed) && typeof parsed.message === 'string') text = parsed.message
-  } catch {
-    // Not JSON: plain text.
-  }
-  return sanitizeServerText(text, secrets, MAX_DIAGNOSTICS_LENGTH)
+/** A 1xx/2xx/3xx the check did not expect: said so, and that its body is withheld, since it may hold patient data. */
+function unexpectedSuccess(got: string, spec: HealthCheckSpec): string {
+  const denialExpected = spec.expected.every(status => status === 401 || status === 403)
+  const meaning = denialExpected
+    ? ': the service allowed a request this check expects it to refuse, so the identity has more access than the ' +
+      'check allows'
+    : ''
+  return capitalize(`${got}${meaning}. The answer's body is not shown: it may hold patient data.`)
 }

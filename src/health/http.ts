@@ -13,8 +13,17 @@ export type ResponseHeaders = Readonly<Record<string, string | readonly string[]
 /** How a request ended without an answer: a reset or a timeout may pass on a retry, a refused connection may not. */
 export type NoAnswer = 'timeout' | 'reset' | 'connection'
 
+/**
+ * An answer: `body` only for a 4xx/5xx (up to MAX_BODY_BYTES, for its diagnostics); a 1xx/2xx/3xx body is never read,
+ * since it may hold patient data. `bodyLength`: the body's size in bytes as far as known.
+ */
 export type SendResult =
-  | { readonly status: number; readonly headers: ResponseHeaders; readonly body: string }
+  | {
+      readonly status: number
+      readonly headers: ResponseHeaders
+      readonly body: string
+      readonly bodyLength?: number
+    }
   | { readonly failure: NoAnswer; readonly message: string }
 
 /** One GET, no redirects followed, ended after `timeoutMs` at the latest. */
@@ -60,6 +69,7 @@ export interface Attempt {
   readonly status?: number
   readonly headers?: ResponseHeaders
   readonly body?: string
+  readonly bodyLength?: number
   /** Why no usable answer came; `redirect` and `refused` are never retried. */
   readonly failure?: NoAnswer | 'redirect' | 'refused'
   readonly message?: string
@@ -130,8 +140,16 @@ export async function httpSend(
   const exchange = async (): Promise<SendResult> => {
     try {
       const response = await client.get(url, { ...headers })
-      const body = await readLimited(response.message, MAX_BODY_BYTES)
-      return { status: response.message.statusCode ?? 0, headers: response.message.headers, body }
+      const status = response.message.statusCode ?? 0
+      const declared = Number(response.message.headers['content-length'])
+      if (status < 400) {
+        // Not read at all: a successful answer's body may hold patient data, and nothing here needs it.
+        response.message.destroy()
+        return { status, headers: response.message.headers, body: '' }
+      }
+      const { text, bytes } = await readLimited(response.message, MAX_BODY_BYTES)
+      const bodyLength = Number.isSafeInteger(declared) && declared >= bytes ? declared : bytes
+      return { status, headers: response.message.headers, body: text, bodyLength }
     } catch (error) {
       return noAnswer(error, timeoutMs)
     }
@@ -156,12 +174,12 @@ function noAnswer(error: unknown, timeoutMs: number): SendResult {
   return { failure: 'connection', message: described }
 }
 
-function readLimited(message: IncomingMessage, limit: number): Promise<string> {
+function readLimited(message: IncomingMessage, limit: number): Promise<{ text: string; bytes: number }> {
   return new Promise(resolve => {
     const chunks: Buffer[] = []
     let size = 0
     const done = (): void => {
-      resolve(Buffer.concat(chunks).subarray(0, limit).toString('utf8'))
+      resolve({ text: Buffer.concat(chunks).subarray(0, limit).toString('utf8'), bytes: size })
     }
     message.on('data', (chunk: Buffer) => {
       chunks.push(chunk)

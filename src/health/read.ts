@@ -5,7 +5,9 @@ import { InputError } from '../errors.js'
 import { type RawInputs, readBoolean, readDuration } from '../inputs.js'
 import { CONTROL_CHARACTERS, parseUrl } from '../lib/guards.js'
 import { show } from '../lib/text.js'
-import type { Target } from '../target/read.js'
+import type { ServiceKind, Target } from '../target/read.js'
+import { anonymousOnlyWarning } from './anonymous.js'
+import { auditHeaders } from './audit.js'
 
 export interface HealthCheckSpec {
   /** The line's path as the user wrote it (for reports). */
@@ -21,18 +23,29 @@ export interface HealthConfig {
   readonly waitForAccessMs: number
   readonly timeoutMs: number
   readonly failOnUnhealthy: boolean
+  /** Sent with every check besides the token: FHIR's strict search handling and, unless turned off, audit headers. */
+  readonly requestHeaders: Readonly<Record<string, string>>
 }
 
 const MAX_HEALTH_CHECKS = 50
 const MAX_WAIT_FOR_ACCESS_MS = 6 * 60 * 60 * 1000 // a GitHub-hosted job's own limit
 const MAX_HEALTH_CHECK_TIMEOUT_MS = 10 * 60 * 1000
-const DEFAULT_CHECKS: Readonly<Record<'fhir' | 'dicom', readonly string[]>> = {
-  fhir: ['metadata', 'Patient?_count=1'],
-  dicom: ['changefeed?limit=1']
+/**
+ * Defaults that read no patient data: FHIR metadata (the service answers) and a Patient count (the token and a read
+ * role work; the answer holds only a total); the DICOM change feed's latest entry without its instance metadata.
+ */
+export const DEFAULT_CHECKS: Readonly<Record<'fhir' | 'dicom', readonly string[]>> = {
+  fhir: ['metadata', 'Patient?_summary=count'],
+  dicom: ['changefeed?limit=1&includemetadata=false']
 }
 
 /** The health checks to run, or undefined when none were asked for. Throws InputError. */
-export function readHealth(raw: RawInputs, target: Target): HealthConfig | undefined {
+export function readHealth(
+  raw: RawInputs,
+  target: Target,
+  env: NodeJS.ProcessEnv = {},
+  warnings: string[] = []
+): HealthConfig | undefined {
   const asked = readBoolean('health-check', raw['health-check'], false)
   const lines = readHealthCheckLines(raw['health-check-paths'])
   const waitForAccessMs = readDuration('wait-for-access', raw['wait-for-access'] || '0', MAX_WAIT_FOR_ACCESS_MS, true)
@@ -43,6 +56,7 @@ export function readHealth(raw: RawInputs, target: Target): HealthConfig | undef
     false
   )
   const failOnUnhealthy = readBoolean('fail-on-unhealthy', raw['fail-on-unhealthy'], true)
+  const sendAuditHeaders = readBoolean('audit-headers', raw['audit-headers'], true)
   if (!asked && lines.length === 0) return undefined
 
   const { serviceUrl } = target
@@ -59,7 +73,18 @@ export function readHealth(raw: RawInputs, target: Target): HealthConfig | undef
     url: resolveCheckUrl(path, serviceUrl),
     expected
   }))
-  return { checks, waitForAccessMs, timeoutMs, failOnUnhealthy }
+  const anonymousOnly = anonymousOnlyWarning(checks, target.kind, serviceUrl)
+  if (anonymousOnly !== undefined) warnings.push(anonymousOnly)
+  const requestHeaders = serviceHeaders(target.kind, sendAuditHeaders ? auditHeaders(env) : {})
+  return { checks, waitForAccessMs, timeoutMs, failOnUnhealthy, requestHeaders }
+}
+
+/**
+ * FHIR: `Prefer: handling=strict`, so an unknown or unsupported search parameter fails the check instead of being
+ * ignored, and the audit headers. DICOM takes neither.
+ */
+function serviceHeaders(kind: ServiceKind, audit: Readonly<Record<string, string>>): Record<string, string> {
+  return kind === 'fhir' ? { Prefer: 'handling=strict', ...audit } : {}
 }
 
 interface CheckLine {

@@ -76,7 +76,11 @@ async function runCheck(
   const random = deps.random ?? Math.random
   const send = deps.send ?? httpSend
   const origin = serviceOrigin(target)
-  const headers = { Authorization: `Bearer ${token.token}`, Accept: acceptHeader(target.kind) }
+  const headers = {
+    ...config.requestHeaders,
+    Authorization: `Bearer ${token.token}`,
+    Accept: acceptHeader(target.kind)
+  }
 
   const start = now()
   const deadline = start + config.waitForAccessMs

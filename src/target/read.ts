@@ -5,6 +5,7 @@ import { InputError } from '../errors.js'
 import { type RawInputs, pushDefined } from '../inputs.js'
 import { GUID, parseUrl } from '../lib/guards.js'
 import { show } from '../lib/text.js'
+import { apiForFhirWarning } from './api-for-fhir.js'
 import { type CloudName, classifyServiceHost, cloudMismatchWarning, parseCloud } from './clouds.js'
 import {
   DEFAULT_DICOM_API_VERSION,
@@ -69,6 +70,7 @@ export function readTarget(raw: RawInputs, cloud: CloudName, warnings: string[])
       throw new InputError('fhir-url', `${url.hostname} is a DICOM service: use dicom-url instead.`)
     }
     pushDefined(warnings, cloudMismatchWarning('fhir-url', url.hostname, cloud))
+    pushDefined(warnings, apiForFhirWarning('fhir-url', url.hostname))
     return {
       kind: 'fhir',
       resource: resource ?? fhirResourceFor(url),

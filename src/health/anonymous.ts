@@ -1,0 +1,54 @@
+// Checks that prove nothing about the token: the services answer some endpoints without one (the FHIR capability
+// statement and SMART configuration, and the health endpoints of both), so a list of only those passes with any token,
+// or none. Such a list gets a warning naming a check that does need the identity's read role.
+
+import type { ServiceKind } from '../target/read.js'
+import type { HealthCheckSpec } from './read.js'
+
+/** Paths (under the service URL, or from the origin's root) answered without a token. */
+const ANONYMOUS_PATHS: Readonly<Record<ServiceKind, readonly string[]>> = {
+  // `$versions` and `_schema/versions` are marked anonymous in the open-source server too.
+  fhir: ['metadata', '.well-known/smart-configuration', 'health/check', '$versions', '_schema/versions'],
+  dicom: ['health/check'],
+  resource: []
+}
+
+/** The default check that needs a read role and reads no patient data. */
+export const PROVING_CHECK: Readonly<Record<ServiceKind, string | undefined>> = {
+  fhir: 'Patient?_summary=count',
+  dicom: 'changefeed?limit=1&includemetadata=false',
+  resource: undefined
+}
+
+/** True when the service answers this check without a token. */
+export function isAnonymousCheck(spec: HealthCheckSpec, kind: ServiceKind, serviceUrl: string): boolean {
+  const base = new URL(serviceUrl).pathname.replace(/\/+$/, '').toLowerCase()
+  const pathname = decoded(new URL(spec.url).pathname).replace(/\/+$/, '').toLowerCase()
+  const underBase = pathname.startsWith(`${base}/`) ? pathname.slice(base.length + 1) : undefined
+  const fromRoot = pathname.replace(/^\//, '')
+  return ANONYMOUS_PATHS[kind].some(path => path === underBase || path === fromRoot)
+}
+
+function decoded(path: string): string {
+  try {
+    return decodeURIComponent(path)
+  } catch {
+    return path
+  }
+}
+
+/** A warning when every check targets an endpoint answered without a token; undefined otherwise. */
+export function anonymousOnlyWarning(
+  checks: readonly HealthCheckSpec[],
+  kind: ServiceKind,
+  serviceUrl: string
+): string | undefined {
+  if (checks.length === 0 || !checks.every(check => isAnonymousCheck(check, kind, serviceUrl))) return undefined
+  const proving = PROVING_CHECK[kind]
+  const paths = checks.map(check => check.path).join(', ')
+  return (
+    `health-check-paths: every check (${paths}) targets an endpoint the service answers without a token, so the ` +
+    "checks do not prove that the token or the identity's access works." +
+    (proving === undefined ? '' : ` Add a check that needs a read role and reads no patient data: ${proving}`)
+  )
+}
