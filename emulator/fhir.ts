@@ -63,6 +63,25 @@ function capabilityStatement(req: EmuRequest, world: World): Record<string, unkn
   }
 }
 
+/** The SMART configuration, anonymous like metadata. */
+function smartConfiguration(world: World): EmuResponse {
+  const tenant = world.scenario.tenants[0]?.id ?? 'common'
+  return {
+    status: 200,
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+    body: JSON.stringify({
+      authorization_endpoint: `${world.authorityHost}/${tenant}/oauth2/v2.0/authorize`,
+      token_endpoint: `${world.authorityHost}/${tenant}/oauth2/v2.0/token`,
+      capabilities: [
+        'launch-standalone',
+        'client-public',
+        'client-confidential-symmetric',
+        'context-standalone-patient'
+      ]
+    })
+  }
+}
+
 function healthCheck(world: World): EmuResponse {
   const status = world.scenario.fhir.health
   return {
@@ -107,6 +126,7 @@ export async function handleFhir(req: EmuRequest, world: World): Promise<EmuResp
   const now = world.now()
   if (req.method === 'GET' && path === '/metadata') return fhirResponse(200, capabilityStatement(req, world))
   if (req.method === 'GET' && path === '/health/check') return healthCheck(world)
+  if (req.method === 'GET' && path === '/.well-known/smart-configuration') return smartConfiguration(world)
 
   // The service's audience is its own URL, exactly: a trailing slash in a token's aud does not match.
   const audience = req.origin

@@ -73,7 +73,7 @@ function expectReportShape(checks: CheckReport[]): void {
 }
 
 describe('health checks', () => {
-  it.concurrent('FHIR defaults: metadata and Patient?_count=1 answer 200, summary holds the table', async () => {
+  it.concurrent('FHIR defaults: metadata and Patient?_summary=count answer 200, summary holds the table', async () => {
     const em = await emulatorReady
     const app = defaultApp(em)
     const run = await runAgainst(em, {
@@ -85,16 +85,16 @@ describe('health checks', () => {
     expectReportShape(checks)
     expect(checks.map(c => [c.url, c.expected, c.status, c.ok])).toEqual([
       [`${em.fhirUrl}/metadata`, [200], 200, true],
-      [`${em.fhirUrl}/Patient?_count=1`, [200], 200, true]
+      [`${em.fhirUrl}/Patient?_summary=count`, [200], 200, true]
     ])
     expect(run.summary).toContain('<table')
     expect(run.summary).toContain(app.clientId)
     expect(run.summary).toContain(app.objectId)
     expect(run.summary).toContain(app.tenantId)
-    expect(run.summary).toContain('Patient?_count=1')
+    expect(run.summary).toContain('Patient?_summary=count')
   })
 
-  it.concurrent('DICOM defaults: changefeed?limit=1 answers 200', async () => {
+  it.concurrent('DICOM defaults: changefeed?limit=1&includemetadata=false answers 200', async () => {
     const em = await emulatorReady
     const run = await runAgainst(em, {
       inputs: { ...secretInputs(em), 'dicom-url': em.dicomUrl, 'health-check': 'true' }
@@ -103,7 +103,9 @@ describe('health checks', () => {
     expect(run.outputs.health).toBe('healthy')
     const checks = report(run)
     expectReportShape(checks)
-    expect(checks.map(c => [c.url, c.status, c.ok])).toEqual([[`${em.dicomUrl}/v2/changefeed?limit=1`, 200, true]])
+    expect(checks.map(c => [c.url, c.status, c.ok])).toEqual([
+      [`${em.dicomUrl}/v2/changefeed?limit=1&includemetadata=false`, 200, true]
+    ])
     expect(run.summary).toContain('changefeed')
   })
 
@@ -117,7 +119,7 @@ describe('health checks', () => {
     expect(run.outputs.health).toBe('unhealthy')
     const checks = report(run)
     expectReportShape(checks)
-    expect(checks.find(c => c.url.endsWith('/Patient?_count=1'))).toMatchObject({ status: 403, ok: false })
+    expect(checks.find(c => c.url.endsWith('/Patient?_summary=count'))).toMatchObject({ status: 403, ok: false })
     const errors = errorLines(run).map(unescapeCommand).join('\n')
     expect(errors).toContain(app.objectId)
     expect(errors).toContain('FHIR Data Reader')
@@ -217,25 +219,25 @@ describe('role propagation', () => {
     expect(deniedSeen).toBe(true)
     expectExit(run, 0)
     expect(run.outputs.health).toBe('healthy')
-    const patient = report(run).find(c => c.url.endsWith('/Patient?_count=1'))
+    const patient = report(run).find(c => c.url.endsWith('/Patient?_summary=count'))
     expect(patient?.attempts).toBeGreaterThan(1)
     const statuses = em
       .requests()
-      .filter(r => r.path === '/Patient?_count=1')
+      .filter(r => r.path === '/Patient?_summary=count')
       .map(r => r.status)
     expect(statuses.length).toBeGreaterThanOrEqual(2)
     expect(statuses.slice(0, -1).every(status => status === 403)).toBe(true)
     expect(statuses.at(-1)).toBe(200)
     // One line per retry, with the status and the time left (not just any 403, which a masked token could hold).
     expect(run.stdout).toMatch(
-      /^Health check \/?Patient\?_count=1: 403, waiting for access; retry in .+, .+ left of wait-for-access$/m
+      /^Health check \/?Patient\?_summary=count: 403, waiting for access; retry in .+, .+ left of wait-for-access$/m
     )
     const claims = jwtClaims(run.outputs.token ?? '')
     expect(claims.oid).toBe(app.objectId)
   }, 60_000)
 })
 
-const isDeniedPatientCheck = (r: RequestLogEntry): boolean => r.path === '/Patient?_count=1' && r.status === 403
+const isDeniedPatientCheck = (r: RequestLogEntry): boolean => r.path === '/Patient?_summary=count' && r.status === 403
 
 /** Polls until the condition holds or the time is up; says which. */
 async function pollUntil(condition: () => boolean, limitMs: number): Promise<boolean> {

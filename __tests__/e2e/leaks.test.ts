@@ -1,7 +1,8 @@
 // The leak scan's own checks: if it were wrong, every end-to-end test would pass for nothing.
 import { describe, expect, it } from '@jest/globals'
 import type { ActionRun } from '../../emulator/runner.ts'
-import { findLeaks, secretNeedles } from './leaks.ts'
+import { PHI_BIRTH_DATE, PHI_MARKER } from '../../emulator/patients.ts'
+import { findLeaks, findPhiLeaks, secretNeedles } from './leaks.ts'
 
 const baseRun: ActionRun = {
   exitCode: 0,
@@ -60,5 +61,28 @@ describe('findLeaks', () => {
     expect(secretNeedles([pem])).toEqual(['MIIEvQIBADANBgkqhkiG9w0BAQEFAASC', 'BKcwggSjAgEAAoIBAQC'])
     const run: ActionRun = { ...baseRun, stdout: 'key: BKcwggSjAgEAAoIBAQC\n' }
     expect(findLeaks(run, [pem])).toHaveLength(1)
+  })
+})
+
+describe('findPhiLeaks', () => {
+  it('finds the patient marker or birth date anywhere, even in add-mask lines and escaped commands', () => {
+    const run: ActionRun = {
+      ...baseRun,
+      stdout: `::add-mask::${PHI_MARKER}\n::error title=x::got 200%0A{"family":"Doe-${PHI_MARKER.toUpperCase()}"}\n`,
+      stderr: `born ${PHI_BIRTH_DATE}`,
+      outputFile: `health-report<<d\n[{"error":"${PHI_MARKER}"}]\nd\n`,
+      envFile: `FHIR_TOKEN<<d\n${PHI_MARKER}\nd\n`,
+      exportVariable: 'FHIR_TOKEN',
+      summary: `<td>${PHI_MARKER}</td>`
+    }
+    const where = findPhiLeaks(run).map(leak => leak.where)
+    expect(where).toEqual(['stdout', 'stdout', 'stderr', 'outputs', 'env', 'summary'])
+  })
+
+  it('passes a run without patient data, and never quotes what it found', () => {
+    const run: ActionRun = { ...baseRun, stdout: 'Health check Patient?_summary=count: 200\n' }
+    expect(findPhiLeaks(run)).toEqual([])
+    const leaked = findPhiLeaks({ ...baseRun, stdout: `name ${PHI_MARKER}-x\n` })
+    expect(JSON.stringify(leaked)).not.toContain(PHI_MARKER)
   })
 })

@@ -1,6 +1,7 @@
 // The leak scan every end-to-end run goes through: where a secret, or any signed JWT, shows up in what the action
-// wrote outside the places it may.
-import { type ActionRun, jwtClaims, parseFileCommand } from '../../emulator/runner.ts'
+// wrote outside the places it may; and where the emulator's patient data shows up anywhere at all.
+import { PHI_NEEDLES } from '../../emulator/patients.ts'
+import { type ActionRun, jwtClaims, parseFileCommand, unescapeCommand } from '../../emulator/runner.ts'
 
 /**
  * Every string that counts as a leak of one secret. A PEM is split into its base64 lines (a single line of a key
@@ -71,4 +72,26 @@ function jwtIssuer(token: string): string {
   } catch {
     return 'undecodable'
   }
+}
+
+/**
+ * Where the emulator's patient data (its marker, or a patient's birth date) appears in anything a user can read:
+ * every line of the log (as the runner shows it, workflow-command escapes decoded), stderr, every output and exported
+ * variable, and the job summary. No place is allowed. Reports where, and which needle, never the text around it.
+ */
+export function findPhiLeaks(run: ActionRun, needles: readonly string[] = PHI_NEEDLES): Leak[] {
+  const leaks: Leak[] = []
+  const scan = (where: Leak['where'], label: string, text: string): void => {
+    const lower = text.toLowerCase()
+    needles.forEach((needle, index) => {
+      if (lower.includes(needle.toLowerCase()))
+        leaks.push({ where, detail: `${label} contains patient data #${index}` })
+    })
+  }
+  run.stdout.split(/\r?\n/).forEach((line, n) => scan('stdout', `line ${n + 1}`, unescapeCommand(line)))
+  scan('stderr', 'stderr', run.stderr)
+  for (const [name, value] of Object.entries(parseFileCommand(run.outputFile))) scan('outputs', `output ${name}`, value)
+  for (const [name, value] of Object.entries(parseFileCommand(run.envFile))) scan('env', `env ${name}`, value)
+  scan('summary', 'job summary', run.summary)
+  return leaks
 }

@@ -11,7 +11,7 @@ import {
   unescapeCommand,
   workflowCommands
 } from '../../emulator/runner.ts'
-import { findLeaks } from './leaks.ts'
+import { findLeaks, findPhiLeaks } from './leaks.ts'
 
 /** The emulator's app with this client ID; throws when there is none. */
 export function appByClientId(em: Emulator, clientId: string): AppSpec {
@@ -57,13 +57,19 @@ function issuedTokens(em: Emulator): string[] {
   return [...tokens]
 }
 
-/** Fails with the run's (masked) log unless no secret appears outside the places the runner expects it. */
+/**
+ * Fails with the run's (masked) log unless no secret appears outside the places the runner expects it, and no
+ * patient data of the emulator's services appears anywhere.
+ */
 export function expectNoLeaks(run: ActionRun, secrets: readonly string[]): void {
   const leaks = findLeaks(run, secrets)
   if (leaks.length > 0) {
     throw new Error(`secrets leaked: ${JSON.stringify(leaks)}\n${describeRun(run)}`)
   }
   expect(leaks).toEqual([])
+  const phi = findPhiLeaks(run)
+  if (phi.length > 0) throw new Error(`patient data leaked: ${JSON.stringify(phi)}\n${describeRun(run)}`)
+  expect(phi).toEqual([])
 }
 
 export function expectExit(run: ActionRun, code: number): void {
