@@ -163,7 +163,9 @@ describe('production shape, DICOM (shipped defaults, real host names)', () => {
       ])
       // The default DICOM check only, on the service's origin, carrying the token issued.
       const dicom = step.requests.filter(r => r.party === 'dicom')
-      expect(dicom.map(r => [r.origin, r.path, r.status])).toEqual([[dicomOrigin, '/v2/changefeed?limit=1', 200]])
+      expect(dicom.map(r => [r.origin, r.path, r.status])).toEqual([
+        [dicomOrigin, '/v2/changefeed?limit=1&includemetadata=false', 200]
+      ])
       expect(dicom.map(r => r.bearerToken)).toEqual([token])
       expect(step.requests.filter(r => r.party !== 'dicom' && r.party !== 'entra' && r.party !== 'github')).toEqual([])
     },
