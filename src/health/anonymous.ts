@@ -3,7 +3,12 @@
 // or none. Such a list gets a warning naming a check that does need the identity's read role.
 
 import type { ServiceKind } from '../target/read.js'
-import type { HealthCheckSpec } from './read.js'
+
+/** What of a check this needs: the path as written and the resolved URL (read.ts builds them, and calls this). */
+interface Check {
+  readonly path: string
+  readonly url: string
+}
 
 /** Paths (under the service URL, or from the origin's root) answered without a token. */
 const ANONYMOUS_PATHS: Readonly<Record<ServiceKind, readonly string[]>> = {
@@ -21,7 +26,7 @@ export const PROVING_CHECK: Readonly<Record<ServiceKind, string | undefined>> = 
 }
 
 /** True when the service answers this check without a token. */
-export function isAnonymousCheck(spec: HealthCheckSpec, kind: ServiceKind, serviceUrl: string): boolean {
+export function isAnonymousCheck(spec: Check, kind: ServiceKind, serviceUrl: string): boolean {
   const base = new URL(serviceUrl).pathname.replace(/\/+$/, '').toLowerCase()
   const pathname = decoded(new URL(spec.url).pathname).replace(/\/+$/, '').toLowerCase()
   const underBase = pathname.startsWith(`${base}/`) ? pathname.slice(base.length + 1) : undefined
@@ -39,7 +44,7 @@ function decoded(path: string): string {
 
 /** A warning when every check targets an endpoint answered without a token; undefined otherwise. */
 export function anonymousOnlyWarning(
-  checks: readonly HealthCheckSpec[],
+  checks: readonly Check[],
   kind: ServiceKind,
   serviceUrl: string
 ): string | undefined {
