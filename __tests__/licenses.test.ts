@@ -21,7 +21,7 @@ describe('the action’s bundle', () => {
     expect(names.filter(name => !noticeLines.has(name))).toContain('@actions/core')
     // Nothing of the development tools is bundled.
     expect(names.filter(name => ['licensee', 'typescript', '@vercel/ncc', 'jest'].includes(name))).toEqual([])
-  })
+  }, 180_000) // a whole ncc build: generous, so a loaded machine does not fail it
 })
 
 describe('a bundle with a package outside the allow-list', () => {
