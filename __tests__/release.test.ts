@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from '@jest/globals'
+import { parseYaml } from '../scripts/readme-tables.ts'
 import {
   changelogSection,
   majorTagToMove,
@@ -16,6 +17,7 @@ import {
   type RunContext,
   type Version
 } from '../scripts/release.ts'
+import { isRecord } from '../src/lib/guards.js'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const read = (path: string): string => readFileSync(resolve(root, path), 'utf8')
@@ -221,5 +223,64 @@ describe('the commands, in a git repository with an origin', () => {
     expect(wrong.status).toBe(1)
     expect(wrong.stderr).toContain(`v1.1.0 points at ${second}, not at the checked-out ${first}`)
     expect(git(origin, 'rev-parse', 'refs/tags/v1^{commit}')).toBe(second)
+  })
+})
+
+describe('.github/workflows/release.yml', () => {
+  const workflow = parseYaml(read('.github/workflows/release.yml'))
+  const on = isRecord(workflow) && isRecord(workflow['on']) ? workflow['on'] : {}
+  const jobs = isRecord(workflow) && isRecord(workflow['jobs']) ? workflow['jobs'] : {}
+  const job = (name: string): Record<string, unknown> => {
+    const found = jobs[name]
+    if (!isRecord(found)) throw new Error(`release.yml has no job ${name}`)
+    return found
+  }
+  const steps = (name: string): Record<string, unknown>[] => {
+    const list = job(name)['steps']
+    return Array.isArray(list) ? list.filter(isRecord) : []
+  }
+
+  it('starts on a pushed vX.Y.Z tag, the same tags the script releases', () => {
+    const push = isRecord(on['push']) ? on['push'] : {}
+    expect(push['tags']).toEqual(['v[0-9]+.[0-9]+.[0-9]+'])
+    // In GitHub's filter patterns `[0-9]+` is one or more digits and `.` is itself.
+    const filter = new RegExp(`^${String((push['tags'] as string[])[0]).replace(/\./g, '\\.')}$`)
+    for (const tag of ['v1.2.3', 'v10.0.12', 'v1.2.3-rc.1', 'v1', 'v1.2', '1.2.3', 'v1.2.3.4']) {
+      expect({ tag, filter: filter.test(tag) }).toEqual({ tag, filter: parseVersion(tag)?.tag === tag })
+    }
+    const dispatch = isRecord(on['workflow_dispatch']) ? on['workflow_dispatch'] : {}
+    expect(isRecord(dispatch['inputs']) ? dispatch['inputs']['version'] : undefined).toMatchObject({ required: true })
+  })
+
+  it('tests, rebuilds dist/ and attests before it releases, with the workflows every push runs', () => {
+    const called = { test: 'ci.yml', e2e: 'e2e.yml', dist: 'check-dist.yml' }
+    for (const [name, file] of Object.entries(called)) {
+      expect(job(name)['uses']).toBe(`./.github/workflows/${file}`)
+      const triggers = parseYaml(read(`.github/workflows/${file}`))
+      expect(isRecord(triggers) && isRecord(triggers['on']) ? Object.keys(triggers['on']) : []).toContain(
+        'workflow_call'
+      )
+    }
+    expect(job('attest')['needs']).toEqual(expect.arrayContaining(['version', 'test', 'e2e', 'dist']))
+    expect(job('release')['needs']).toEqual(expect.arrayContaining(['version', 'attest']))
+    const attest = steps('attest').find(step => String(step['uses']).startsWith('actions/attest-build-provenance@'))
+    expect(attest?.['with']).toEqual({ 'subject-path': 'dist/*' })
+    // The job that can sign installs nothing.
+    expect(steps('attest').filter(step => typeof step['run'] === 'string')).toEqual([])
+  })
+
+  it('calls only commands that scripts/release.ts has', () => {
+    const runs = Object.keys(jobs).flatMap(name =>
+      typeof job(name)['uses'] === 'string' ? [] : steps(name).map(step => step['run'])
+    )
+    const commands = runs
+      .filter((run): run is string => typeof run === 'string')
+      .flatMap(run => [...run.matchAll(/node scripts\/release\.ts (\S+)/g)].map(match => match[1]))
+    expect([...new Set(commands)].sort()).toEqual(['check', 'move-major-tag', 'notes', 'resolve'])
+    const usage = spawnSync(process.execPath, [resolve(root, 'scripts/release.ts'), 'no-such-command'], {
+      encoding: 'utf8'
+    })
+    expect(usage.status).toBe(1)
+    for (const command of commands) expect(usage.stderr).toContain(command ?? '')
   })
 })
