@@ -1,0 +1,22 @@
+// Which of its three roles this run of the bundle plays. The runner runs dist/index.js as the step (main) and again as
+// the post step (action.yml's runs.post names the same file, and no variable tells the two apart but the state the
+// step saved); the step starts it a third time, with one argument and no secret, as the token server.
+
+import * as core from '@actions/core'
+
+export type Role = 'main' | 'post' | 'server'
+
+/** The one argument the token server is started with. */
+export const SERVER_ARGUMENT = 'token-server'
+/** Saved by every main run, so the next run of this file for the same step knows it is the post step. */
+const POST_MARKER = 'isPost'
+
+export function roleOf(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Role {
+  if (argv[2] === SERVER_ARGUMENT) return 'server'
+  return env[`STATE_${POST_MARKER}`] === 'true' ? 'post' : 'main'
+}
+
+/** First thing the step does: marks that the post step comes next. */
+export function markMainStep(): void {
+  core.saveState(POST_MARKER, 'true')
+}
