@@ -21,6 +21,8 @@ export interface RenewalFailure {
 export interface ServeReport {
   readonly pid: number
   readonly startedAt: string
+  /** When it ends at the latest. */
+  readonly endsAt: string
   /** Set when the server has ended, and why (stopped by the post step, its time limit). */
   endedAt?: string
   endReason?: string
@@ -33,10 +35,11 @@ export interface ServeReport {
 /** Bounds the failures kept: each distinct one is shown, a flood of different ones is not. */
 const MAX_DISTINCT_FAILURES = 10
 
-export function newReport(resources: readonly string[], pid: number, now: Date): ServeReport {
+export function newReport(resources: readonly string[], pid: number, now: Date, endsAt: Date): ServeReport {
   return {
     pid,
     startedAt: now.toISOString(),
+    endsAt: endsAt.toISOString(),
     resources: Object.fromEntries(resources.map(r => [r, { answers: 0, renewals: 0, failures: 0 }])),
     refused: {},
     failures: []

@@ -23,7 +23,7 @@ export async function runTokenServer(): Promise<void> {
   const log = (line: string): void => {
     process.stdout.write(`${new Date().toISOString()} ${line}\n`)
   }
-  const report = newReport(handover.resources, process.pid, new Date())
+  const report = newReport(handover.resources, process.pid, new Date(), new Date(handover.endsAt))
   const saveReport = (): void => {
     // Written whole and renamed, so the post step never reads half a report.
     const path = join(handover.dir, REPORT_FILE)
