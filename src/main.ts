@@ -28,8 +28,8 @@ export async function run(): Promise<void> {
       { getIDToken: core.getIDToken, info: core.info }
     )
     publishToken(token, config.exportVariable)
-    if (config.serve) await serveTokens(config.serve, config, token)
     core.info(describeSignIn(token))
+    if (config.serve) await serveTokens(config.serve, config, token)
 
     const report: HealthReport = config.health
       ? await runHealthChecks(config.health, config.target, token, { info: core.info, redact: config.secrets })
