@@ -83,7 +83,8 @@ function showLog(path: string): void {
     .filter(line => line.trim() !== '')
   if (lines.length === 0) return
   core.startGroup('Token server log')
-  for (const line of lines.slice(-500)) core.info(oneLine(line))
+  // One plain line each, and no legacy `##[` command anywhere in it (a caller's resource text can reach the log).
+  for (const line of lines.slice(-500)) core.info(oneLine(line).replace(/##\[/g, '# #['))
   core.endGroup()
 }
 
