@@ -47,6 +47,12 @@ export function readServe(
         'job now get their tokens from this step instead.'
     )
   }
+  if (env.IDENTITY_SERVER_THUMBPRINT !== undefined && env.IDENTITY_SERVER_THUMBPRINT !== '') {
+    warnings.push(
+      'serve-tokens: IDENTITY_SERVER_THUMBPRINT is set, which makes the Azure SDKs use the Service Fabric protocol ' +
+        'instead of this endpoint: unset it in the later steps that should get tokens from it.'
+    )
+  }
   const byKey = new Map<string, string>([[resourceKey(target.resource), target.resource]])
   for (const line of lines) {
     // The scope suffix is tolerated here, as callers of the endpoint may send it; the rest as for resource.
