@@ -44,7 +44,8 @@ export async function startServingJob(
   const endpoint = exported.IDENTITY_ENDPOINT
   const header = exported.IDENTITY_HEADER
   const saved = main.state?.['token-server']
-  if (main.exitCode !== 0 || !endpoint || !header || !saved) {
+  // A server holding the step's stdout or stderr would keep the step from ending until the run's time limit.
+  if (main.exitCode !== 0 || main.timedOut || !endpoint || !header || !saved) {
     rmSync(runnerTemp, { recursive: true, force: true })
     throw new Error(`the step started no token server\n${describeRun(main)}`)
   }

@@ -21,7 +21,7 @@ import {
   serverReport,
   startServingJob
 } from './serve-job.ts'
-import { expectExit, expectOneClearError, oidcInputs, runAgainst, secretInputs } from './world.ts'
+import { expectExit, expectNoLeaks, expectOneClearError, oidcInputs, runAgainst, secretInputs } from './world.ts'
 
 const em = await useEmulator()
 const jobs: ServingJob[] = []
@@ -285,7 +285,14 @@ describe('the post step', () => {
     expect(isAlive(job.pid)).toBe(true)
     await javascriptStep(em, job)
     await get(job, { resource: em.fhirUrl }, { noHeader: true })
-    expect(serverLog(job)).toContain('listening on 127.0.0.1')
+    const log = serverLog(job)
+    expect(log).toContain('listening on 127.0.0.1')
+    expect(log).toContain(`new token for ${em.fhirUrl}`)
+    // The server's own output, scanned as a step's log is: no secret, header or token of any kind in it.
+    expectNoLeaks({ ...job.main, stdout: log, stderr: '', outputFile: '', envFile: '', summary: '' }, [
+      job.header,
+      em.oidcRequestToken
+    ])
     const post = await job.post()
     expectExit(post, 0)
     expect(isAlive(job.pid)).toBe(false)
