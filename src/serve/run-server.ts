@@ -80,20 +80,17 @@ function lazySession(handover: Handover, log: (line: string) => void): { getToke
     )
   return {
     async getToken(resource) {
-      session ??= open()
+      const opening = (session ??= open())
+      let opened: SignInSession
       try {
-        return await (await session).getToken(resource)
+        opened = await opening
       } catch (error) {
-        // A session that could not open is tried afresh next time; a failed renewal keeps its credential.
-        if (
-          !(await session.then(
-            () => true,
-            () => false
-          ))
-        )
-          session = undefined
+        // A sign-in that could not open (GitHub did not answer, say) is opened afresh on the next request; a failed
+        // renewal keeps its credential.
+        session = undefined
         throw error
       }
+      return opened.getToken(resource)
     }
   }
 }
