@@ -39,10 +39,26 @@ export default {
       to: { path: '^src/report/' }
     },
     {
+      name: 'serve-is-reached-only-from-the-entry',
+      comment:
+        'The token server is a role of its own: index.ts, main.ts and config.ts start it, read its inputs or run its ' +
+        'post step; no other feature depends on it.',
+      severity: 'error',
+      from: { path: '^src/(lib|target|signin|health|report)/' },
+      to: { path: '^src/serve/' }
+    },
+    {
+      name: 'serve-imports-no-health',
+      comment: "The token server hands out tokens from the sign-in; health checks are the step's business.",
+      severity: 'error',
+      from: { path: '^src/serve/' },
+      to: { path: '^src/health/' }
+    },
+    {
       name: 'features-import-no-entry',
       comment: 'main.ts and config.ts put the features together; a feature importing them would close a loop.',
       severity: 'error',
-      from: { path: '^src/(lib|target|signin|health|report)/' },
+      from: { path: '^src/(lib|target|signin|health|report|serve)/' },
       to: { path: '^src/(index|main|config)\\.ts$' }
     },
     {

@@ -14,6 +14,10 @@ describe('npm run demo', () => {
       expect(result.stdout).toContain(title)
     }
     expect(result.stdout).toMatch(/token: \*\*\* \(\d+ characters; aud https:\/\/dicom\.healthcareapis\.azure\.com/)
+    // The serve-tokens case: a later step gets a fresh token once the first has expired, and the post step reports.
+    expect(result.stdout).toContain('Fresh tokens for later steps (serve-tokens)')
+    expect(result.stdout).toMatch(/After it expired, a later step asks again: HTTP 200, token \*\*\*/)
+    expect(result.stdout).toMatch(/Token server: 2 answers for https:\/\/localhost:\d+ \(2 renewals, 0 failures\)/)
     // A JWT has three base64url parts, the first two starting with eyJ: none may appear, masked or not.
     expect(result.stdout).not.toMatch(/eyJ[\w-]{8,}\.eyJ[\w-]{8,}\.[\w-]{16,}/)
   })

@@ -27,8 +27,16 @@ const TREE: Readonly<Record<string, string>> = {
   // health-imports-no-report, src-stands-alone
   'src/health/h.ts':
     "import { r } from '../report/r.js'\nimport { e } from '../../emulator/e.ts'\nexport const h = [r, e]\n",
-  // features-import-no-entry
-  'src/report/r.ts': "import { config } from '../config.js'\nexport const r = config\n",
+  // features-import-no-entry, serve-is-reached-only-from-the-entry
+  'src/report/r.ts':
+    "import { config } from '../config.js'\nimport { v } from '../serve/v.js'\nexport const r = [config, v]\n",
+  // serve-imports-no-health, features-import-no-entry (a token server reads no config); signin/ is allowed
+  'src/serve/v.ts':
+    "import { h } from '../health/h.js'\nimport { m } from '../main.js'\nimport { w } from '../signin/w.js'\n" +
+    'export const v = [h, m, w]\n',
+  'src/signin/w.ts': 'export const w = 1\n',
+  'src/main.ts': 'export const m = 1\n',
+  'src/index.ts': "import { v } from './serve/v.js'\nexport const i = v\n",
   // methods-are-independent, identity-module-only-dynamic (a dynamic import is allowed)
   'src/signin/methods/x.ts':
     "import { y } from './y.js'\nimport * as identity from '../identity.js'\n" +
@@ -85,6 +93,9 @@ describe('the layering rules', () => {
     ['src/health/h.ts', 'src/report/r.ts', 'health-imports-no-report'],
     ['src/health/h.ts', 'emulator/e.ts', 'src-stands-alone'],
     ['src/report/r.ts', 'src/config.ts', 'features-import-no-entry'],
+    ['src/report/r.ts', 'src/serve/v.ts', 'serve-is-reached-only-from-the-entry'],
+    ['src/serve/v.ts', 'src/health/h.ts', 'serve-imports-no-health'],
+    ['src/serve/v.ts', 'src/main.ts', 'features-import-no-entry'],
     ['src/signin/methods/x.ts', 'src/signin/methods/y.ts', 'methods-are-independent'],
     ['src/signin/methods/x.ts', 'src/signin/identity.ts', 'identity-module-only-dynamic'],
     ['src/signin/methods/y.ts', 'node_modules/@azure/identity/', 'identity-library-loads-lazily'],
@@ -98,6 +109,8 @@ describe('the layering rules', () => {
     expect(broken('emulator/e.ts', 'src/errors.ts')).toEqual(['emulator-is-independent'])
     expect(broken('emulator/f.ts', 'src/lib/a.ts')).toEqual([])
     expect(broken('src/signin/identity.ts', '@azure/identity')).toEqual([])
+    expect(broken('src/serve/v.ts', 'src/signin/w.ts')).toEqual([])
+    expect(broken('src/index.ts', 'src/serve/v.ts')).toEqual([])
   })
 
   it('reports every rule the configuration has', async () => {

@@ -3347,7 +3347,7 @@ module.exports = compareBuild
 
 /***/ }),
 
-/***/ 1651:
+/***/ 4032:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -3762,7 +3762,7 @@ const patch = __webpack_require__(3021)
 const prerelease = __webpack_require__(6577)
 const compare = __webpack_require__(6176)
 const rcompare = __webpack_require__(8594)
-const compareLoose = __webpack_require__(1651)
+const compareLoose = __webpack_require__(4032)
 const compareBuild = __webpack_require__(5581)
 const sort = __webpack_require__(8215)
 const rsort = __webpack_require__(565)

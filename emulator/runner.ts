@@ -31,6 +31,10 @@ export interface RunOptions {
   readonly timeoutMs?: number
   /** Command run instead of `node <entry>` (the entry is appended), e.g. a namespace wrapper. */
   readonly prefix?: readonly string[]
+  /** The state an earlier run of the same step saved: set, the run is that step's post step (STATE_<name>). */
+  readonly state?: Readonly<Record<string, string>>
+  /** The job's RUNNER_TEMP, shared by its steps and left for the caller to remove; by default one per run. */
+  readonly runnerTemp?: string
 }
 
 export interface ActionRun {
@@ -45,6 +49,8 @@ export interface ActionRun {
   readonly outputFile: string
   readonly envFile: string
   readonly summary: string
+  /** What the step saved for its post step (GITHUB_STATE). */
+  readonly state?: Readonly<Record<string, string>>
   readonly durationMs: number
   /** When the process ended (ms since the Unix epoch), to time it against the emulator's request log. */
   readonly endedAt: number
@@ -56,22 +62,26 @@ export const DEFAULT_RUN_TIMEOUT_MS = 45_000
 
 /** Runs the action once and collects everything it wrote. Rejects only when the run could not start. */
 export async function runAction(options: RunOptions = {}): Promise<ActionRun> {
-  const runnerTemp = await mkdtemp(join(tmpdir(), 'ahds-e2e-'))
-  const outputPath = join(runnerTemp, 'github_output')
-  const envPath = join(runnerTemp, 'github_env')
-  const summaryPath = join(runnerTemp, 'step_summary')
-  await Promise.all([outputPath, envPath, summaryPath].map(path => writeFile(path, '')))
+  const runnerTemp = options.runnerTemp ?? (await mkdtemp(join(tmpdir(), 'ahds-e2e-')))
+  // The step's own file-command files, as the runner makes them per step.
+  const files = await mkdtemp(join(runnerTemp, 'file-commands-'))
+  const outputPath = join(files, 'github_output')
+  const envPath = join(files, 'github_env')
+  const summaryPath = join(files, 'step_summary')
+  const statePath = join(files, 'github_state')
+  await Promise.all([outputPath, envPath, summaryPath, statePath].map(path => writeFile(path, '')))
   try {
-    const env = childEnv(options, { runnerTemp, outputPath, envPath, summaryPath })
+    const env = childEnv(options, { runnerTemp, outputPath, envPath, summaryPath, statePath })
     const command = [...(options.prefix ?? [nodeBin]), actionEntry]
     const started = performance.now()
     const result = await spawnWithLimit(command, env, options.timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS)
     const durationMs = Math.round(performance.now() - started)
     const endedAt = Date.now()
-    const [outputFile, envFile, summary] = await Promise.all([
+    const [outputFile, envFile, summary, stateFile] = await Promise.all([
       readFile(outputPath, 'utf8'),
       readFile(envPath, 'utf8'),
-      readFile(summaryPath, 'utf8')
+      readFile(summaryPath, 'utf8'),
+      readFile(statePath, 'utf8')
     ])
     const exportVariable = options.inputs?.['export-variable']
     return {
@@ -81,12 +91,13 @@ export async function runAction(options: RunOptions = {}): Promise<ActionRun> {
       outputFile,
       envFile,
       summary,
+      state: parseFileCommand(stateFile),
       durationMs,
       endedAt,
       ...(exportVariable ? { exportVariable } : {})
     }
   } finally {
-    await rm(runnerTemp, { recursive: true, force: true })
+    await rm(options.runnerTemp === undefined ? runnerTemp : files, { recursive: true, force: true })
   }
 }
 
@@ -95,6 +106,7 @@ interface RunnerFiles {
   readonly outputPath: string
   readonly envPath: string
   readonly summaryPath: string
+  readonly statePath?: string
 }
 
 /** Built from scratch: the jest process's own environment (NODE_OPTIONS, CI, ...) must not leak into the action. */
@@ -106,7 +118,8 @@ export function childEnv(options: RunOptions, files: RunnerFiles): Record<string
     RUNNER_TEMP: files.runnerTemp,
     GITHUB_OUTPUT: files.outputPath,
     GITHUB_ENV: files.envPath,
-    GITHUB_STEP_SUMMARY: files.summaryPath
+    GITHUB_STEP_SUMMARY: files.summaryPath,
+    ...(files.statePath === undefined ? {} : { GITHUB_STATE: files.statePath })
   }
   if (windows) {
     for (const name of WINDOWS_BASE_ENV) {
@@ -118,6 +131,7 @@ export function childEnv(options: RunOptions, files: RunnerFiles): Record<string
     // The runner upper-cases the name and keeps hyphens (INPUT_CLIENT-ID); spaces would become underscores.
     env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
   }
+  for (const [name, value] of Object.entries(options.state ?? {})) env[`STATE_${name}`] = value
   for (const [name, value] of Object.entries(options.env ?? {})) {
     if (value === undefined) Reflect.deleteProperty(env, name)
     else env[name] = value

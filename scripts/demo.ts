@@ -4,6 +4,7 @@
 import { emulatorInfo, oidcStepInputs, secretStepInputs } from '../emulator/info.ts'
 import { startEmulator } from '../emulator/index.ts'
 import { type ActionRun, decodeCommand, jwtClaims, runAction } from '../emulator/runner.ts'
+import { demoServeTokens } from './demo-serve.ts'
 
 interface DemoRun {
   readonly title: string
@@ -72,6 +73,7 @@ try {
     if (run.exitCode !== demo.expectExit) surprises++
     show(demo, run, emulator.requests().length)
   }
+  surprises += await demoServeTokens(emulator, { print, indent, runnerView })
 } finally {
   await emulator.stop()
 }

@@ -4,6 +4,7 @@
 
 import { readHealth, type HealthConfig } from './health/read.js'
 import { type GetInput, readRawInputs, secretInputValues } from './inputs.js'
+import { type ServeConfig, readServe } from './serve/read.js'
 import { readSignIn } from './signin/read.js'
 import type { SignIn } from './signin/registry.js'
 import type { CloudName } from './target/clouds.js'
@@ -20,6 +21,8 @@ export interface Config {
   readonly exportVariable?: string
   /** Absent when no health check was asked for. */
   readonly health?: HealthConfig
+  /** Absent unless serve-tokens is true: the resources the job's token server hands out. */
+  readonly serve?: ServeConfig
   /** Every secret among the inputs (client secret, certificate PEM and its lines, creds' secret): masked first. */
   readonly secrets: readonly string[]
   /** Problems that do not stop the run but that the user should fix (e.g. a resource ending with a slash). */
@@ -36,6 +39,7 @@ export function readConfig(getInput: GetInput, env: NodeJS.ProcessEnv = process.
   const { signIn, authorityHost } = readSignIn(raw, cloud, env, warnings)
   const exportVariable = readExportVariable(raw['export-variable'])
   const health = readHealth(raw, target, env, warnings)
+  const serve = readServe(raw, target, env, warnings)
 
   const config: Config = {
     target,
@@ -44,6 +48,7 @@ export function readConfig(getInput: GetInput, env: NodeJS.ProcessEnv = process.
     authorityHost,
     ...(exportVariable === undefined ? {} : { exportVariable }),
     ...(health === undefined ? {} : { health }),
+    ...(serve === undefined ? {} : { serve }),
     secrets: secretInputValues(getInput),
     warnings
   }

@@ -79,7 +79,9 @@ export const INPUTS = {
   'wait-for-access': { maxLength: 32 },
   'health-check-timeout': { maxLength: 32 },
   'fail-on-unhealthy': { maxLength: 16 },
-  'audit-headers': { maxLength: 16 }
+  'audit-headers': { maxLength: 16 },
+  'serve-tokens': { maxLength: 16 },
+  'serve-resources': { maxLength: 16384, multiLine: true }
 } as const satisfies Readonly<Record<string, InputSpec>>
 
 export type InputName = keyof typeof INPUTS

@@ -8,6 +8,8 @@ import { secretInputValues } from './inputs.js'
 import { reportUnhealthy } from './report/annotations.js'
 import { describeSignIn, publishHealth, publishToken } from './report/outputs.js'
 import { renderSummary, writeSummary } from './report/summary.js'
+import { markMainStep } from './serve/role.js'
+import { serveTokens } from './serve/start.js'
 import { getAccessToken } from './signin/get-token.js'
 
 const getInput = (name: string): string => core.getInput(name)
@@ -16,6 +18,7 @@ export async function run(): Promise<void> {
   try {
     // Mask first: even a malformed input must never reach a log in clear.
     for (const secret of secretInputValues(getInput)) core.setSecret(secret)
+    markMainStep()
     // Bad input fails here, before any request and before the identity library loads.
     const config = readConfig(getInput)
     for (const warning of config.warnings) core.warning(warning)
@@ -26,6 +29,7 @@ export async function run(): Promise<void> {
     )
     publishToken(token, config.exportVariable)
     core.info(describeSignIn(token))
+    if (config.serve) await serveTokens(config.serve, config, token)
 
     const report: HealthReport = config.health
       ? await runHealthChecks(config.health, config.target, token, { info: core.info, redact: config.secrets })

@@ -21,6 +21,7 @@ import { placeRun } from './namespace.ts'
 import { parseOptions } from './options.ts'
 import { writeResults } from './report.ts'
 import { inProcessScenarios } from './scenarios.ts'
+import { measureServer } from './serve.ts'
 
 const log = (line: string): void => {
   process.stderr.write(`${line}\n`)
@@ -60,7 +61,13 @@ try {
       cores: cpus().length
     }
   )
-  const report = { machine: machine(inside === undefined ? undefined : azVersion()), sizes: distSizes(), ...analysed }
+  const serve = await measureServer(em, options.runs, log)
+  const report = {
+    machine: machine(inside === undefined ? undefined : azVersion()),
+    sizes: distSizes(),
+    ...analysed,
+    serve
+  }
   await writeResults(report, options.out)
 } finally {
   await em.stop()

@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { format, resolveConfig } from 'prettier'
 import { repoRoot } from '../../emulator/runner.ts'
+import type { ServeBench } from './serve.ts'
 import type { Stats } from './stats.ts'
 
 export interface Row {
@@ -52,6 +53,8 @@ export interface Report {
   readonly sizes: readonly FileSize[]
   readonly targets: readonly TargetCheck[]
   readonly notes: readonly string[]
+  /** The token server's latencies and idle use (serve-tokens). */
+  readonly serve?: ServeBench
 }
 
 /** Hand-written: what was changed for speed and what still costs, with the one-off measurements behind it. */
@@ -133,6 +136,31 @@ function distSize(sizes: readonly FileSize[]): string[] {
   ]
 }
 
+function tokenServer(serve: ServeBench): string[] {
+  const two = (value: number): string => value.toFixed(2)
+  const row = (label: string, s: Stats): string[] => [
+    label,
+    two(s.median),
+    `${two(s.min)}–${two(s.max)}`,
+    String(s.runs)
+  ]
+  return [
+    '## Token server (serve-tokens)',
+    'One GET to `IDENTITY_ENDPOINT` at a time, each on a fresh connection as a later step makes it; a renewal asks ' +
+      'GitHub for an OIDC token and Entra ID for an access token (the emulator, on this machine).',
+    table(
+      ['Request', 'Median ms', 'Min–max ms', 'Requests'],
+      [
+        row('Answer from the credential’s cache', serve.cached),
+        row('Renewal through the endpoint (OIDC)', serve.renewal)
+      ]
+    ),
+    `Idle server: ${serve.idleRssMiB === undefined ? 'RSS not measured' : `${serve.idleRssMiB.toFixed(1)} MiB RSS`}, ` +
+      (serve.idleCpuPercent === undefined ? 'CPU not measured' : `${serve.idleCpuPercent.toFixed(2)} % of one core`) +
+      ` over ${serve.idleSeconds} s.`
+  ]
+}
+
 /** bench/RESULTS.md as Markdown, before Prettier lays out its tables. */
 export function renderResults(report: Report, findings: string): string {
   return [
@@ -143,6 +171,7 @@ export function renderResults(report: Report, findings: string): string {
     ...targets(report.targets),
     ...loadingAndMemory(report.load),
     ...distSize(report.sizes),
+    ...(report.serve === undefined ? [] : tokenServer(report.serve)),
     ...(report.notes.length > 0 ? ['## Notes', report.notes.map(n => `- ${n}`).join('\n')] : []),
     '## What was done, what stands in the way',
     findings

@@ -36,7 +36,20 @@ const DEFAULT_SIGN_IN_TIMEOUT_MS = 60_000
 
 /** Signs in and reads what the outputs need from the token. Every failure is an ActionError that says what to do. */
 export async function getAccessToken(request: SignInRequest, deps: SignInDeps): Promise<IssuedToken> {
-  const { signIn, authorityHost, resource } = request
+  const session = await openSignIn(request, deps)
+  return session.getToken(request.resource)
+}
+
+/** One sign-in's credential, asked for tokens as often as needed: the credential's cache answers until a token nears
+ *  expiry, then it signs in again (asking GitHub anew for an OIDC sign-in). */
+export interface SignInSession {
+  /** A token for the resource. Every failure is an ActionError that says what to do. */
+  getToken(resource: string): Promise<IssuedToken>
+}
+
+/** Builds the method's credential once (GitHub is asked for its token at once, while the identity library loads). */
+export async function openSignIn(request: Omit<SignInRequest, 'resource'>, deps: SignInDeps): Promise<SignInSession> {
+  const { signIn, authorityHost } = request
   const method = methodOf(signIn)
   const env = deps.env ?? process.env
   const limits = deps.limits ?? DEFAULT_LIMITS
@@ -57,29 +70,32 @@ export async function getAccessToken(request: SignInRequest, deps: SignInDeps): 
       ...(github === undefined ? {} : { github })
     }))
 
-  const explain = explainer(request, method, state, github)
-
-  const abort = new AbortController()
-  let accessToken: AccessToken | null
-  try {
-    accessToken = await withDeadline(
-      credential.getToken(`${resource}/.default`, { abortSignal: abort.signal }),
-      deps.timeoutMs ?? DEFAULT_SIGN_IN_TIMEOUT_MS,
-      method.endpoint(signIn, authorityHost, env)
-    )
-  } catch (error) {
-    abort.abort()
-    throw explain(error)
-  }
-  if (!accessToken?.token) throw explain(new Error('The sign-in returned no access token.'))
-  const expiresOn = expiryOf(accessToken)
-  if (expiresOn === undefined) throw explain(new Error('The sign-in returned a token without a valid expiry time.'))
   return {
-    token: accessToken.token,
-    expiresOn,
-    resource,
-    claims: readTokenClaims(accessToken.token),
-    signInMethod: signIn.type
+    async getToken(resource) {
+      const explain = explainer({ ...request, resource }, method, state, github)
+      const abort = new AbortController()
+      let accessToken: AccessToken | null
+      try {
+        accessToken = await withDeadline(
+          credential.getToken(`${resource}/.default`, { abortSignal: abort.signal }),
+          deps.timeoutMs ?? DEFAULT_SIGN_IN_TIMEOUT_MS,
+          method.endpoint(signIn, authorityHost, env)
+        )
+      } catch (error) {
+        abort.abort()
+        throw explain(error)
+      }
+      if (!accessToken?.token) throw explain(new Error('The sign-in returned no access token.'))
+      const expiresOn = expiryOf(accessToken)
+      if (expiresOn === undefined) throw explain(new Error('The sign-in returned a token without a valid expiry time.'))
+      return {
+        token: accessToken.token,
+        expiresOn,
+        resource,
+        claims: readTokenClaims(accessToken.token),
+        signInMethod: signIn.type
+      }
+    }
   }
 }
 

@@ -2,7 +2,7 @@
 // FHIR audience is the service URL without a trailing slash; the DICOM audience is one for every DICOM service.
 
 import { InputError } from '../errors.js'
-import { type RawInputs, pushDefined } from '../inputs.js'
+import { type InputName, type RawInputs, pushDefined } from '../inputs.js'
 import { GUID, parseUrl } from '../lib/guards.js'
 import { show } from '../lib/text.js'
 import { apiForFhirWarning } from './api-for-fhir.js'
@@ -159,27 +159,27 @@ function readDicomApiVersion(value: string): string {
  * An explicit resource, kept exactly as written: an https or api:// URI, or an application ID (GUID). Other schemes
  * (http app ID URIs are legacy) are refused so that a typo never becomes an audience.
  */
-function readResource(value: string, warnings: string[]): string {
+export function readResource(value: string, warnings: string[], input: InputName = 'resource'): string {
   if (GUID.test(value)) return value
   const url = parseUrl(value)
   if (url === undefined || (url.protocol !== 'https:' && url.protocol !== 'api:')) {
     throw new InputError(
-      'resource',
+      input,
       'must be an https or api:// URI or an application ID: give e.g. https://myws-myfhir.fhir.azurehealthcareapis.com.'
     )
   }
   if (url.username !== '' || url.password !== '') {
-    throw new InputError('resource', 'must not hold a user name or password: remove them.')
+    throw new InputError(input, 'must not hold a user name or password: remove them.')
   }
   if (url.hash !== '' || url.search !== '') {
-    throw new InputError('resource', `must not have a query or fragment: remove it from ${show(value)}.`)
+    throw new InputError(input, `must not have a query or fragment: remove it from ${show(value)}.`)
   }
   if (/\/\.default\/?$/i.test(url.pathname)) {
-    throw new InputError('resource', 'is a scope, not a resource: remove the trailing /.default.')
+    throw new InputError(input, 'is a scope, not a resource: remove the trailing /.default.')
   }
   if (url.protocol === 'https:' && url.origin === LEGACY_GENERIC_RESOURCE) {
     throw new InputError(
-      'resource',
+      input,
       `${LEGACY_GENERIC_RESOURCE} is the retired generic audience that the services reject: ` +
         `use the FHIR service URL, or ${DICOM_RESOURCE} for DICOM (or remove resource and set fhir-url/dicom-url).`
     )
