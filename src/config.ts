@@ -2,7 +2,7 @@
 // reads its own inputs, and nothing downstream reads inputs again. No network, no logging: bad input fails here with
 // an InputError that names the input and the fix, before any request is made.
 
-import { readHealth, type HealthConfig } from './health/read.js'
+import { readHealth, readWaitForAccess, type HealthConfig } from './health/read.js'
 import { type GetInput, readRawInputs, secretInputValues } from './inputs.js'
 import { readSignIn } from './signin/read.js'
 import type { SignIn } from './signin/registry.js'
@@ -20,6 +20,8 @@ export interface Config {
   readonly exportVariable?: string
   /** Absent when no health check was asked for. */
   readonly health?: HealthConfig
+  /** wait-for-access in ms: one wait, shared by a just-created identity's sign-in and then the health checks. */
+  readonly waitForAccessMs: number
   /** Every secret among the inputs (client secret, certificate PEM and its lines, creds' secret): masked first. */
   readonly secrets: readonly string[]
   /** Problems that do not stop the run but that the user should fix (e.g. a resource ending with a slash). */
@@ -44,6 +46,7 @@ export function readConfig(getInput: GetInput, env: NodeJS.ProcessEnv = process.
     authorityHost,
     ...(exportVariable === undefined ? {} : { exportVariable }),
     ...(health === undefined ? {} : { health }),
+    waitForAccessMs: readWaitForAccess(raw),
     secrets: secretInputValues(getInput),
     warnings
   }

@@ -35,7 +35,7 @@ const DEFAULT_CHECKS: Readonly<Record<'fhir' | 'dicom', readonly string[]>> = {
 export function readHealth(raw: RawInputs, target: Target): HealthConfig | undefined {
   const asked = readBoolean('health-check', raw['health-check'], false)
   const lines = readHealthCheckLines(raw['health-check-paths'])
-  const waitForAccessMs = readDuration('wait-for-access', raw['wait-for-access'] || '0', MAX_WAIT_FOR_ACCESS_MS, true)
+  const waitForAccessMs = readWaitForAccess(raw)
   const timeoutMs = readDuration(
     'health-check-timeout',
     raw['health-check-timeout'] || '30s',
@@ -60,6 +60,11 @@ export function readHealth(raw: RawInputs, target: Target): HealthConfig | undef
     expected
   }))
   return { checks, waitForAccessMs, timeoutMs, failOnUnhealthy }
+}
+
+/** wait-for-access: how long a new identity's sign-in and then the checks may wait for access, in ms. */
+export function readWaitForAccess(raw: RawInputs): number {
+  return readDuration('wait-for-access', raw['wait-for-access'] || '0', MAX_WAIT_FOR_ACCESS_MS, true)
 }
 
 interface CheckLine {

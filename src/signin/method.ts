@@ -22,6 +22,8 @@ export interface MethodReading<S> {
   readonly signIn: S
   /** The sign-in host named by creds' activeDirectoryEndpointUrl. */
   readonly credsAuthorityHost?: string
+  /** A sign-in host the runner's environment names (AZURE_AUTHORITY_HOST): used when authority-host is not given. */
+  readonly environmentAuthorityHost?: string
 }
 
 export interface CredentialContext {
