@@ -25,7 +25,11 @@ export async function run(): Promise<void> {
     const waitUntil = Date.now() + config.waitForAccessMs
     const token = await getAccessToken(
       { ...config, resource: config.target.resource, waitUntil },
-      { getIDToken: githubIdToken(core.getIDToken, { env: process.env, setSecret: core.setSecret }), info: core.info }
+      {
+        getIDToken: githubIdToken(core.getIDToken, { env: process.env, setSecret: core.setSecret }),
+        info: core.info,
+        setSecret: core.setSecret
+      }
     )
     publishToken(token, config.exportVariable)
     core.info(describeSignIn(token))

@@ -33,6 +33,11 @@ describe('workload identity', () => {
       extraSecrets: [readFileSync(webhook.AZURE_FEDERATED_TOKEN_FILE ?? '', 'utf8')]
     })
     expectExit(run, 0)
+    // The service-account token is masked before it is sent anywhere.
+    const masks = run.stdout.split('\n').filter(line => line.startsWith('::add-mask::'))
+    const signedIn = run.stdout.split('\n').findIndex(line => line.startsWith('Signed in'))
+    expect(masks[0]).toBe(`::add-mask::${readFileSync(webhook.AZURE_FEDERATED_TOKEN_FILE ?? '', 'utf8')}`)
+    expect(run.stdout.split('\n').indexOf(masks[0] ?? '')).toBeLessThan(signedIn)
     expect(run.stdout).toContain('Signed in with workload-identity')
     const claims = jwtClaims(run.outputs.token ?? '')
     expect(claims.appid).toBe(AKS_CLIENT_ID)

@@ -39,6 +39,8 @@ export interface SignInDeps extends GitHubTokenDeps {
   readonly credential?: TokenCredential
   readonly now?: () => number
   readonly sleep?: (ms: number) => Promise<void>
+  /** core.setSecret in production. */
+  readonly setSecret?: (secret: string) => void
 }
 
 const defaultSleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
@@ -65,6 +67,7 @@ export async function getAccessToken(request: SignInRequest, deps: SignInDeps): 
       authorityHost,
       limits,
       state,
+      ...(deps.setSecret === undefined ? {} : { setSecret: deps.setSecret }),
       ...(github === undefined ? {} : { github })
     }))
 

@@ -33,6 +33,8 @@ export interface CredentialContext {
   readonly state: SignInState
   /** The GitHub token, already asked for, of a method that presents one. */
   readonly github?: GitHubAssertion
+  /** core.setSecret: masks a secret the method reads itself (a service-account token) before it is sent anywhere. */
+  readonly setSecret?: (secret: string) => void
 }
 
 /** A sign-in of any method: its auth-type name and what it read. */

@@ -53,10 +53,12 @@ export const workloadIdentity: SignInMethod<WorkloadIdentitySignIn> = {
     }
   },
   endpoint: (signIn, authorityHost) => entraTokenEndpoint(authorityHost, signIn.tenantId),
-  async credential(signIn, { authorityHost, limits, state }) {
-    // Read once here for a clear error and for the claims a mismatch is explained with; the library reads the file
-    // again for the token request itself.
-    state.assertionClaims = serviceAccountClaims(await readTokenFile(signIn.tokenFile))
+  async credential(signIn, { authorityHost, limits, state, setSecret }) {
+    // Read once here for a clear error, to mask the token before any request, and for the claims a mismatch is
+    // explained with; the library reads the file again for the token request itself.
+    const token = await readTokenFile(signIn.tokenFile)
+    setSecret?.(token)
+    state.assertionClaims = serviceAccountClaims(token)
     const { WorkloadIdentityCredential } = await import('../identity.js')
     return new WorkloadIdentityCredential({
       tenantId: signIn.tenantId,
