@@ -139,7 +139,9 @@ describe('troubleshooting tables (README and docs/troubleshooting.md)', () => {
       expect(codes).toContain(`AADSTS${code}`)
     }
     for (const code of ['500011', '90002', '900023']) expect(codes).toContain(`AADSTS${code}`)
-    expect(codes).toEqual(SIGN_IN_ERRORS.map(error => error.code))
+    expect(codes).toEqual(
+      SIGN_IN_ERRORS.map(error => (error.authTypes ? `${error.code} (${error.authTypes.join(', ')})` : error.code))
+    )
   })
 
   it('cover the service-side and runner symptoms in their own table', () => {

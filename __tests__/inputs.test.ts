@@ -299,7 +299,7 @@ describe('sign-in', () => {
   test('with no way to sign in, the error lists them with a YAML example', () => {
     const without = inputError({ 'fhir-url': FHIR_URL })
     expect(without.message).toMatch(/client-id.*tenant-id/)
-    expect(without.message).toMatch(/managed-identity, azure-cli or azure-powershell/)
+    expect(without.message).toMatch(/managed-identity, workload-identity, azure-cli or azure-powershell/)
     expect(without.message).toContain('id-token: write')
     expect(without.message).toContain('no GitHub OIDC token')
     const withOidc = inputError({ 'fhir-url': FHIR_URL }, { ACTIONS_ID_TOKEN_REQUEST_URL: 'https://example.test' })
@@ -311,7 +311,7 @@ describe('sign-in methods from the registry', () => {
   test('an unknown auth-type lists every method and alias', () => {
     expect(inputError({ 'fhir-url': FHIR_URL, 'auth-type': 'kerberos' }).message).toBe(
       `Input 'auth-type': "kerberos" is not a sign-in method: use auto, oidc, client-secret, client-certificate, ` +
-        'managed-identity, azure-cli or azure-powershell (SERVICE_PRINCIPAL and IDENTITY also work).'
+        'managed-identity, workload-identity, azure-cli or azure-powershell (SERVICE_PRINCIPAL and IDENTITY also work).'
     )
   })
 

@@ -16,6 +16,7 @@ import { handleGithub, OIDC_REQUEST_PATH, OIDC_REQUEST_QUERY } from './github-oi
 import type { EmuRequest, EmuResponse } from './http.ts'
 import { jsonResponse } from './http.ts'
 import { createSigningKey } from './jwt.ts'
+import { mintServiceAccountToken, type ServiceAccountTokenOptions } from './kubernetes.ts'
 import { handleManagedIdentity, MANAGED_IDENTITY_PATH } from './managed-identity.ts'
 import {
   effectiveResources,
@@ -44,9 +45,13 @@ export {
   FEDERATED_AUDIENCE,
   DEFAULT_SUBJECT,
   DICOM_AUDIENCE,
-  ARM_AUDIENCE
+  ARM_AUDIENCE,
+  AKS_CLIENT_ID,
+  AKS_ISSUER,
+  AKS_SUBJECT
 } from './scenario.ts'
 export { OIDC_REQUEST_PATH } from './github-oidc.ts'
+export type { ServiceAccountTokenOptions } from './kubernetes.ts'
 export { MANAGED_IDENTITY_PATH } from './managed-identity.ts'
 
 export interface EmulatorOptions {
@@ -76,6 +81,12 @@ export interface Emulator {
   readonly managedIdentityHeader: string
   readonly scenario: Scenario
   env(): Record<string, string>
+  /**
+   * Writes a fresh service-account token to the projected token file (a rotation) and returns what a pod on AKS
+   * with Azure Workload Identity has in its environment: AZURE_FEDERATED_TOKEN_FILE, AZURE_CLIENT_ID,
+   * AZURE_TENANT_ID and AZURE_AUTHORITY_HOST.
+   */
+  projectServiceAccountToken(options?: ServiceAccountTokenOptions): Promise<Record<string, string>>
   requests(): readonly RequestLogEntry[]
   clearRequests(): void
   setScenario(s: ScenarioInput): void
@@ -164,15 +175,18 @@ function otherParty(req: EmuRequest, tenantId: string): EmuResponse {
 // and the request log, which only live as long as this one emulator.
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const listen = options.listen ?? { mode: 'ports' }
-  const [ca, tenantKey, githubKey] = await Promise.all([
+  const [ca, tenantKey, githubKey, serviceAccountKey] = await Promise.all([
     createCertificateAuthority(),
     createSigningKey('Emulated Entra tenant signing key'),
-    createSigningKey('Emulated GitHub OIDC signing key')
+    createSigningKey('Emulated GitHub OIDC signing key'),
+    createSigningKey('Emulated Kubernetes service-account signing key')
   ])
   const leaf = await ca.issueServerCertificate(SERVER_NAMES, ['127.0.0.1', '::1'])
   const dir = mkdtempSync(join(tmpdir(), 'hds-emulator-'))
   const caFile = join(dir, 'ca.pem')
   writeFileSync(caFile, ca.certPem)
+  // Where the kubelet would project the service-account token (…/azure-identity-token in a pod).
+  const federatedTokenFile = join(dir, 'azure-identity-token')
 
   const generated = new Map<string, ClientCertificate>()
   const managedIdentityHeader = randomBytes(16).toString('hex')
@@ -264,6 +278,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         now: () => Date.now(),
         tenantKey,
         githubKey,
+        serviceAccountKey,
         authorityHost: urls.entra,
         fhirUrl,
         resources: effectiveResources(scenario, fhirUrl)
@@ -296,6 +311,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         ACTIONS_ID_TOKEN_REQUEST_URL: oidcRequestUrl,
         ACTIONS_ID_TOKEN_REQUEST_TOKEN: currentWorld().scenario.github.requestToken
       }),
+      projectServiceAccountToken: async tokenOptions => {
+        const current = currentWorld()
+        writeFileSync(federatedTokenFile, await mintServiceAccountToken(current, tokenOptions), { mode: 0o600 })
+        return {
+          AZURE_FEDERATED_TOKEN_FILE: federatedTokenFile,
+          AZURE_CLIENT_ID: current.scenario.kubernetes.clientId,
+          AZURE_TENANT_ID: current.scenario.tenants[0]?.id ?? '',
+          // The webhook's value ends with a slash.
+          AZURE_AUTHORITY_HOST: `${urls.entra}/`
+        }
+      },
       requests: () => [...log],
       clearRequests: () => {
         log.length = 0

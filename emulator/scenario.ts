@@ -19,6 +19,8 @@ export interface SecretSpec {
   readonly id: string
   /** ISO 8601; absent = never expires. */
   readonly expiresOn?: string
+  /** Just created: Entra ID accepts it only this long after the scenario took effect (7000215 before). */
+  readonly effectiveAfterMs?: number
 }
 
 export interface CertificateSpec {
@@ -33,6 +35,8 @@ export interface FederatedCredentialSpec {
   readonly issuer: string
   readonly subject: string
   readonly audiences: readonly string[]
+  /** Just created: Entra ID matches it only this long after the scenario took effect (70021/700211/700213 before). */
+  readonly effectiveAfterMs?: number
 }
 
 export interface AppSpec {
@@ -46,6 +50,8 @@ export interface AppSpec {
   readonly federatedCredentials?: readonly FederatedCredentialSpec[]
   /** Filled in by the emulator for a generated certificate: private key + certificate PEM, for certificate sign-in. */
   readonly certificatePem?: string
+  /** Just registered: Entra ID finds it only this long after the scenario took effect (700016 before). */
+  readonly effectiveAfterMs?: number
 }
 
 export interface ManagedIdentitySpec {
@@ -108,6 +114,19 @@ export interface GithubSpec {
   readonly requestToken: string
 }
 
+/** A Kubernetes cluster's service-account token issuer (AKS with Azure Workload Identity). */
+export interface KubernetesSpec {
+  /** The cluster's OIDC issuer URL (`iss` of its service-account tokens). */
+  readonly issuer: string
+  readonly namespace: string
+  readonly serviceAccount: string
+  /** The projected token's audience, as the workload identity webhook sets it. */
+  readonly audience: string
+  readonly lifetimeSeconds: number
+  /** The app (client ID) the service account is annotated with: AZURE_CLIENT_ID in the pod. */
+  readonly clientId: string
+}
+
 export interface EntraSpec {
   readonly tokenLifetimeSeconds: number
   /**
@@ -124,6 +143,9 @@ export type HealthStatus = 'Healthy' | 'Degraded' | 'Unhealthy'
 export interface FhirSpec {
   /** Service name in hosts mode: https://<name>.fhir.azurehealthcareapis.com */
   readonly serviceName: string
+  /** Just created: its resource principal is found by the token endpoint only this long after the scenario took
+   *  effect (500011 before). */
+  readonly effectiveAfterMs?: number
   readonly health: HealthStatus
   /** Resources the search API returns. */
   readonly resources: readonly Record<string, unknown>[]
@@ -144,6 +166,7 @@ export interface Scenario {
   readonly apps: readonly AppSpec[]
   readonly managedIdentities: readonly ManagedIdentitySpec[]
   readonly github: GithubSpec
+  readonly kubernetes: KubernetesSpec
   readonly entra: EntraSpec
   /** Resources (application ID URIs) that exist in every tenant; default: the FHIR origin, DICOM and ARM. */
   readonly resources?: readonly string[]
@@ -170,6 +193,10 @@ export const DEFAULT_SUBJECT = 'repo:contoso/health-pipeline:ref:refs/heads/main
 export const DICOM_AUDIENCE = 'https://dicom.healthcareapis.azure.com'
 export const ARM_AUDIENCE = 'https://management.azure.com'
 
+export const AKS_CLIENT_ID = '3c5e7a9b-1d2f-4e6a-8c0b-2d4f6a8c0e1f'
+export const AKS_ISSUER = 'https://oidc.prod-aks.azure.com/6f2d9c1e-4b7a-4e3c-9a8d-5c1b0e7f3a2d/'
+export const AKS_SUBJECT = 'system:serviceaccount:ci:github-runner'
+const AKS_OBJECT_ID = 'd2e4f6a8-0b1c-4d3e-9f5a-7b9c1d3e5f70'
 const APP_OBJECT_ID = 'c4a1e7d2-3b5f-4a68-9e0d-1f2a3b4c5d6e'
 const NO_ROLES_OBJECT_ID = 'e9b8a7c6-d5e4-4f3a-8b2c-1d0e9f8a7b6c'
 const SYSTEM_MI_CLIENT_ID = '0a9b8c7d-6e5f-4a3b-9c2d-1e0f9a8b7c6d'
@@ -202,6 +229,16 @@ export const defaultScenario: Scenario = {
       objectId: NO_ROLES_OBJECT_ID,
       displayName: 'no-data-roles',
       secrets: [{ value: NO_ROLES_CLIENT_SECRET, id: '9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a' }]
+    },
+    {
+      // Self-hosted runners on AKS: the runner pod's service account is trusted through a federated credential.
+      clientId: AKS_CLIENT_ID,
+      tenantId: DEFAULT_TENANT_ID,
+      objectId: AKS_OBJECT_ID,
+      displayName: 'aks-runners',
+      federatedCredentials: [
+        { name: 'aks-runner', issuer: AKS_ISSUER, subject: AKS_SUBJECT, audiences: [FEDERATED_AUDIENCE] }
+      ]
     }
   ],
   managedIdentities: [
@@ -242,9 +279,18 @@ export const defaultScenario: Scenario = {
     lifetimeSeconds: 300,
     requestToken: 'emulator-runtime-request-token'
   },
+  kubernetes: {
+    issuer: AKS_ISSUER,
+    namespace: 'ci',
+    serviceAccount: 'github-runner',
+    audience: FEDERATED_AUDIENCE,
+    lifetimeSeconds: 3600,
+    clientId: AKS_CLIENT_ID
+  },
   entra: { tokenLifetimeSeconds: 3599, federatedErrors: 'current', clockSkewSeconds: 300 },
   roles: {
     [APP_OBJECT_ID]: dataRoles,
+    [AKS_OBJECT_ID]: dataRoles,
     [SYSTEM_MI_OBJECT_ID]: dataRoles,
     [USER_MI_OBJECT_ID]: dataRoles
   },

@@ -9,6 +9,8 @@ export interface World {
   readonly now: () => number
   readonly tenantKey: SigningKey
   readonly githubKey: SigningKey
+  /** Signs the Kubernetes cluster's service-account tokens. */
+  readonly serviceAccountKey: SigningKey
   readonly authorityHost: string
   readonly fhirUrl: string
   /** Resources (application ID URIs) known in every tenant. */

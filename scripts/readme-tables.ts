@@ -113,13 +113,17 @@ export function renderOutputsTable(spec: ActionSpec): string {
 /** A sign-in failure the action explains: SIGN_IN_ERRORS in src/signin/explain/aadsts.ts. */
 export interface SignInErrorRow {
   readonly code: string
+  /** An explanation made for these auth-types only. */
+  readonly authTypes?: readonly string[]
   readonly summary: string
   readonly fix: string
 }
 
 /** The Troubleshooting table of AADSTS codes: the very sentences the action explains a failure with. */
 export function renderSignInErrorsTable(errors: readonly SignInErrorRow[]): string {
-  const rows = errors.map(error => `| ${error.code} | ${tableCell(error.summary)} | ${tableCell(error.fix)} |`)
+  const codeCell = (error: SignInErrorRow): string =>
+    error.authTypes === undefined ? error.code : `${error.code} (${error.authTypes.join(', ')})`
+  const rows = errors.map(error => `| ${codeCell(error)} | ${tableCell(error.summary)} | ${tableCell(error.fix)} |`)
   return ['| Code | Cause | Fix |', '| --- | --- | --- |', ...rows].join('\n')
 }
 

@@ -2,7 +2,7 @@
 // reads its own inputs, and nothing downstream reads inputs again. No network, no logging: bad input fails here with
 // an InputError that names the input and the fix, before any request is made.
 
-import { readHealth, type HealthConfig } from './health/read.js'
+import { readHealth, readWaitForAccess, type HealthConfig } from './health/read.js'
 import { type GetInput, readRawInputs, secretInputValues } from './inputs.js'
 import { type ServeConfig, readServe } from './serve/read.js'
 import { readSignIn } from './signin/read.js'
@@ -23,6 +23,8 @@ export interface Config {
   readonly health?: HealthConfig
   /** Absent unless serve-tokens is true: the resources the job's token server hands out. */
   readonly serve?: ServeConfig
+  /** wait-for-access in ms: one wait, shared by a just-created identity's sign-in and then the health checks. */
+  readonly waitForAccessMs: number
   /** Every secret among the inputs (client secret, certificate PEM and its lines, creds' secret): masked first. */
   readonly secrets: readonly string[]
   /** Problems that do not stop the run but that the user should fix (e.g. a resource ending with a slash). */
@@ -49,6 +51,7 @@ export function readConfig(getInput: GetInput, env: NodeJS.ProcessEnv = process.
     ...(exportVariable === undefined ? {} : { exportVariable }),
     ...(health === undefined ? {} : { health }),
     ...(serve === undefined ? {} : { serve }),
+    waitForAccessMs: readWaitForAccess(raw),
     secrets: secretInputValues(getInput),
     warnings
   }

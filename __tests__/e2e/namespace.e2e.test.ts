@@ -11,7 +11,7 @@ import { DICOM_AUDIENCE } from '../../emulator/index.ts'
 import { describeRun, jwtClaims, nodeBin, repoRoot, spawnWithLimit } from '../../emulator/runner.ts'
 import type { Step, StepsResult } from './ns-steps.ts'
 import type { RequestLogEntry } from '../../emulator/index.ts'
-import { expectExit, expectNoLeaks } from './world.ts'
+import { expectExit, expectNoLeaks, expectOneClearError } from './world.ts'
 
 function namespaceSupport(): string | undefined {
   if (process.platform !== 'linux') return 'not Linux'
@@ -40,7 +40,12 @@ afterAll(() => {
 })
 
 /** az login asks a token for the classic management resource (with its trailing slash): the world must know it. */
-const scenarios: Record<string, string> = { 'azure-cli': join(repoRoot, '__tests__/e2e/azure-cli.scenario.json') }
+const scenarios: Record<string, string> = {
+  'azure-cli': join(repoRoot, '__tests__/e2e/azure-cli.scenario.json'),
+  // The same, with GitHub OIDC tokens that live seconds and no clock skew allowed: a CLI session made from one goes
+  // stale within the test.
+  'azure-cli-stale': join(repoRoot, '__tests__/e2e/azure-cli-stale.scenario.json')
+}
 
 async function inNamespace(plan: string): Promise<StepsResult> {
   if (unsupported !== undefined) throw new Error(`cannot create the namespace: ${unsupported}`)
@@ -221,6 +226,31 @@ describe('the real Azure CLI', () => {
       const claims = jwtClaims(step.run.outputs.token ?? '')
       expect(claims.aud).toBe(new URL(result.ready.fhirUrl).origin)
       expect(claims.appid).toBe(result.ready.clientId)
+    },
+    160_000
+  )
+})
+
+describe('a stale Azure CLI session', () => {
+  nsIt(
+    'az login --federated-token whose GitHub token then expires: auth-type azure-cli explains AADSTS700024 and the fix',
+    async () => {
+      const result = await inNamespace('azure-cli-stale')
+      const login = result.steps.find(s => s.label === 'az login --federated-token')
+      if (login?.tool?.exitCode !== 0) {
+        throw new Error(
+          `az login failed (${String(login?.tool?.exitCode)}): ${login?.tool?.stderr ?? ''}\n` +
+            `az asked for:\n${describeRequests(login?.requests ?? []).join('\n')}`
+        )
+      }
+      const step = stepOf(result, 'azure-cli after the GitHub token expired')
+      expectNoLeaks(step.run, secretsOf(result, step))
+      const message = expectOneClearError(step.run, /made from a GitHub OIDC token/)
+      expect(message).toContain('::error title=Sign-in refused (AADSTS700024)::')
+      expect(message).toContain("Sign in with this action's own OIDC instead")
+      expect(message).toContain('client-id and tenant-id')
+      // The refusal came from the real token endpoint, to the CLI's own request.
+      expect(step.requests.some(r => r.party === 'entra' && r.method === 'POST' && r.status === 400)).toBe(true)
     },
     160_000
   )

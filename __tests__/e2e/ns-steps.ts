@@ -3,6 +3,7 @@
 // the slice of the emulator's request log each caused, and any tool output to RESULT_FILE for the jest side.
 import { spawn } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { get as httpsGet } from 'node:https'
 import { createConnection } from 'node:net'
 import { join } from 'node:path'
 import { azureCliEnv, azureCliLoginArgs } from '../../emulator/azure-cli.ts'
@@ -182,11 +183,71 @@ async function azureCli(ready: Ready): Promise<Step[]> {
   return [loginStep, action]
 }
 
+/** GitHub's OIDC token, as azure/login asks for it, for `az login --federated-token`. */
+function githubToken(ready: Ready): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const url = `${ready.oidcRequestUrl}&audience=${encodeURIComponent('api://AzureADTokenExchange')}`
+    const request = httpsGet(
+      url,
+      { headers: { authorization: `Bearer ${ready.oidcRequestToken}` }, ca: readFileSync(ready.caFile) },
+      res => {
+        const chunks: Buffer[] = []
+        res.on('data', (chunk: Buffer) => chunks.push(chunk))
+        res.on('end', () => {
+          const value = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { value?: string }).value
+          if (value) resolve(value)
+          else reject(new Error(`no OIDC token (HTTP ${String(res.statusCode)})`))
+        })
+      }
+    )
+    request.on('error', reject)
+  })
+}
+
+/**
+ * What azure/login does with client-id and tenant-id: `az login --federated-token` with a GitHub OIDC token, which
+ * the CLI keeps and cannot renew. The token (short-lived in this scenario) expires; then the action borrows the CLI.
+ */
+async function azureCliStale(ready: Ready): Promise<Step[]> {
+  const env = azureCliEnv(ready, workdir)
+  const jwt = await githubToken(ready)
+  const expiresAt = (JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp: number })
+    .exp
+  const before = (await settledLog()).length
+  const args = [
+    'login',
+    '--service-principal',
+    '-u',
+    ready.clientId,
+    '--tenant',
+    ready.tenantId,
+    '--federated-token',
+    jwt
+  ]
+  const login = await spawnWithLimit(['az', ...args, '--allow-no-subscriptions', '--output', 'none'], env, 120_000)
+  const loginStep: Step = {
+    label: 'az login --federated-token',
+    tool: { exitCode: login.exitCode, stdout: login.stdout, stderr: login.stderr },
+    requests: (await settledLog()).slice(before)
+  }
+  if (login.exitCode !== 0) return [loginStep]
+  // The job goes on past the GitHub token's lifetime.
+  const wait = expiresAt * 1000 + 1000 - Date.now()
+  if (wait > 0) await new Promise(resolve => setTimeout(resolve, wait))
+  const action = await actionStep('azure-cli after the GitHub token expired', {
+    inputs: { 'auth-type': 'azure-cli', 'fhir-url': ready.fhirUrl },
+    env: { ...runnerEnv(ready), ...env },
+    timeoutMs: 90_000
+  })
+  return [loginStep, action]
+}
+
 const plans: Record<string, (ready: Ready) => Promise<Step[]>> = {
   production,
   'production-dicom': productionDicom,
   proxy,
-  'azure-cli': azureCli
+  'azure-cli': azureCli,
+  'azure-cli-stale': azureCliStale
 }
 
 const [planName = '', resultFile = ''] = process.argv.slice(2)

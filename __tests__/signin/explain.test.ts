@@ -26,6 +26,28 @@ const DEFAULT_AUDIENCE = 'api://AzureADTokenExchange'
 const secretSignIn: SignIn = { type: 'client-secret', clientId: CLIENT, tenantId: TENANT, clientSecret: SECRET }
 const oidcSignIn: SignIn = { type: 'oidc', clientId: CLIENT, tenantId: TENANT, audience: DEFAULT_AUDIENCE }
 
+/** A sign-in of each auth-type an explanation may be made for. */
+function signInOfType(type: string): SignIn {
+  switch (type) {
+    case 'oidc':
+      return oidcSignIn
+    case 'client-secret':
+      return secretSignIn
+    case 'workload-identity':
+      return {
+        type,
+        clientId: CLIENT,
+        tenantId: TENANT,
+        tokenFile: '/var/run/secrets/azure/tokens/azure-identity-token'
+      }
+    case 'azure-cli':
+    case 'azure-powershell':
+      return { type }
+    default:
+      throw new Error(`no sample sign-in for ${type}`)
+  }
+}
+
 /** The secrets the action would have read from the inputs of this sign-in (Config.secrets). */
 function secretsFor(signIn: SignIn): string[] {
   const inputs: Record<string, string> = {
@@ -77,6 +99,7 @@ const SENTENCES: Readonly<Record<string, string>> = {
     `Assertion Subject: 'repo:contoso/fhir-app:ref:refs/heads/main'. Assertion Audience: '${DEFAULT_AUDIENCE}'. ` +
     'https://learn.microsoft.com/entra/workload-id/workload-identity-federation',
   AADSTS700211: `No matching federated identity record found for presented assertion issuer '${GITHUB_ISSUER}/contoso-ent'. Please check your federated identity credential Subject, Audience and Issuer against the presented assertion.`,
+  AADSTS700212: `No matching federated identity record found for presented assertion audience 'api://AzureADTokenExchangeUSGov'. Please check your federated identity credential Subject, Audience and Issuer against the presented assertion.`,
   AADSTS700213:
     "No matching federated identity record found for presented assertion subject 'repo:contoso/fhir-app:environment:Production'. Please check your federated identity credential Subject, Audience and Issuer against the presented assertion.",
   AADSTS7002138:
@@ -126,7 +149,12 @@ describe('SIGN_IN_ERRORS', () => {
   it('covers every AADSTS code in the service facts, once each, with a sentence and a fix', () => {
     const codes = SIGN_IN_ERRORS.map(entry => entry.code)
     for (const code of Object.keys(SENTENCES)) expect(codes).toContain(code)
-    expect(new Set(codes).size).toBe(codes.length)
+    // Once for every auth-type: a code may have one general entry and entries made for some auth-types.
+    const keys = SIGN_IN_ERRORS.map(entry => `${entry.code} ${entry.authTypes?.join(',') ?? '*'}`)
+    expect(new Set(keys).size).toBe(keys.length)
+    for (const code of new Set(codes)) {
+      expect(SIGN_IN_ERRORS.filter(entry => entry.code === code && entry.authTypes === undefined)).toHaveLength(1)
+    }
     for (const entry of SIGN_IN_ERRORS) {
       expect(entry.code).toMatch(/^AADSTS\d{5,8}$/)
       expect([400, 401]).toContain(entry.http)
@@ -139,13 +167,11 @@ describe('SIGN_IN_ERRORS', () => {
 })
 
 describe('explainSignInFailure: AADSTS codes', () => {
-  it.each(SIGN_IN_ERRORS.map(entry => [entry.code, entry] as const))(
-    '%s: the sentence, the fix, and code, trace ID and correlation ID for support',
-    (code, entry) => {
-      const explained = explainSignInFailure(
-        errorFor(code),
-        context(code.startsWith('AADSTS700') ? oidcSignIn : secretSignIn)
-      )
+  it.each(SIGN_IN_ERRORS.map(entry => [entry.code, entry.authTypes?.join(', ') ?? 'any auth-type', entry] as const))(
+    '%s (%s): the sentence, the fix, and code, trace ID and correlation ID for support',
+    (code, _authTypes, entry) => {
+      const signIn = signInOfType(entry.authTypes?.[0] ?? (code.startsWith('AADSTS700') ? 'oidc' : 'client-secret'))
+      const explained = explainSignInFailure(errorFor(code), context(signIn))
       expect(explained).toBeInstanceOf(ActionError)
       expect(explained.title).toContain(code)
       expect(explained.message).toContain(entry.summary)

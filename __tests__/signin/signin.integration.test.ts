@@ -66,6 +66,7 @@ function configFor(signIn: SignIn, service: 'fhir' | 'dicom' = 'fhir'): Config {
     signIn,
     cloud: 'AzureCloud',
     authorityHost: em.authorityHost,
+    waitForAccessMs: 0,
     secrets: [],
     warnings: []
   }

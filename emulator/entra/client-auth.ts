@@ -8,6 +8,7 @@ import { decodeJwt, hasValidSignature } from '../jwt.ts'
 import type { AppSpec } from '../scenario.ts'
 import type { World } from '../world.ts'
 import { assertionTime, type EntraError } from './errors.ts'
+import { replicated } from './replication.ts'
 
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
 const WIF_DOCS = 'https://learn.microsoft.com/entra/workload-id/workload-identity-federation'
@@ -45,7 +46,7 @@ export async function authenticateClient(
 }
 
 function checkSecret(world: World, app: AppSpec, secret: string): ClientAuth {
-  const match = (app.secrets ?? []).find(s => s.value === secret)
+  const match = (app.secrets ?? []).find(s => s.value === secret && replicated(world, s))
   if (!match) {
     return invalidClient(
       401,
@@ -126,7 +127,9 @@ async function checkCertificateAssertion(
 async function checkFederatedAssertion(world: World, app: AppSpec, assertion: string): Promise<ClientAuth> {
   const decoded = decodeJwt(assertion)
   if (!decoded) return invalidClient(400, 50027, 'JWT token is invalid or malformed.')
-  if (!(await hasValidSignature(assertion, world.githubKey.publicKey))) {
+  // Entra ID checks a federated assertion with the keys its issuer publishes: GitHub's, or the cluster's.
+  const issuerKey = decoded.payload.iss === world.scenario.kubernetes.issuer ? world.serviceAccountKey : world.githubKey
+  if (!(await hasValidSignature(assertion, issuerKey.publicKey))) {
     return invalidClient(401, 50013, 'Assertion failed signature validation. [Reason - The key was not found.]')
   }
   const timeError = timeRangeError(world, decoded.payload)
@@ -135,7 +138,7 @@ async function checkFederatedAssertion(world: World, app: AppSpec, assertion: st
   const iss = decoded.payload.iss ?? ''
   const sub = decoded.payload.sub ?? ''
   const audiences = [decoded.payload.aud ?? []].flat()
-  const credentials = app.federatedCredentials ?? []
+  const credentials = (app.federatedCredentials ?? []).filter(c => replicated(world, c))
   const byIssuer = credentials.filter(c => c.issuer === iss)
   const bySubject = byIssuer.filter(c => c.subject === sub)
   if (bySubject.some(c => c.audiences.some(a => audiences.includes(a)))) return { appidacr: '2' }

@@ -8,6 +8,7 @@ import type { World } from '../world.ts'
 import { authenticateClient } from './client-auth.ts'
 import { MULTI_TENANT_PATHS, resolveTenant, tenantName } from './discovery.ts'
 import { type EntraError, entraErrorResponse, entraHeaders } from './errors.ts'
+import { replicated } from './replication.ts'
 
 const OIDC_SCOPES = new Set(['openid', 'profile', 'offline_access'])
 
@@ -46,7 +47,10 @@ function readTokenRequest(world: World, tenant: TenantSpec, form: URLSearchParam
     }
   }
   const app = world.scenario.apps.find(
-    a => a.clientId.toLowerCase() === clientId.toLowerCase() && a.tenantId.toLowerCase() === tenant.id.toLowerCase()
+    a =>
+      a.clientId.toLowerCase() === clientId.toLowerCase() &&
+      a.tenantId.toLowerCase() === tenant.id.toLowerCase() &&
+      replicated(world, a)
   )
   if (!app) {
     return {
@@ -70,6 +74,10 @@ function readTokenRequest(world: World, tenant: TenantSpec, form: URLSearchParam
     }
   }
   return { app, requested }
+}
+
+function sameResource(a: string, b: string): boolean {
+  return a.replace(/\/+$/, '').toLowerCase() === b.replace(/\/+$/, '').toLowerCase()
 }
 
 /** v1.0 sends its numbers as strings and names the resource; v2.0 sends numbers and no resource. */
@@ -123,7 +131,8 @@ export async function handleToken(
   const auth = await authenticateClient(world, req, tenantPath, app, form)
   if ('error' in auth) return fail(auth.error)
 
-  if (!resourceExists(world, requested)) {
+  const newService = sameResource(requested, world.fhirUrl) && !replicated(world, world.scenario.fhir)
+  if (!resourceExists(world, requested) || newService) {
     return fail({
       status: 400,
       error: 'invalid_resource',

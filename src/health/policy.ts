@@ -1,6 +1,7 @@
 // When a health check is tried again: a transient answer a few times whatever wait-for-access says, a refusal that
 // role propagation explains for as long as wait-for-access lasts, anything else never.
 
+import { doublingDelayMs } from '../lib/backoff.js'
 import type { Attempt } from './http.js'
 
 /** Retries of a transient answer (429, 502, 503, 504, reset), allowed even when wait-for-access is 0. */
@@ -29,7 +30,7 @@ export function transientDelayMs(retry: number, serverWaitMs: number | undefined
 
 /** Delay before wait-for-access retry `retry` (1-based): 2s doubling to 30s, never past the time left. */
 export function accessDelayMs(retry: number, timeLeftMs: number): number {
-  return Math.max(0, Math.min(ACCESS_BASE_MS * 2 ** (retry - 1), ACCESS_MAX_MS, timeLeftMs))
+  return doublingDelayMs(retry, ACCESS_BASE_MS, ACCESS_MAX_MS, timeLeftMs)
 }
 
 export type Verdict = 'ok' | 'transient' | 'access' | 'final'

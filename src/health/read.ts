@@ -48,7 +48,7 @@ export function readHealth(
 ): HealthConfig | undefined {
   const asked = readBoolean('health-check', raw['health-check'], false)
   const lines = readHealthCheckLines(raw['health-check-paths'])
-  const waitForAccessMs = readDuration('wait-for-access', raw['wait-for-access'] || '0', MAX_WAIT_FOR_ACCESS_MS, true)
+  const waitForAccessMs = readWaitForAccess(raw)
   const timeoutMs = readDuration(
     'health-check-timeout',
     raw['health-check-timeout'] || '30s',
@@ -85,6 +85,11 @@ export function readHealth(
  */
 function serviceHeaders(kind: ServiceKind, audit: Readonly<Record<string, string>>): Record<string, string> {
   return kind === 'fhir' ? { Prefer: 'handling=strict', ...audit } : {}
+}
+
+/** wait-for-access: how long a new identity's sign-in and then the checks may wait for access, in ms. */
+export function readWaitForAccess(raw: RawInputs): number {
+  return readDuration('wait-for-access', raw['wait-for-access'] || '0', MAX_WAIT_FOR_ACCESS_MS, true)
 }
 
 interface CheckLine {

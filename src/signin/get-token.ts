@@ -8,9 +8,11 @@ import { decodeJwtPayload } from '../lib/jwt.js'
 import type { SignInContext } from './explain/context.js'
 import { explainSignInFailure } from './explain/index.js'
 import { type GitHubAssertion, type GitHubTokenDeps, startGitHubAssertion } from './github-oidc.js'
+import type { CloudName } from '../target/clouds.js'
 import { type IssuedToken, readTokenClaims } from './issued-token.js'
 import type { Env, SignInMethod } from './method.js'
 import { type CredentialLimits, DEFAULT_LIMITS, type SignInState } from './pipeline.js'
+import { untilPropagated } from './propagation.js'
 import { type SignIn, methodOf } from './registry.js'
 
 export interface SignInRequest {
@@ -20,6 +22,11 @@ export interface SignInRequest {
   readonly resource: string
   /** The inputs' secrets: a server may echo any of them, so each is removed from what is shown. */
   readonly secrets: readonly string[]
+  /** The environment input, for the explanation of a federated-credential mismatch. */
+  readonly cloud?: CloudName
+  /** The end of wait-for-access (ms since the epoch): until then a refusal of a just-created identity is retried.
+   *  Absent or past: every refusal fails at once. */
+  readonly waitUntil?: number
 }
 
 export interface SignInDeps extends GitHubTokenDeps {
@@ -30,7 +37,13 @@ export interface SignInDeps extends GitHubTokenDeps {
   readonly timeoutMs?: number
   /** A credential to use instead of the method's own: lets a unit test answer without a sign-in host. */
   readonly credential?: TokenCredential
+  readonly now?: () => number
+  readonly sleep?: (ms: number) => Promise<void>
+  /** core.setSecret in production. */
+  readonly setSecret?: (secret: string) => void
 }
+
+const defaultSleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
 
 const DEFAULT_SIGN_IN_TIMEOUT_MS = 60_000
 
@@ -67,22 +80,36 @@ export async function openSignIn(request: Omit<SignInRequest, 'resource'>, deps:
       authorityHost,
       limits,
       state,
+      ...(deps.setSecret === undefined ? {} : { setSecret: deps.setSecret }),
       ...(github === undefined ? {} : { github })
     }))
 
   return {
     async getToken(resource) {
       const explain = explainer({ ...request, resource }, method, state, github)
-      const abort = new AbortController()
+      const attempt = async (): Promise<AccessToken | null> => {
+        const abort = new AbortController()
+        try {
+          return await withDeadline(
+            credential.getToken(`${resource}/.default`, { abortSignal: abort.signal }),
+            deps.timeoutMs ?? DEFAULT_SIGN_IN_TIMEOUT_MS,
+            method.endpoint(signIn, authorityHost, env)
+          )
+        } catch (error) {
+          abort.abort()
+          throw error
+        }
+      }
       let accessToken: AccessToken | null
       try {
-        accessToken = await withDeadline(
-          credential.getToken(`${resource}/.default`, { abortSignal: abort.signal }),
-          deps.timeoutMs ?? DEFAULT_SIGN_IN_TIMEOUT_MS,
-          method.endpoint(signIn, authorityHost, env)
-        )
+        // A just-created identity is retried until wait-for-access ends; a renewal later in the job is past that end.
+        accessToken = await untilPropagated(attempt, {
+          waitUntil: request.waitUntil ?? 0,
+          now: deps.now ?? Date.now,
+          sleep: deps.sleep ?? defaultSleep,
+          info: deps.info
+        })
       } catch (error) {
-        abort.abort()
         throw explain(error)
       }
       if (!accessToken?.token) throw explain(new Error('The sign-in returned no access token.'))
@@ -101,7 +128,7 @@ export async function openSignIn(request: Omit<SignInRequest, 'resource'>, deps:
 
 /** Explains a failure of this sign-in, with what the method and its last request can tell. */
 function explainer(
-  { signIn, resource, authorityHost, secrets }: SignInRequest,
+  { signIn, resource, authorityHost, secrets, cloud }: SignInRequest,
   method: SignInMethod<SignIn>,
   state: SignInState,
   github: GitHubAssertion | undefined
@@ -111,10 +138,12 @@ function explainer(
       signIn,
       resource,
       authorityHost,
+      ...(cloud === undefined ? {} : { cloud }),
       // The usual endpoint, as configured; a deadline that fires names the endpoint it waited for.
       endpoint: method.endpoint(signIn, authorityHost, {}),
       secrets,
       ...(github?.state.githubClaims ? { githubClaims: github.state.githubClaims } : {}),
+      ...(state.assertionClaims ? { assertionClaims: state.assertionClaims } : {}),
       explainOwn: cause => method.explain?.(cause, signIn, secrets)
     }
     // MSAL replaces a timeout, a refused connection or an unreadable answer by a bare network_error: explain what

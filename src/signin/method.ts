@@ -22,6 +22,8 @@ export interface MethodReading<S> {
   readonly signIn: S
   /** The sign-in host named by creds' activeDirectoryEndpointUrl. */
   readonly credsAuthorityHost?: string
+  /** A sign-in host the runner's environment names (AZURE_AUTHORITY_HOST): used when authority-host is not given. */
+  readonly environmentAuthorityHost?: string
 }
 
 export interface CredentialContext {
@@ -31,6 +33,8 @@ export interface CredentialContext {
   readonly state: SignInState
   /** The GitHub token, already asked for, of a method that presents one. */
   readonly github?: GitHubAssertion
+  /** core.setSecret: masks a secret the method reads itself (a service-account token) before it is sent anywhere. */
+  readonly setSecret?: (secret: string) => void
 }
 
 /** A sign-in of any method: its auth-type name and what it read. */

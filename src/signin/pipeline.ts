@@ -123,6 +123,8 @@ export function entraOptions(
  */
 export interface SignInState {
   last?: { transportError: unknown } | { answer: { endpoint: string; status: number } }
+  /** The issuer, subject and audience of a presented federated token other than GitHub's (a service account's). */
+  assertionClaims?: Record<string, unknown>
 }
 
 /** Options for a credential that asks a tool's session (az, pwsh): the process's time limit and the tenant. */

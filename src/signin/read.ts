@@ -4,7 +4,7 @@
 import { InputError } from '../errors.js'
 import { type RawInputs, readHttpsOrigin } from '../inputs.js'
 import { listInWords, show } from '../lib/text.js'
-import { type CloudName, DEFAULT_FEDERATED_AUDIENCE, authorityHostFor } from '../target/clouds.js'
+import { type CloudName, authorityHostFor, federatedAudienceFor } from '../target/clouds.js'
 import {
   SIGN_IN_INPUT_KEYS,
   SIGN_IN_INPUT_NAMES,
@@ -16,6 +16,7 @@ import type { Env, SignInBase, SignInMethod } from './method.js'
 import { clientCertificate } from './methods/client-certificate.js'
 import { clientSecret } from './methods/client-secret.js'
 import { oidc } from './methods/oidc.js'
+import { workloadIdentity } from './methods/workload-identity.js'
 import { SIGN_IN_METHODS, type SignIn } from './registry.js'
 
 /** What auth-type may say besides a method's own names: pick from the inputs, or a service principal's secret. */
@@ -38,7 +39,7 @@ export function readSignIn(
 ): { signIn: SignIn; authorityHost: string } {
   const inputs = signInInputs(raw)
   const method = resolveMethod(readChoice(raw['auth-type']), inputs, env)
-  const audience = readAudience(raw.audience)
+  const audience = readAudience(raw.audience, cloud)
   // Conflicting sign-in inputs are a mistake, never silently ignored.
   refuse(
     method.type,
@@ -48,7 +49,15 @@ export function readSignIn(
   const reading = method.read(inputs, { audience, env, warnings })
   // The registry holds every method of SignIn, so what one of them reads is a SignIn.
   const signIn = reading.signIn as SignIn
-  return { signIn, authorityHost: readAuthorityHost(raw['authority-host'], reading.credsAuthorityHost, cloud) }
+  const authorityHost = readAuthorityHost(raw['authority-host'], reading.credsAuthorityHost, cloud)
+  // The runner's own AZURE_AUTHORITY_HOST stands in only for what the step does not say.
+  return {
+    signIn,
+    authorityHost:
+      raw['authority-host'] === '' && reading.credsAuthorityHost === undefined
+        ? (reading.environmentAuthorityHost ?? authorityHost)
+        : authorityHost
+  }
 }
 
 function signInInputs(raw: RawInputs): SignInInputs {
@@ -75,7 +84,8 @@ function readChoice(value: string): Choice {
 
 /**
  * The concrete method for auto and SERVICE_PRINCIPAL, from the inputs that are set: a certificate, then a client
- * secret or creds, then client-id with tenant-id for OIDC.
+ * secret or creds, then client-id with tenant-id for OIDC when the job may ask GitHub for a token, then workload
+ * identity when the runner's pod has a projected service-account token, then client-id with tenant-id for OIDC.
  */
 function resolveMethod(choice: Choice, inputs: SignInInputs, env: Env): SignInMethod<SignInBase> {
   if (choice !== 'auto' && choice !== 'service-principal') return choice
@@ -101,7 +111,11 @@ function resolveMethod(choice: Choice, inputs: SignInInputs, env: Env): SignInMe
       'is empty: auth-type SERVICE_PRINCIPAL needs client-secret, client-certificate or creds (or use oidc).'
     )
   }
-  if (inputs.clientId !== '' && inputs.tenantId !== '') return oidc
+  const oidcInputs = inputs.clientId !== '' && inputs.tenantId !== ''
+  // A job that can ask GitHub for its token keeps signing in with it, on any runner.
+  if (oidcInputs && env.ACTIONS_ID_TOKEN_REQUEST_URL) return oidc
+  if (env.AZURE_FEDERATED_TOKEN_FILE) return workloadIdentity
+  if (oidcInputs) return oidc
   if (inputs.clientId !== '') {
     throw new InputError('tenant-id', 'is empty: set tenant-id (the Directory (tenant) ID) along with client-id.')
   }
@@ -131,10 +145,12 @@ function noWayToSignIn(env: Env): string {
   ].join('\n')
 }
 
-function readAudience(value: string): string {
-  if (value === '') return DEFAULT_FEDERATED_AUDIENCE
+/** The audience input, or the cloud's recommended federated-credential audience when it is not given. */
+function readAudience(value: string, cloud: CloudName): string {
+  const recommended = federatedAudienceFor(cloud)
+  if (value === '') return recommended
   if (/\s/.test(value)) {
-    throw new InputError('audience', `must not contain spaces: use e.g. ${DEFAULT_FEDERATED_AUDIENCE} (the default).`)
+    throw new InputError('audience', `must not contain spaces: use e.g. ${recommended} (the default for ${cloud}).`)
   }
   return value
 }

@@ -8,9 +8,18 @@ import { clientCertificate } from './methods/client-certificate.js'
 import { clientSecret } from './methods/client-secret.js'
 import { managedIdentity } from './methods/managed-identity.js'
 import { oidc } from './methods/oidc.js'
+import { workloadIdentity } from './methods/workload-identity.js'
 
 /** In the order auth-type's messages list them. */
-const METHODS = [oidc, clientSecret, clientCertificate, managedIdentity, azureCli, azurePowerShell] as const
+const METHODS = [
+  oidc,
+  clientSecret,
+  clientCertificate,
+  managedIdentity,
+  workloadIdentity,
+  azureCli,
+  azurePowerShell
+] as const
 
 type Method = (typeof METHODS)[number]
 /** The auth-type of a concrete sign-in method. */

@@ -5,11 +5,14 @@ import { parseUrl } from '../lib/guards.js'
 
 export type CloudName = 'AzureCloud' | 'AzureUSGovernment' | 'AzureChinaCloud'
 
-/** The audience GitHub's OIDC token is asked for by default, and that a federated credential lists. */
+/** The public cloud's recommended federated-credential audience. */
 export const DEFAULT_FEDERATED_AUDIENCE = 'api://AzureADTokenExchange'
 
 interface CloudInfo {
   readonly authorityHost: string
+  /** The recommended audience of a federated credential in this cloud (MSAL's TokenExchangeAudience): what the
+   *  GitHub OIDC token is asked for when audience is not given. */
+  readonly federatedAudience: string
   /** Host suffixes of the FHIR services (Health Data Services, then Azure API for FHIR). */
   readonly fhirHostSuffixes: readonly string[]
   readonly dicomHostSuffixes: readonly string[]
@@ -18,17 +21,20 @@ interface CloudInfo {
 const CLOUDS: Readonly<Record<CloudName, CloudInfo>> = {
   AzureCloud: {
     authorityHost: 'https://login.microsoftonline.com',
+    federatedAudience: DEFAULT_FEDERATED_AUDIENCE,
     fhirHostSuffixes: ['.fhir.azurehealthcareapis.com', '.azurehealthcareapis.com'],
     dicomHostSuffixes: ['.dicom.azurehealthcareapis.com']
   },
   AzureUSGovernment: {
     authorityHost: 'https://login.microsoftonline.us',
+    federatedAudience: 'api://AzureADTokenExchangeUSGov',
     fhirHostSuffixes: ['.fhir.azurehealthcareapis.us', '.azurehealthcareapis.us'],
     dicomHostSuffixes: ['.dicom.azurehealthcareapis.us']
   },
   AzureChinaCloud: {
     // Health Data Services availability in China is unverified: no host suffixes, so no cloud is inferred from them.
     authorityHost: 'https://login.chinacloudapi.cn',
+    federatedAudience: 'api://AzureADTokenExchangeChina',
     fhirHostSuffixes: [],
     dicomHostSuffixes: []
   }
@@ -62,6 +68,11 @@ export function parseCloud(value: string): CloudName | undefined {
 /** The cloud's sign-in host: an https origin without a trailing slash. */
 export function authorityHostFor(cloud: CloudName): string {
   return CLOUDS[cloud].authorityHost
+}
+
+/** The federated-credential audience Microsoft recommends in the cloud. */
+export function federatedAudienceFor(cloud: CloudName): string {
+  return CLOUDS[cloud].federatedAudience
 }
 
 /** True when MSAL knows the host without instance discovery (https, default port, a Microsoft sign-in host). */

@@ -6,6 +6,7 @@ import { oneLine, sanitizeServerText } from '../../lib/text.js'
 import { FEDERATED_MISMATCH_CODES, federatedLines } from './federated.js'
 import type { SignInContext } from './context.js'
 import { type EntraFailure, supportLine } from './entra-failure.js'
+import { serviceAccountLines } from './service-account.js'
 
 export interface SignInErrorInfo {
   /** `AADSTS` and the number, as Microsoft Entra ID prints it. */
@@ -14,7 +15,16 @@ export interface SignInErrorInfo {
   readonly http: number
   readonly summary: string
   readonly fix: string
+  /** Also what a just-created object looks like while Microsoft Entra ID replicates it (a few minutes): with
+   *  wait-for-access above 0 the sign-in is retried until it passes or the wait runs out. */
+  readonly waitsForPropagation?: true
+  /** The explanation only for these auth-types; another entry with the same code and none covers the rest. */
+  readonly authTypes?: readonly string[]
 }
+
+/** Said of every code that waits: the fix when the object is new. */
+const JUST_CREATED =
+  'If it was created moments ago, this is replication, not a mistake: set wait-for-access (e.g. 5m) and the sign-in retries until it passes.'
 
 /** The AADSTS codes a user of this action meets, each with its cause and fix: the README's Troubleshooting table. */
 export const SIGN_IN_ERRORS: readonly SignInErrorInfo[] = [
@@ -26,7 +36,20 @@ export const SIGN_IN_ERRORS: readonly SignInErrorInfo[] = [
       'subject and audience must all match exactly.',
     fix:
       'Add a federated credential with the subject the error quotes (branch, tag, environment or pull_request form); ' +
-      'the action prints the az ad app federated-credential create command that makes the run succeed.'
+      'the action prints the az ad app federated-credential create command that makes the run succeed. ' +
+      JUST_CREATED,
+    waitsForPropagation: true
+  },
+  {
+    code: 'AADSTS70021',
+    http: 400,
+    authTypes: ['workload-identity'],
+    summary:
+      "No federated credential on the app registration matches the service-account token the runner's pod presented: the cluster's issuer, the subject system:serviceaccount:NAMESPACE:NAME and the audience must all match exactly.",
+    fix:
+      "Add a federated credential with the cluster's OIDC issuer URL and the pod's namespace and service account; the action prints the az ad app federated-credential create command that makes the run succeed. " +
+      JUST_CREATED,
+    waitsForPropagation: true
   },
   {
     code: 'AADSTS700211',
@@ -34,7 +57,25 @@ export const SIGN_IN_ERRORS: readonly SignInErrorInfo[] = [
     summary: "No federated credential on the app registration has the GitHub token's issuer.",
     fix:
       "Set the federated credential's issuer to the one the error quotes, normally https://token.actions.githubusercontent.com " +
-      '(an enterprise with a customized issuer adds its slug).'
+      '(an enterprise with a customized issuer adds its slug). ' +
+      JUST_CREATED,
+    waitsForPropagation: true
+  },
+  {
+    code: 'AADSTS700211',
+    http: 400,
+    authTypes: ['workload-identity'],
+    summary: "No federated credential on the app registration has the cluster's OIDC issuer.",
+    fix:
+      "Set the federated credential's issuer to the cluster's OIDC issuer URL exactly, trailing slash included (az aks show --query oidcIssuerProfile.issuerUrl). " +
+      JUST_CREATED,
+    waitsForPropagation: true
+  },
+  {
+    code: 'AADSTS700212',
+    http: 400,
+    summary: "No federated credential on the app registration lists the GitHub token's audience.",
+    fix: "Add the audience the error quotes to the federated credential's audiences; audience defaults to the environment's recommended one: api://AzureADTokenExchange (AzureCloud), api://AzureADTokenExchangeUSGov (AzureUSGovernment), api://AzureADTokenExchangeChina (AzureChinaCloud)."
   },
   {
     code: 'AADSTS700213',
@@ -42,7 +83,19 @@ export const SIGN_IN_ERRORS: readonly SignInErrorInfo[] = [
     summary: "No federated credential on the app registration has the GitHub token's subject.",
     fix:
       'Add a federated credential with the subject the error quotes: a job with an environment presents the ' +
-      'environment form, a pull request the pull_request form, a tag the tag form.'
+      'environment form, a pull request the pull_request form, a tag the tag form. ' +
+      JUST_CREATED,
+    waitsForPropagation: true
+  },
+  {
+    code: 'AADSTS700213',
+    http: 400,
+    authTypes: ['workload-identity'],
+    summary: "No federated credential on the app registration has the service account's subject.",
+    fix:
+      "Add a federated credential with the subject system:serviceaccount:NAMESPACE:NAME for the runner pod's namespace and service account. " +
+      JUST_CREATED,
+    waitsForPropagation: true
   },
   {
     code: 'AADSTS7002138',
@@ -59,10 +112,21 @@ export const SIGN_IN_ERRORS: readonly SignInErrorInfo[] = [
     fix: 'Re-run the job and sign in early in it (a GitHub token lives 5 to 10 minutes); on a self-hosted runner, sync the clock (NTP).'
   },
   {
+    code: 'AADSTS700024',
+    http: 400,
+    authTypes: ['azure-cli', 'azure-powershell'],
+    summary:
+      "The tool's session was made from a GitHub OIDC token (azure/login with client-id and tenant-id), which lives 5 to 10 minutes and which the tool cannot renew: once it expires, every new token request fails.",
+    fix: "Sign in with this action's own OIDC instead: drop auth-type (or set auth-type: oidc) and pass client-id and tenant-id; it asks GitHub for a fresh token at each sign-in. Keep the job's permissions id-token: write."
+  },
+  {
     code: 'AADSTS7000215',
     http: 401,
     summary: "Invalid client secret: usually the secret's ID was used instead of its value.",
-    fix: "Store the secret's Value (shown once, when the secret is created), not its Secret ID, in the repository secret passed to client-secret."
+    fix:
+      "Store the secret's Value (shown once, when the secret is created), not its Secret ID, in the repository secret passed to client-secret. " +
+      JUST_CREATED,
+    waitsForPropagation: true
   },
   {
     code: 'AADSTS7000222',
@@ -76,7 +140,10 @@ export const SIGN_IN_ERRORS: readonly SignInErrorInfo[] = [
     code: 'AADSTS700016',
     http: 400,
     summary: 'The application (client ID) was not found in the tenant: client-id or tenant-id is wrong.',
-    fix: "Copy the Application (client) ID and Directory (tenant) ID from the app registration's Overview page; both must come from the same tenant."
+    fix:
+      "Copy the Application (client) ID and Directory (tenant) ID from the app registration's Overview page; both must come from the same tenant. " +
+      JUST_CREATED,
+    waitsForPropagation: true
   },
   {
     code: 'AADSTS700027',
@@ -89,7 +156,10 @@ export const SIGN_IN_ERRORS: readonly SignInErrorInfo[] = [
     http: 400,
     summary:
       'The resource (the service the token is for) was not found in the tenant: the service URL is wrong, or the service belongs to another tenant.',
-    fix: "Check fhir-url, dicom-url or resource (exact service name, no trailing slash), and that tenant-id is the service's tenant."
+    fix:
+      "Check fhir-url, dicom-url or resource (exact service name, no trailing slash), and that tenant-id is the service's tenant. " +
+      JUST_CREATED,
+    waitsForPropagation: true
   },
   {
     code: 'AADSTS650057',
@@ -112,9 +182,23 @@ export const SIGN_IN_ERRORS: readonly SignInErrorInfo[] = [
   }
 ]
 
+/** The table's entry for a code and auth-type: one made for the auth-type, else the general one. */
+export function signInError(code: string, authType: string): SignInErrorInfo | undefined {
+  const entries = SIGN_IN_ERRORS.filter(entry => entry.code === code)
+  return (
+    entries.find(entry => entry.authTypes?.includes(authType) === true) ??
+    entries.find(entry => entry.authTypes === undefined)
+  )
+}
+
+/** The codes a just-created object is refused with while it replicates: the ones wait-for-access waits out. */
+export const PROPAGATION_CODES: ReadonlySet<string> = new Set(
+  SIGN_IN_ERRORS.filter(entry => entry.waitsForPropagation === true).map(entry => entry.code)
+)
+
 export function entraExplanation(failure: EntraFailure, context: SignInContext): ActionError {
   const code = failure.code ?? 'AADSTS'
-  const known = SIGN_IN_ERRORS.find(entry => entry.code === code)
+  const known = signInError(code, context.signIn.type)
   const lines: string[] = []
   let title: string
   if (known) {
@@ -139,7 +223,10 @@ export function entraExplanation(failure: EntraFailure, context: SignInContext):
       `The token was asked for the resource '${oneLine(context.resource)}' in tenant ${tenant ?? '(default)'}.`
     )
   }
-  if (FEDERATED_MISMATCH_CODES.has(code)) lines.push(...federatedLines(code, failure, context))
+  if (FEDERATED_MISMATCH_CODES.has(code)) {
+    const mismatch = context.signIn.type === 'workload-identity' ? serviceAccountLines : federatedLines
+    lines.push(...mismatch(code, failure, context))
+  }
   if (failure.description)
     lines.push(`Microsoft Entra ID said: ${sanitizeServerText(failure.description, context.secrets)}`)
   const support = supportLine(failure)

@@ -1,6 +1,7 @@
 // What a sign-in failure is explained with: the sign-in, what it was for, and what it talks to.
 
 import type { ActionError } from '../../errors.js'
+import type { CloudName } from '../../target/clouds.js'
 
 export interface SignInContext {
   /** The sign-in's method (auth-type) and the IDs it has, as far as it has them. */
@@ -12,12 +13,16 @@ export interface SignInContext {
   }
   readonly resource: string
   readonly authorityHost: string
+  /** The environment input: its recommended federated-credential audience is the default one. */
+  readonly cloud?: CloudName
   /** What the sign-in talks to, for a message when it does not answer. */
   readonly endpoint: string
   /** The inputs' secrets (Config.secrets): a server may echo any of them, so each is removed from its text. */
   readonly secrets: readonly string[]
   /** The presented GitHub token's claims (OIDC only): what a federated-credential mismatch is about. */
   readonly githubClaims?: Record<string, unknown>
+  /** The presented service-account token's issuer, subject and audience (workload identity). */
+  readonly assertionClaims?: Record<string, unknown>
   /** The method's own reading of a failure it knows (a missing tool, no managed identity), if it has one. */
   readonly explainOwn?: (error: unknown) => ActionError | undefined
 }

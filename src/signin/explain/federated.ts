@@ -2,33 +2,34 @@
 // audience differs, the subject forms, and the az command that adds the credential this very run needs.
 
 import { oneLine } from '../../lib/text.js'
-import { DEFAULT_FEDERATED_AUDIENCE } from '../../target/clouds.js'
+import { federatedAudienceFor } from '../../target/clouds.js'
 import type { SignInContext } from './context.js'
 import type { EntraFailure } from './entra-failure.js'
 
 export const FEDERATED_MISMATCH_CODES: ReadonlySet<string> = new Set([
   'AADSTS70021',
   'AADSTS700211',
+  'AADSTS700212',
   'AADSTS700213',
   'AADSTS7002138'
 ])
 
 const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com'
 
-interface PresentedAssertion {
+export interface PresentedAssertion {
   readonly issuer?: string
   readonly subject?: string
   readonly audience?: string
 }
 
-function claimString(value: unknown): string | undefined {
+export function claimString(value: unknown): string | undefined {
   if (typeof value === 'string') return value
   if (Array.isArray(value) && typeof value[0] === 'string') return value[0]
   return undefined
 }
 
 /** The assertion's issuer, subject and audience as the description quotes them (`Assertion Subject: '...'`). */
-function quotedAssertion(description: string | undefined): PresentedAssertion {
+export function quotedAssertion(description: string | undefined): PresentedAssertion {
   if (!description) return {}
   const quoted = (label: string): string | undefined =>
     new RegExp(`(?:Assertion\\s+)?${label}\\s*:?\\s*'([^']*)'`, 'i').exec(description)?.[1] ??
@@ -59,12 +60,13 @@ function describeSubject(subject: string): string {
 }
 
 function credentialName(subject: string): string {
+  const kubernetes = subject.startsWith('system:serviceaccount:')
   const slug = subject
-    .replace(/^repo:/, '')
+    .replace(/^repo:|^system:serviceaccount:/, '')
     .replace(/[^A-Za-z0-9_-]+/g, '-')
     .replace(/-{2,}/g, '-')
     .replace(/^-|-$/g, '')
-  return `github-${slug}`.slice(0, 120).replace(/-$/, '')
+  return `${kubernetes ? 'k8s' : 'github'}-${slug}`.slice(0, 120).replace(/-$/, '')
 }
 
 /** Single-quotes a value for a POSIX shell. */
@@ -76,7 +78,7 @@ function shellQuote(value: string): string {
  * The command that adds the federated credential this very run presented. Values come from the GitHub token's
  * claims (what was sent), falling back to what Entra ID quoted.
  */
-function federatedCredentialCommand(
+export function federatedCredentialCommand(
   clientId: string,
   presented: { issuer: string; subject: string; audience: string }
 ): string {
@@ -93,9 +95,15 @@ function federatedCredentialCommand(
  * Which of the three differs: the newer codes say it; 70021 quotes all three, so flag what looks unusual. `sent` is
  * what the GitHub token held, `quoted` what Entra ID quoted of it.
  */
-function whatDiffers(code: string, quoted: PresentedAssertion, sent: PresentedAssertion): string[] {
+function whatDiffers(
+  code: string,
+  quoted: PresentedAssertion,
+  sent: PresentedAssertion,
+  recommendedAudience: string
+): string[] {
   const differs: string[] = []
   if (code === 'AADSTS700211') differs.push(`the issuer ('${oneLine(quoted.issuer ?? sent.issuer ?? '?')}')`)
+  if (code === 'AADSTS700212') differs.push(`the audience ('${oneLine(quoted.audience ?? sent.audience ?? '?')}')`)
   if (code === 'AADSTS700213') differs.push(`the subject ('${oneLine(quoted.subject ?? sent.subject ?? '?')}')`)
   if (code === 'AADSTS70021') {
     const presentedIssuer = quoted.issuer ?? sent.issuer
@@ -103,9 +111,9 @@ function whatDiffers(code: string, quoted: PresentedAssertion, sent: PresentedAs
     if (presentedIssuer && presentedIssuer !== GITHUB_ISSUER && !presentedIssuer.startsWith(`${GITHUB_ISSUER}/`)) {
       differs.push(`the issuer ('${oneLine(presentedIssuer)}' is not GitHub's)`)
     }
-    if (presentedAudience && presentedAudience !== DEFAULT_FEDERATED_AUDIENCE) {
+    if (presentedAudience && presentedAudience !== recommendedAudience) {
       differs.push(
-        `the audience ('${oneLine(presentedAudience)}' is not the default ${DEFAULT_FEDERATED_AUDIENCE}; the credential must list it)`
+        `the audience ('${oneLine(presentedAudience)}' is not the default ${recommendedAudience}; the credential must list it)`
       )
     }
     if (differs.length === 0) differs.push('the subject (issuer and audience are the standard ones)')
@@ -117,16 +125,14 @@ export function federatedLines(code: string, failure: EntraFailure, context: Sig
   const quoted = quotedAssertion(failure.description)
   const claims = context.githubClaims
   const configuredAudience = context.signIn.type === 'oidc' ? context.signIn.audience : undefined
+  const recommendedAudience = federatedAudienceFor(context.cloud ?? 'AzureCloud')
   const issuer = (claims ? claimString(claims.iss) : undefined) ?? quoted.issuer
   const subject = (claims ? claimString(claims.sub) : undefined) ?? quoted.subject
   const audience =
-    (claims ? claimString(claims.aud) : undefined) ??
-    quoted.audience ??
-    configuredAudience ??
-    DEFAULT_FEDERATED_AUDIENCE
+    (claims ? claimString(claims.aud) : undefined) ?? quoted.audience ?? configuredAudience ?? recommendedAudience
   const lines: string[] = []
 
-  const differs = whatDiffers(code, quoted, { issuer, subject, audience })
+  const differs = whatDiffers(code, quoted, { issuer, subject, audience }, recommendedAudience)
   if (code === 'AADSTS7002138') {
     lines.push('The credential differs from the presented values only in letter case; matching is case-sensitive.')
   } else if (differs.length > 0) {

@@ -1,5 +1,7 @@
 // The Azure CLI's session, typically from an azure/login step earlier in the job.
 
+import { expiredFederatedCliLogin } from '../azure-cli-session.js'
+import { explainStaleSession } from '../explain/stale-session.js'
 import { explainToolFailure } from '../explain/tool-session.js'
 import { readTenantId } from '../sign-in-inputs.js'
 import type { SignInMethod } from '../method.js'
@@ -30,5 +32,7 @@ export const azureCli: SignInMethod<AzureCliSignIn> = {
     const { AzureCliCredential } = await import('../identity.js')
     return new AzureCliCredential(toolSessionOptions(signIn.tenantId, limits))
   },
-  explain: (error, _signIn, secrets) => explainToolFailure(AZURE_CLI, error, secrets)
+  explain: (error, _signIn, secrets) =>
+    explainStaleSession(error, 'azure-cli', secrets, expiredFederatedCliLogin(process.env, Date.now())) ??
+    explainToolFailure(AZURE_CLI, error, secrets)
 }

@@ -1,0 +1,61 @@
+// The GitHub OIDC token asked of the runner's endpoint directly, over real TLS to the emulator: used when the
+// @actions/core in use cannot ask (local-action's getIDToken is not implemented), with core's request and retries.
+import { describe, expect, it } from '@jest/globals'
+import { OIDC_REQUEST_PATH } from '../../emulator/index.ts'
+import { jwtClaims } from '../../emulator/runner.ts'
+import { githubIdToken, requestIdToken } from '../../src/signin/github-oidc-request.js'
+import { useEmulator } from '../support/emulator.ts'
+
+const em = await useEmulator({ trust: true })
+const notImplemented = (): Promise<string> => Promise.reject(new Error('Not implemented'))
+
+describe('githubIdToken', () => {
+  it('asks the runner endpoint when core.getIDToken is not implemented, masking the token first', async () => {
+    const masked: string[] = []
+    const ask = githubIdToken(notImplemented, { env: em.env(), setSecret: secret => masked.push(secret) })
+    const jwt = await ask('api://AzureADTokenExchangeUSGov')
+    expect(jwtClaims(jwt).aud).toBe('api://AzureADTokenExchangeUSGov')
+    expect(masked).toEqual([jwt])
+    const requests = em.requests().filter(r => r.party === 'github')
+    expect(requests).toHaveLength(1)
+    expect(requests[0]?.path).toBe(
+      `${OIDC_REQUEST_PATH}?api-version=2.0&audience=api%3A%2F%2FAzureADTokenExchangeUSGov`
+    )
+    expect(requests[0]?.bearerToken).toBe(em.oidcRequestToken)
+  })
+
+  it("uses core.getIDToken where it works, and passes on its other failures for the sign-in's explanation", async () => {
+    const fromCore = githubIdToken(() => Promise.resolve('core-token'), { env: em.env(), setSecret: () => undefined })
+    expect(await fromCore('api://AzureADTokenExchange')).toBe('core-token')
+    const refused = githubIdToken(() => Promise.reject(new Error('Failed to get ID Token. Error Code : 403')), {
+      env: em.env(),
+      setSecret: () => undefined
+    })
+    await expect(refused('api://AzureADTokenExchange')).rejects.toThrow('Error Code : 403')
+    expect(em.requests()).toEqual([])
+  })
+})
+
+describe('requestIdToken', () => {
+  it("without the permission's variables, fails in core's own words", async () => {
+    await expect(requestIdToken('a', { env: {}, setSecret: () => undefined })).rejects.toThrow(
+      'Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable'
+    )
+  })
+
+  it('retries 503 as core does, and names the status of a refusal without echoing the answer', async () => {
+    em.setScenario({ faults: [{ party: 'github', status: 503, times: 1 }] })
+    expect(jwtClaims(await requestIdToken('aud-1', { env: em.env(), setSecret: () => undefined })).aud).toBe('aud-1')
+    expect(em.requests().map(r => r.status)).toEqual([503, 200])
+    const wrong = { ...em.env(), ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'not-the-runner-token' }
+    const failure = await requestIdToken('aud-2', { env: wrong, setSecret: () => undefined }).catch((e: unknown) => e)
+    expect(String(failure)).toContain('Error Code : 401')
+    expect(String(failure)).not.toContain('Unauthorized')
+  })
+
+  it('does not follow a redirect, so the request token goes nowhere else', async () => {
+    em.setScenario({ faults: [{ party: 'github', redirectTo: `${em.fhirUrl}/elsewhere` }] })
+    await expect(requestIdToken('a', { env: em.env(), setSecret: () => undefined })).rejects.toThrow('Error Code : 302')
+    expect(em.requests().filter(r => r.party === 'fhir')).toEqual([])
+  })
+})
