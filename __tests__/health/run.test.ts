@@ -157,7 +157,7 @@ describe('serverDiagnostics', () => {
     ])
     expect(said).not.toContain('s3cr3t-value-123')
     expect(said).not.toContain('\n')
-    expect(said).toBe('bad request ::add-mask::[redacted] from [redacted]')
+    expect(said).toBe('bad request : :add-mask: :[redacted] from [redacted]')
   })
 })
 
