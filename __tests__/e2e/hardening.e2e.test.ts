@@ -106,6 +106,21 @@ describe('workflow commands in the GitHub token', () => {
     expect(masks.map(c => c.line)).toContain(`::add-mask::${run.outputs.token ?? 'none'}`)
   })
 
+  it.concurrent(
+    'a hostile subject that matches no federated credential is quoted safely in the explanation',
+    async () => {
+      const em = await startEmulator()
+      emulators.push(em)
+      em.setScenario({
+        github: { claims: { sub: 'repo:contoso/x:environment:prod ##[stop-commands]x3 ::warning::y' } }
+      })
+      const run = await runAgainst(em, { inputs: oidcToFhir(em) })
+      const message = expectOneClearError(run, /federated/i)
+      expect(message).toContain('## [stop-commands]x3')
+      expect(foreignCommands(run)).toEqual([])
+    }
+  )
+
   it.concurrent('an error description with ##[ cannot reach the log as a legacy command', async () => {
     const em = await withFaults(em => [
       {
@@ -169,17 +184,25 @@ describe('sign-in answers are bounded', () => {
     expect(sent).toBeLessThan(64 * 1024 * 1024)
   })
 
-  it.concurrent(
-    'a token answer that trickles is cut at the per-request limit, naming the endpoint',
-    async () => {
+  it.concurrent.each(['the token endpoint', 'the managed identity endpoint'] as const)(
+    'an answer from %s that trickles is cut at the per-request limit, naming the endpoint',
+    async what => {
+      const mi = what === 'the managed identity endpoint'
       // 512 KiB in 64 KiB chunks, 2 s apart: 16 s for the whole answer, within the size limit.
+      const stream = { bytes: 512 * 1024, chunkDelayMs: 2_000 }
       const em = await withFaults(em => [
-        { party: 'entra', pathPrefix: tokenPath(em), stream: { bytes: 512 * 1024, chunkDelayMs: 2_000 } }
+        mi ? { party: 'managed-identity', stream } : { party: 'entra', pathPrefix: tokenPath(em), stream }
       ])
-      const run = await runAgainst(em, { inputs: secretToFhir(em), timeoutMs: 90_000 })
-      expectOneClearError(run, /timed out[\s\S]*oauth2\/v2\.0\/token/)
-      expect(await streamedBytes(em, 'entra', tokenPath(em))).toBeLessThan(512 * 1024)
-      const [slow] = em.requests().filter(r => r.party === 'entra' && r.method === 'POST')
+      const run = await runAgainst(em, {
+        inputs: mi ? miToFhir(em) : secretToFhir(em),
+        env: mi ? miEnv(em) : {},
+        timeoutMs: 90_000
+      })
+      const endpoint = mi ? new URL(em.managedIdentityEndpoint).pathname : tokenPath(em)
+      expectOneClearError(run, new RegExp(`timed out[\\s\\S]*${endpoint}`))
+      const party = mi ? 'managed-identity' : 'entra'
+      expect(await streamedBytes(em, party, mi ? '/' : tokenPath(em))).toBeLessThan(512 * 1024)
+      const [slow] = em.requests().filter(r => r.party === party)
       // The 10 s limit on one request, not the 60 s of the whole sign-in.
       expect(run.endedAt - (slow?.time ?? Number.NaN)).toBeLessThan(25_000)
     },
