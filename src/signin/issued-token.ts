@@ -59,8 +59,9 @@ function lineClaim(value: unknown): string | undefined {
 /** The latest time a Date holds; beyond it toISOString() throws. */
 const MAX_DATE_MS = 8.64e15
 
-/** Least time a token must have left to be handed over: one about to expire would fail the very next step. */
-export const MIN_TOKEN_LIFETIME_MS = 60_000
+/** Least time a token must have left to be handed over: past or within seconds is no expiry in the future. Short on
+ *  purpose: a short-lived token is a choice of its issuer, not a fault. */
+export const MIN_TOKEN_LIFETIME_MS = 10_000
 
 /**
  * When the token expires: as the credential says, or else as the token's own `exp` claim says (a tool's answer can
@@ -98,7 +99,7 @@ export function issuedToken(
   if (expiresOn === undefined) throw refuse('with a token without a valid expiry time')
   if (expiresOn.getTime() - now < MIN_TOKEN_LIFETIME_MS) {
     throw refuse(
-      `with a token that expires ${expiresOn.toISOString()}, less than a minute from now (or already expired)`
+      `with a token that expires ${expiresOn.toISOString()}, not in the future (within ${String(MIN_TOKEN_LIFETIME_MS / 1000)} s, or already expired)`
     )
   }
   return {

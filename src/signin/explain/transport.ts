@@ -144,8 +144,11 @@ export function unreadableAnswerExplanation(error: UnreadableAnswerError, contex
       `${oneLine(error.endpoint)} answered HTTP ${error.status}` +
         (error.contentType ? ` (${oneLine(error.contentType)})` : '') +
         ', but not with a token response that could be read (not JSON, or not the fields Microsoft Entra ID sends).',
-      `Fix: check that authority-host (now ${oneLine(context.authorityHost)}) is the sign-in host of your cloud, and ` +
-        'that no proxy or firewall on the way answers in its place (a login or block page).'
+      context.signIn.type === 'managed-identity'
+        ? 'Fix: check that IDENTITY_ENDPOINT (when set) is the managed identity endpoint of this machine, and that no ' +
+          'proxy answers in its place (add its host, or 169.254.169.254, to NO_PROXY).'
+        : `Fix: check that authority-host (now ${oneLine(context.authorityHost)}) is the sign-in host of your cloud, and ` +
+          'that no proxy or firewall on the way answers in its place (a login or block page).'
     ].join('\n')
   )
 }
