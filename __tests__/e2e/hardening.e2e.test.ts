@@ -14,7 +14,9 @@ import { type Emulator, startEmulator } from '../../emulator/index.ts'
 import { emulatorInfo } from '../../emulator/info.ts'
 import { type ActionRun, OWN_COMMANDS, workflowCommands } from '../../emulator/runner.ts'
 import type { FaultSpec } from '../../emulator/scenario.ts'
-import { expectExit, expectOneClearError, oidcInputs, runAgainst, secretInputs } from './world.ts'
+import { errorLines, expectExit, expectOneClearError, oidcInputs, runAgainst, secretInputs } from './world.ts'
+
+const errorsOf = (run: ActionRun): string => errorLines(run).join('\n')
 
 const emulators: Emulator[] = []
 
@@ -270,6 +272,33 @@ describe('an answer that is not a token response', () => {
       expect(message).not.toMatch(/timed out|No answer in time/i)
     }
   )
+})
+
+describe('a configuration that announces an issuer on another host', () => {
+  it.concurrent('is still explained as the configuration problem, not as an unreadable answer', async () => {
+    const em = await withFaults(em => {
+      const base = `${em.authorityHost}/${tenantOf(em)}`
+      return [
+        {
+          party: 'entra',
+          pathPrefix: openidPath(em),
+          status: 200,
+          body: {
+            issuer: `https://login.elsewhere.example/${tenantOf(em)}/v2.0`,
+            token_endpoint: `${base}/oauth2/v2.0/token`,
+            authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
+            jwks_uri: `${base}/discovery/v2.0/keys`,
+            response_types_supported: ['code'],
+            subject_types_supported: ['pairwise'],
+            id_token_signing_alg_values_supported: ['RS256']
+          }
+        }
+      ]
+    })
+    const run = await runAgainst(em, { inputs: secretToFhir(em) })
+    expectOneClearError(run, /configuration/)
+    expect(errorsOf(run)).not.toMatch(/Sign-in answer unreadable/)
+  })
 })
 
 describe('an unusable token is never handed over', () => {

@@ -16,8 +16,9 @@ export function whatReallyHappened(error: unknown, state: SignInState): unknown 
     return hasCode(error, 'network_error', 'endpoints_resolution_error') ? last.transportError : error
   }
   const { endpoint, status, contentType, json } = last.answer
-  // A success the library still refused (no token in it, no expiry) was not a token response either.
-  const refusedSuccess = status >= 200 && status < 300
+  // A success the library still refused (no token in it, no expiry) was not a token response either; but a
+  // configuration it read and found wrong (an issuer on another host) is explained as that.
+  const refusedSuccess = status >= 200 && status < 300 && !hasCode(error, 'endpoints_resolution_error')
   if (json === false || refusedSuccess || hasCode(error, 'network_error')) {
     return new UnreadableAnswerError(endpoint, status, contentType)
   }
