@@ -425,7 +425,12 @@ describe('export-variable', () => {
     'PSQL_TOKEN',
     'LCTOKEN',
     'GOOD_TOKEN',
-    'TF_VAR_fhir_token'
+    'TF_VAR_fhir_token',
+    'HIGH_TOKEN',
+    'OPS_TOKEN',
+    'CFG_TOKEN',
+    'OSX_TOKEN',
+    'PUBLIC_FHIR_TOKEN'
   ])('%s stays free', name => {
     expect(read({ ...OIDC, 'export-variable': name }).exportVariable).toBe(name)
   })

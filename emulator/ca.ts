@@ -107,14 +107,21 @@ export async function createCertificateAuthority(
   }
 }
 
-/** A self-signed RSA certificate an application registers for certificate sign-in. */
-export async function createClientCertificate(commonName: string): Promise<ClientCertificate> {
-  const keys = (await webcrypto.subtle.generateKey(rsaAlgorithm, true, ['sign', 'verify'])) as KeyPair
+/**
+ * A self-signed certificate an application registers for certificate sign-in: RSA 2048 by default; another key
+ * (EC, or RSA of another size) makes one Microsoft Entra ID refuses, for the tests of the offline check.
+ */
+export async function createClientCertificate(
+  commonName: string,
+  key: { readonly rsaBits: number } | 'ec' = { rsaBits: 2048 }
+): Promise<ClientCertificate> {
+  const algorithm = key === 'ec' ? ecAlgorithm : { ...rsaAlgorithm, modulusLength: key.rsaBits }
+  const keys = (await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify'])) as KeyPair
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: randomSerial(),
     name: `CN=${commonName}`,
     ...validity(),
-    signingAlgorithm: rsaAlgorithm,
+    signingAlgorithm: key === 'ec' ? ecSigning : rsaAlgorithm,
     keys,
     extensions: [new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true)]
   })

@@ -7,6 +7,9 @@ export type FaultAction =
   | { readonly kind: 'delay'; readonly delayMs: number }
   | { readonly kind: 'hang' }
   | { readonly kind: 'reset'; readonly delayMs: number }
+  | { readonly kind: 'stream'; readonly delayMs: number; readonly response: EmuResponse; readonly stream: BodyStream }
+
+export type BodyStream = NonNullable<FaultSpec['stream']>
 
 export function faultMatches(fault: FaultSpec, party: Party, method: string, path: string): boolean {
   if (fault.party !== undefined && fault.party !== party) return false
@@ -51,11 +54,41 @@ function throttledBody(party: Party, retryAfterSeconds: number): string {
   })
 }
 
-/** What the server does for a fault. */
-export function faultAction(fault: FaultSpec, party: Party): FaultAction {
+/** What the server does for a fault; `requestBody` is what the client sent (for an echo). */
+export function faultAction(fault: FaultSpec, party: Party, requestBody = ''): FaultAction {
   const delayMs = fault.delayMs ?? 0
   if (fault.hang) return { kind: 'hang' }
   if (fault.reset) return { kind: 'reset', delayMs }
+  if (fault.stream) {
+    return {
+      kind: 'stream',
+      delayMs,
+      stream: fault.stream,
+      response: {
+        status: fault.status ?? 200,
+        headers: { 'content-type': 'application/json; charset=utf-8', ...fault.headers }
+      }
+    }
+  }
+  if (fault.echoBody) {
+    const body = JSON.stringify({
+      error: 'invalid_client',
+      error_description: `AADSTS7000215: Invalid client secret provided. Values received: ${echoedValues(requestBody)}`,
+      error_codes: [7000215],
+      timestamp: new Date().toISOString(),
+      trace_id: crypto.randomUUID(),
+      correlation_id: crypto.randomUUID()
+    })
+    return {
+      kind: 'respond',
+      delayMs,
+      response: {
+        status: fault.status ?? 401,
+        headers: { 'content-type': 'application/json; charset=utf-8', ...fault.headers },
+        body
+      }
+    }
+  }
   if (fault.redirectTo !== undefined) {
     return {
       kind: 'respond',
@@ -95,4 +128,11 @@ export function faultAction(fault: FaultSpec, party: Party): FaultAction {
 
 function bodyText(body: NonNullable<FaultSpec['body']>): string {
   return typeof body === 'string' ? body : JSON.stringify(body)
+}
+
+/** Each submitted form value, without its name, form-encoded again as a server that re-serialises it writes it. */
+function echoedValues(requestBody: string): string {
+  return [...new URLSearchParams(requestBody).values()]
+    .map(value => new URLSearchParams({ v: value }).toString().slice(2))
+    .join(' ')
 }

@@ -101,6 +101,18 @@ export interface FaultSpec {
   readonly malformed?: boolean
   /** Throttling preset: 429 (unless status says otherwise) with Retry-After and x-ms-retry-after-ms. */
   readonly throttle?: { readonly retryAfterMs: number }
+  /** Answer the status (default 200) with a body streamed in 64 KiB chunks: `text` first, then filler up to `bytes`
+   *  (a huge answer), `chunkDelayMs` between chunks (a slow one), the connection destroyed after `resetAfterBytes`
+   *  (a reset in the middle of the answer). */
+  readonly stream?: {
+    readonly bytes: number
+    readonly text?: string
+    readonly chunkDelayMs?: number
+    readonly resetAfterBytes?: number
+  }
+  /** Answer the status (default 401) with an Entra error whose description quotes every value of the request's form,
+   *  re-encoded as a server that parses and re-serialises it writes it (`~` as `%7E`), as some servers and proxies do. */
+  readonly echoBody?: boolean
 }
 
 export interface GithubSpec {

@@ -3,7 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { createServer, type Server } from 'node:https'
 import type { Duplex } from 'node:stream'
-import { faultAction } from './faults.ts'
+import { type BodyStream, faultAction } from './faults.ts'
 import type { EmuRequest, EmuResponse } from './http.ts'
 import type { FaultSpec, Party } from './scenario.ts'
 
@@ -25,6 +25,8 @@ export interface RequestLogEntry {
   readonly status: number
   /** When the request arrived (ms since the Unix epoch). */
   readonly time: number
+  /** For a streamed answer: the bytes of body written before the stream ended or the client went away. */
+  readonly bodyBytesSent?: number
 }
 
 export interface Pipeline {
@@ -46,6 +48,51 @@ async function readBody(raw: IncomingMessage): Promise<string> {
     chunks.push(buf)
   }
   return Buffer.concat(chunks).toString('utf8')
+}
+
+const CHUNK_BYTES = 64 * 1024
+
+/**
+ * Streams a fault's body with back-pressure (so a client that stops reading stops it), and resolves with the bytes
+ * written once it ends, is cut by the fault, or the client goes away.
+ */
+async function stream(
+  res: ServerResponse,
+  response: EmuResponse,
+  spec: BodyStream,
+  timers: Set<NodeJS.Timeout>
+): Promise<number> {
+  const head = Buffer.from(spec.text ?? '')
+  // A cut answer is sent chunked, as a server that is still writing it does; a whole one announces its length.
+  const length =
+    spec.resetAfterBytes === undefined ? { 'content-length': String(Math.max(spec.bytes, head.length)) } : {}
+  res.writeHead(response.status, { ...response.headers, ...length })
+  const filler = Buffer.alloc(CHUNK_BYTES, 'A')
+  let sent = 0
+  const gone = (): boolean => res.destroyed || res.socket?.destroyed === true
+  while (sent < spec.bytes && !gone()) {
+    if (spec.resetAfterBytes !== undefined && sent >= spec.resetAfterBytes) {
+      res.socket?.destroy()
+      return sent
+    }
+    const room = Math.min(CHUNK_BYTES, spec.bytes - sent, (spec.resetAfterBytes ?? Number.POSITIVE_INFINITY) - sent)
+    const chunk = sent === 0 && head.length > 0 ? head : filler.subarray(0, room)
+    sent += chunk.length
+    if (!res.write(chunk)) {
+      await new Promise<void>(resolve => {
+        const done = (): void => {
+          res.off('drain', done)
+          res.off('close', done)
+          resolve()
+        }
+        res.on('drain', done)
+        res.on('close', done)
+      })
+    }
+    if (spec.chunkDelayMs !== undefined) await sleep(spec.chunkDelayMs, timers)
+  }
+  if (!gone()) res.end()
+  return sent
 }
 
 function send(res: ServerResponse, response: EmuResponse): void {
@@ -128,7 +175,7 @@ async function serve(
   const bearer = /^Bearer\s+(\S+)/i.exec(authorization ?? '')?.[1]
   const audit = auditHeadersOf(raw)
   const prefer = [raw.headers.prefer ?? []].flat().join(', ') || undefined
-  const log = (status: number): void =>
+  const log = (status: number, bodyBytesSent?: number): void =>
     pipeline.log({
       party,
       origin,
@@ -139,14 +186,15 @@ async function serve(
       ...(audit === undefined ? {} : { auditHeaders: audit }),
       ...(prefer === undefined ? {} : { prefer }),
       status,
-      time
+      time,
+      ...(bodyBytesSent === undefined ? {} : { bodyBytesSent })
     })
 
   try {
     const body = await readBody(raw)
     const fault = pipeline.takeFault(party, method, path)
     if (fault) {
-      const action = faultAction(fault, party)
+      const action = faultAction(fault, party, body)
       if (action.kind === 'hang') {
         log(0)
         return
@@ -160,6 +208,10 @@ async function serve(
       if (action.kind === 'respond') {
         send(res, action.response)
         log(action.response.status)
+        return
+      }
+      if (action.kind === 'stream') {
+        log(action.response.status, await stream(res, action.response, action.stream, timers))
         return
       }
     }

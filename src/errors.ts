@@ -24,10 +24,34 @@ export class ActionError extends Error {
 export class UnreadableAnswerError extends Error {
   readonly endpoint: string
   readonly status: number
-  constructor(endpoint: string, status: number) {
+  readonly contentType?: string
+  constructor(endpoint: string, status: number, contentType?: string) {
     super(`${endpoint} answered HTTP ${status}, but not with a token response that could be read`)
     this.name = 'UnreadableAnswerError'
     this.endpoint = endpoint
     this.status = status
+    if (contentType !== undefined) this.contentType = contentType
+  }
+}
+
+/** A sign-in host's answer longer than any real one (a token answer is a few KiB): not read to the end. */
+export class AnswerTooLargeError extends Error {
+  readonly endpoint: string
+  readonly limitBytes: number
+  constructor(endpoint: string, limitBytes: number) {
+    super(`${endpoint} answered with more than ${limitBytes} bytes; the answer was not read`)
+    this.name = 'AnswerTooLargeError'
+    this.endpoint = endpoint
+    this.limitBytes = limitBytes
+  }
+}
+
+/** The request for the GitHub OIDC token failed, or GitHub answered without a token: explained with the endpoint. */
+export class GitHubTokenError extends Error {
+  readonly endpoint: string
+  constructor(endpoint: string, options: { cause: unknown }) {
+    super(`the GitHub OIDC token could not be had from ${endpoint}`, options)
+    this.name = 'GitHubTokenError'
+    this.endpoint = endpoint
   }
 }

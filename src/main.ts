@@ -3,6 +3,10 @@
 import * as core from '@actions/core'
 import { readConfig } from './config.js'
 import { ActionError, InputError } from './errors.js'
+import { installLastResort } from './last-resort.js'
+import { neutralizeCommands, sanitizeServerText, spellingsOf } from './lib/text.js'
+import { nodeDebugNetworkModules } from './lib/node-debug.js'
+import { proxyCredentials } from './lib/proxy.js'
 import { type HealthReport, runHealthChecks } from './health/run.js'
 import { secretInputValues } from './inputs.js'
 import { reportUnhealthy } from './report/annotations.js'
@@ -14,28 +18,37 @@ import { getAccessToken } from './signin/get-token.js'
 import { githubIdToken } from './signin/github-oidc-request.js'
 
 const getInput = (name: string): string => core.getInput(name)
+/** Every line the action logs, with no workflow command left in what it quotes (claims, paths, server text). */
+const info = (line: string): void => core.info(neutralizeCommands(line))
 
 export async function run(): Promise<void> {
+  let secrets: readonly string[] = []
+  installLastResort(() => secrets)
   try {
-    // Mask first: even a malformed input must never reach a log in clear.
-    for (const secret of secretInputValues(getInput)) core.setSecret(secret)
+    // Mask first, before any library loads: even a malformed input must never reach a log in clear, nor a proxy's
+    // password that a library logs with the proxy URL. Every spelling a server or library could echo is masked.
+    secrets = [...secretInputValues(getInput), ...proxyCredentials(process.env)]
+    for (const secret of spellingsOf(secrets)) core.setSecret(secret)
+    refuseNodeDebug(process.env.NODE_DEBUG)
     markMainStep()
     // Bad input fails here, before any request and before the identity library loads.
     const config = readConfig(getInput)
-    for (const warning of config.warnings) core.warning(warning)
+    for (const warning of config.warnings) core.warning(neutralizeCommands(warning))
+
+    secrets = [...config.secrets, ...proxyCredentials(process.env)]
 
     // One wait for access: what a just-created identity's sign-in spends of it, the health checks no longer have.
     const waitUntil = Date.now() + config.waitForAccessMs
     const token = await getAccessToken(
-      { ...config, resource: config.target.resource, waitUntil },
+      { ...config, resource: config.target.resource, secrets, waitUntil },
       {
         getIDToken: githubIdToken(core.getIDToken, { env: process.env, setSecret: core.setSecret }),
-        info: core.info,
+        info,
         setSecret: core.setSecret
       }
     )
     publishToken(token, config.exportVariable)
-    core.info(describeSignIn(token))
+    info(describeSignIn(token))
     if (config.serve) await serveTokens(config.serve, config, token)
 
     const report: HealthReport = config.health
@@ -43,29 +56,45 @@ export async function run(): Promise<void> {
           { ...config.health, waitForAccessMs: Math.max(0, waitUntil - Date.now()) },
           config.target,
           token,
-          { info: core.info, redact: config.secrets }
+          { info, redact: secrets }
         )
       : { health: 'skipped', checks: [] }
     publishHealth(report)
     await writeSummary(renderSummary(token, config.target, report))
     reportUnhealthy(report, config.health?.failOnUnhealthy ?? true)
   } catch (error) {
-    fail(error)
+    fail(error, secrets)
   }
 }
 
-/** One message naming the cause and the fix; a stack trace only in debug output. */
-function fail(error: unknown): void {
+/** Node would print the requests' headers, the tokens in them included, where no mask can reach: stop first. */
+function refuseNodeDebug(nodeDebug: string | undefined): void {
+  const modules = nodeDebugNetworkModules(nodeDebug)
+  if (modules.length === 0) return
+  throw new ActionError(
+    'NODE_DEBUG would print the token',
+    `NODE_DEBUG turns on Node's own debug output for ${modules.join(', ')}, which prints request headers (the ` +
+      'Authorization: Bearer token among them) outside any mask, so the action stops before any request.\n' +
+      'Fix: remove NODE_DEBUG from this step (set it only on the steps you debug, never on one that holds a token); ' +
+      'for the sign-in, AZURE_LOG_LEVEL=info shows what the identity library does without the secrets.'
+  )
+}
+
+/**
+ * One message naming the cause and the fix; a stack trace only in debug output. The messages quote outside text
+ * already made safe; no workflow command survives here either way.
+ */
+function fail(error: unknown, secrets: readonly string[]): void {
   // Set here rather than through core.ExitCode or setFailed alone: a stand-in @actions/core (local-action's) has no
   // ExitCode, and its setFailed leaves the process's exit code at 0.
   process.exitCode = 1
   if (error instanceof ActionError) {
-    core.error(error.message, { title: error.title })
+    core.error(neutralizeCommands(error.message), { title: neutralizeCommands(error.title) })
   } else if (error instanceof InputError) {
-    core.setFailed(error.message)
+    core.setFailed(neutralizeCommands(error.message))
   } else {
     const message = error instanceof Error ? error.message : String(error)
-    if (error instanceof Error && error.stack) core.debug(error.stack)
-    core.setFailed(`Unexpected error: ${message}`)
+    if (error instanceof Error && error.stack) core.debug(sanitizeServerText(error.stack, secrets, 4000))
+    core.setFailed(`Unexpected error: ${sanitizeServerText(message, secrets)}`)
   }
 }

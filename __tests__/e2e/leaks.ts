@@ -18,12 +18,45 @@ export function secretNeedles(secrets: readonly string[]): string[] {
       continue
     }
     if (secret.length < 8) continue
-    needles.add(secret)
+    for (const spelling of spellingsOf(secret)) needles.add(spelling)
     const parts = secret.split('.')
     const signature = parts[2]
     if (parts.length === 3 && signature !== undefined && signature.length >= 16) needles.add(signature)
   }
   return [...needles]
+}
+
+/**
+ * The spellings a secret can be shown in besides its own: URL-encoded, form-encoded as a request body is
+ * (URLSearchParams writes `~` as `%7E`, a space as `+`), either with lower-case hex, and JSON-escaped. The runner masks
+ * only the value it was given, so each of these is a leak of its own.
+ */
+export function spellingsOf(secret: string): string[] {
+  const encoded = [
+    encodeURIComponent(secret),
+    encodeURIComponent(secret).replace(/%20/g, '+'),
+    new URLSearchParams({ v: secret }).toString().slice(2)
+  ]
+  return [
+    ...new Set([
+      secret,
+      JSON.stringify(secret).slice(1, -1),
+      ...encoded,
+      ...encoded.map(spelling => spelling.replace(/%[0-9A-F]{2}/g, hex => hex.toLowerCase()))
+    ])
+  ]
+}
+
+/** The secret parts of a proxy URL (`http://user:password@host`), which count as secrets of the run. */
+export function proxySecrets(env: Readonly<Record<string, string | undefined>>): string[] {
+  const found: string[] = []
+  for (const [name, value] of Object.entries(env)) {
+    if (!/^(https?|all)_proxy$/i.test(name) || value === undefined) continue
+    const userinfo = /^(?:[a-z][a-z0-9+.-]*:\/\/)?([^/?#@\s]*)@/i.exec(value)?.[1]
+    const password = userinfo?.split(':').slice(1).join(':')
+    if (password) found.push(password, decodeURIComponent(password))
+  }
+  return found
 }
 
 interface Leak {

@@ -11,7 +11,7 @@ import {
   unescapeCommand,
   workflowCommands
 } from '../../emulator/runner.ts'
-import { findLeaks, findPhiLeaks } from './leaks.ts'
+import { findLeaks, findPhiLeaks, proxySecrets } from './leaks.ts'
 
 /** The emulator's app with this client ID; throws when there is none. */
 export function appByClientId(em: Emulator, clientId: string): AppSpec {
@@ -98,7 +98,12 @@ export function errorLines(run: ActionRun): string[] {
 /** Runs the action against the emulator and scans the run for leaks of everything the emulator knows. */
 export async function runAgainst(em: Emulator, options: RunOptions & { extraSecrets?: string[] }): Promise<ActionRun> {
   const run = await runAction({ ...options, env: { ...em.env(), ...options.env } })
-  expectNoLeaks(run, [...emulatorSecrets(em), ...(options.extraSecrets ?? []), ...tokenOutput(run)])
+  expectNoLeaks(run, [
+    ...emulatorSecrets(em),
+    ...proxySecrets(options.env ?? {}),
+    ...(options.extraSecrets ?? []),
+    ...tokenOutput(run)
+  ])
   return run
 }
 

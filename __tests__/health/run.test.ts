@@ -203,7 +203,7 @@ describe('errorDiagnostics', () => {
     const text = said.kind === 'quoted' ? said.text : ''
     expect(text).not.toContain('s3cr3t-value-123')
     expect(text).not.toContain('\n')
-    expect(text).toBe('invalid: bad request ::add-mask::[redacted] from [redacted]')
+    expect(text).toBe('invalid: bad request : :add-mask: :[redacted] from [redacted]')
   })
 })
 

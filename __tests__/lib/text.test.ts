@@ -1,4 +1,4 @@
-import { sanitizeServerText } from '../../src/lib/text.js'
+import { neutralizeCommands, sanitizeServerText, show, spellingsOf } from '../../src/lib/text.js'
 import { CONTROL_CHARACTERS } from '../../src/lib/guards.js'
 
 describe('sanitizeServerText', () => {
@@ -19,7 +19,7 @@ describe('sanitizeServerText', () => {
 
   it('puts everything on one line so no server text can start a workflow command', () => {
     const said = sanitizeServerText('first\n::set-output name=x::y\r\n\u2028::error::z', [])
-    expect(said).toBe('first ::set-output name=x::y ::error::z')
+    expect(said).toBe('first : :set-output name=x: :y : :error: :z')
   })
 
   it('bounds the length', () => {
@@ -43,5 +43,52 @@ describe('CONTROL_CHARACTERS', () => {
 
   it('leaves ordinary text, accents and other scripts alone', () => {
     expect(CONTROL_CHARACTERS.test('Patient?_count=1 café 患者 ✅')).toBe(false)
+  })
+})
+
+describe('neutralizeCommands', () => {
+  it('breaks both workflow-command syntaxes anywhere in a line, and leaves the text readable', () => {
+    expect(neutralizeCommands('x ##[stop-commands]t ::add-mask::y')).toBe('x ## [stop-commands]t : :add-mask: :y')
+    expect(neutralizeCommands(':::')).toBe(': : :')
+    expect(neutralizeCommands('https://login.example/a:b')).toBe('https://login.example/a:b')
+  })
+
+  it.each(['##[stop-commands]', '::set-output name=a::b', '#\n##[group]', '#:##[x]::'])(
+    '%s leaves no command',
+    text => {
+      const out = neutralizeCommands(text)
+      expect(out).not.toContain('##[')
+      expect(out).not.toContain('::')
+    }
+  )
+
+  it('is applied by sanitizeServerText and show', () => {
+    expect(sanitizeServerText('a ##[stop-commands]b', [])).toBe('a ## [stop-commands]b')
+    expect(show('x::y')).toBe('"x: :y"')
+  })
+})
+
+describe('spellingsOf', () => {
+  const secret = "Emu8Q~a b'(c)!*"
+  it('lists the spellings a request or an echoing server uses: raw, URL, form, lower-case hex, JSON', () => {
+    const spellings = spellingsOf([secret])
+    expect(spellings).toEqual(
+      expect.arrayContaining([
+        secret,
+        encodeURIComponent(secret),
+        new URLSearchParams({ v: secret }).toString().slice(2),
+        'Emu8Q%7ea+b%27%28c%29%21*'
+      ])
+    )
+    expect(new URLSearchParams({ v: secret }).toString()).toContain('%7E')
+  })
+
+  it('removes the form-encoded spelling from server text', () => {
+    const form = new URLSearchParams({ v: secret }).toString().slice(2)
+    const lowerHex = form.replace(/%[0-9A-F]{2}/g, hex => hex.toLowerCase())
+    expect(sanitizeServerText(`received ${form} and ${lowerHex}`, [secret])).toBe('received [redacted] and [redacted]')
+    expect(sanitizeServerText(`json ${JSON.stringify({ s: 'q"uote\\d' })}`, ['q"uote\\d'])).toBe(
+      'json {"s":"[redacted]"}'
+    )
   })
 })

@@ -142,6 +142,19 @@ describe('getAccessToken', () => {
     )
   })
 
+  it.each([
+    ['already expired', jwt({ aud: FHIR }), Date.now() - 3_600_000, /not in the future/],
+    ['expiring now', jwt({ aud: FHIR }), Date.now(), /not in the future/],
+    ['not a JWT', '12', Date.now() + 3_600_000, /not a JWT/],
+    ['a JWT with no claims', jwt({}), Date.now() + 3_600_000, /not a JWT/]
+  ])('refuses a token %s: nothing unusable is handed over', async (_name, token, expiresOnTimestamp, pattern) => {
+    const { credential } = credentialOf(() => Promise.resolve({ token, expiresOnTimestamp }))
+    const error = await getAccessToken(request(secretSignIn), deps(credential)).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ActionError)
+    expect((error as ActionError).title).toBe('Sign-in returned an unusable token')
+    expect((error as Error).message).toMatch(pattern)
+  })
+
   it('fails with a clear message when no expiry can be read at all', async () => {
     const { credential } = credentialOf(() =>
       Promise.resolve({ token: jwt({ aud: FHIR }), expiresOnTimestamp: Number.NaN })
@@ -150,7 +163,9 @@ describe('getAccessToken', () => {
   })
 
   it('reports the sign-in method of the configuration', async () => {
-    const { credential } = credentialOf(() => Promise.resolve({ token: jwt({}), expiresOnTimestamp: 1 }))
+    const { credential } = credentialOf(() =>
+      Promise.resolve({ token: jwt({ aud: FHIR }), expiresOnTimestamp: Date.now() + 3_600_000 })
+    )
     const issued = await getAccessToken(request({ type: 'managed-identity' }), deps(credential))
     expect(issued.signInMethod).toBe('managed-identity')
   })

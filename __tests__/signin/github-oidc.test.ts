@@ -52,8 +52,8 @@ describe('githubAssertion', () => {
     expect(lines[0]).toContain('iss="https://token.actions.githubusercontent.com"')
     expect(lines[0]).toContain('job_workflow_ref="octo/app/.github/workflows/ci.yml@refs/heads/main"')
     expect(lines[0]).toContain('aud="api://AzureADTokenExchange"')
-    // The newline stays escaped, so the claim cannot start a workflow command of its own.
-    expect(lines[0]).toContain('sub="repo:octo/app:environment:prod\\n::warning::injected"')
+    // The newline stays escaped and `::` is broken, so the claim cannot start a workflow command of its own.
+    expect(lines[0]).toContain('sub="repo:octo/app:environment:prod\\n: :warning: :injected"')
     expect(lines[0]).not.toContain('\n')
     expect(lines[0]).not.toContain('repository_owner_id')
     expect(lines.join('')).not.toContain(token)
@@ -78,7 +78,7 @@ describe('githubAssertion', () => {
     expect(lines).toHaveLength(1)
     const line = lines[0] ?? ''
     expect(line).not.toMatch(CONTROL_CHARACTERS)
-    expect(line).toContain('sub="repo:octo/app:ref:refs/heads/main ::warning::a')
+    expect(line).toContain('sub="repo:octo/app:ref:refs/heads/main : :warning: :a')
     expect(line.length).toBeLessThan(1500)
   })
 
@@ -168,9 +168,10 @@ describe('startGitHubAssertion', () => {
       GITHUB_TOKEN_LIMITS
     )
     await settle()
-    await expect(github.getAssertion()).rejects.toBe(failure)
+    // Each failure names GitHub's endpoint and keeps what went wrong as its cause.
+    await expect(github.getAssertion()).rejects.toMatchObject({ name: 'GitHubTokenError', cause: failure })
     // A later call (MSAL retrying) asks again rather than repeating the old failure.
-    await expect(github.getAssertion()).rejects.toBe(failure)
+    await expect(github.getAssertion()).rejects.toMatchObject({ name: 'GitHubTokenError', cause: failure })
     expect(getIDToken).toHaveBeenCalledTimes(2)
     await settle()
   })

@@ -12,3 +12,11 @@ export function decodeJwtPayload(jwt: string): Record<string, unknown> {
     return {}
   }
 }
+
+/** A JWT (header.payload.signature, its payload a JSON object) or an encrypted one (five parts), by its shape only. */
+export function isJwtShaped(token: string): boolean {
+  const parts = token.split('.')
+  if (!parts.every(part => /^[A-Za-z0-9_-]*$/.test(part))) return false
+  if (parts.length === 5) return true
+  return parts.length === 3 && Object.keys(decodeJwtPayload(token)).length > 0
+}

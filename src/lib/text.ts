@@ -8,20 +8,41 @@ const REDACTED = '[redacted]'
 /** Server text is cut here: enough for any real description, bounded for a hostile one. */
 const MAX_SERVER_TEXT = 1000
 
-/** Every spelling a server could echo a secret back in (raw, form- and URL-encoded), longest first. */
-function spellingsOf(secrets: readonly string[]): string[] {
-  const all = secrets.flatMap(value => [
-    value,
-    encodeURIComponent(value),
-    encodeURIComponent(value).replace(/%20/g, '+')
-  ])
+/**
+ * Every spelling a server could echo a secret back in, longest first: raw; URL-encoded (encodeURIComponent, which
+ * leaves `~ ! ' ( ) *` as they are); form-encoded as a request body really is (URLSearchParams: `~` is `%7E`, a space
+ * `+`); each encoding with lower-case hex too; and JSON-escaped.
+ */
+export function spellingsOf(secrets: readonly string[]): string[] {
+  const all = secrets.flatMap(value => {
+    const encoded = [
+      encodeURIComponent(value),
+      encodeURIComponent(value).replace(/%20/g, '+'),
+      new URLSearchParams({ v: value }).toString().slice(2)
+    ]
+    return [
+      value,
+      JSON.stringify(value).slice(1, -1),
+      ...encoded,
+      ...encoded.map(spelling => spelling.replace(/%[0-9A-F]{2}/g, hex => hex.toLowerCase()))
+    ]
+  })
   // Longest first, so a secret is replaced whole before any part of it that is listed on its own.
   return [...new Set(all.filter(value => value.length > 0))].sort((a, b) => b.length - a.length)
 }
 
 /**
+ * Text that can start no workflow command wherever it is printed: the runner reads `::name::` at the start of a line
+ * and the legacy `##[name]` anywhere in one (`##[stop-commands]` would stop it reading `::add-mask::`). Both are
+ * broken by a space, anywhere in the text, so the text stays readable.
+ */
+export function neutralizeCommands(text: string): string {
+  return text.replace(/:(?=:)/g, ': ').replace(/##\[/g, '## [')
+}
+
+/**
  * Server or library text made safe to show: the given secrets, anything shaped like a JWT (assertions, tokens) and
- * PEM blocks removed; one line, so no server text can start a line (and so a workflow command); bounded in length.
+ * PEM blocks removed; one line, with both workflow-command syntaxes neutralised (neutralizeCommands); bounded in length.
  */
 export function sanitizeServerText(text: string, secrets: readonly string[], maxLength = MAX_SERVER_TEXT): string {
   let out = text
@@ -36,16 +57,17 @@ export function sanitizeServerText(text: string, secrets: readonly string[], max
     .replace(new RegExp(`${CONTROL_CHARACTERS.source}+`, 'g'), ' ')
     .replace(/\s{2,}/g, ' ')
     .trim()
+  out = neutralizeCommands(out)
   return out.length > maxLength ? `${out.slice(0, maxLength)}…` : out
 }
 
 /**
- * A value quoted for a message: any `//user:password@` part hidden, and cut short so that one bad input cannot flood
- * the log.
+ * A value quoted for a message: any `//user:password@` part hidden, no workflow command left in it, and cut short so
+ * that one bad input cannot flood the log.
  */
 export function show(value: string): string {
   const redacted = value.replace(/\/\/[^/?#\s]*@/g, '//***@')
-  return JSON.stringify(redacted.length > 100 ? `${redacted.slice(0, 100)}...` : redacted)
+  return neutralizeCommands(JSON.stringify(redacted.length > 100 ? `${redacted.slice(0, 100)}...` : redacted))
 }
 
 /** The text with its first letter in upper case, to start a sentence with server or library text. */

@@ -3,14 +3,15 @@
 
 import * as core from '@actions/core'
 import type { HealthReport } from '../health/run.js'
+import { neutralizeCommands } from '../lib/text.js'
 
 /** For each failed check, the annotation raised: a short title and the full explanation. */
 export function failedCheckAnnotations(report: HealthReport): { title: string; message: string }[] {
   return report.checks
     .filter(check => !check.ok)
     .map(check => ({
-      title: `Health check failed: ${check.path}`,
-      message: `GET ${check.url}: ${check.error ?? `answered ${String(check.status)}`}`
+      title: neutralizeCommands(`Health check failed: ${check.path}`),
+      message: neutralizeCommands(`GET ${check.url}: ${check.error ?? `answered ${String(check.status)}`}`)
     }))
 }
 

@@ -2,14 +2,14 @@
 // access token within a time limit, and is the one place a failure is explained.
 
 import type { AccessToken, TokenCredential } from '@azure/identity'
-import { type ActionError, UnreadableAnswerError } from '../errors.js'
+import type { ActionError } from '../errors.js'
 import { withDeadline } from '../lib/deadline.js'
-import { decodeJwtPayload } from '../lib/jwt.js'
 import type { SignInContext } from './explain/context.js'
 import { explainSignInFailure } from './explain/index.js'
+import { whatReallyHappened } from './explain/last-attempt.js'
 import { type GitHubAssertion, type GitHubTokenDeps, startGitHubAssertion } from './github-oidc.js'
 import type { CloudName } from '../target/clouds.js'
-import { type IssuedToken, readTokenClaims } from './issued-token.js'
+import { type IssuedToken, issuedToken } from './issued-token.js'
 import type { Env, SignInMethod } from './method.js'
 import { type CredentialLimits, DEFAULT_LIMITS, type SignInState } from './pipeline.js'
 import { untilPropagated } from './propagation.js'
@@ -73,6 +73,7 @@ export async function openSignIn(request: Omit<SignInRequest, 'resource'>, deps:
   // Loading the identity library holds the event loop for tens of milliseconds, and with it the connection to
   // GitHub: let the request go out first, then load while GitHub answers.
   await github?.sent
+  ;(await import('./identity.js')).redactLibraryLog(request.secrets)
   const state: SignInState = {}
   const credential =
     deps.credential ??
@@ -86,7 +87,7 @@ export async function openSignIn(request: Omit<SignInRequest, 'resource'>, deps:
 
   return {
     async getToken(resource) {
-      const explain = explainer({ ...request, resource }, method, state, github)
+      const explain = explainer({ ...request, resource }, method, state, github, env)
       const attempt = async (): Promise<AccessToken | null> => {
         const abort = new AbortController()
         try {
@@ -112,16 +113,11 @@ export async function openSignIn(request: Omit<SignInRequest, 'resource'>, deps:
       } catch (error) {
         throw explain(error)
       }
-      if (!accessToken?.token) throw explain(new Error('The sign-in returned no access token.'))
-      const expiresOn = expiryOf(accessToken)
-      if (expiresOn === undefined) throw explain(new Error('The sign-in returned a token without a valid expiry time.'))
-      return {
-        token: accessToken.token,
-        expiresOn,
+      return issuedToken(accessToken, {
         resource,
-        claims: readTokenClaims(accessToken.token),
-        signInMethod: signIn.type
-      }
+        signInMethod: signIn.type,
+        from: method.endpoint(signIn, authorityHost, env)
+      })
     }
   }
 }
@@ -131,7 +127,8 @@ function explainer(
   { signIn, resource, authorityHost, secrets, cloud }: SignInRequest,
   method: SignInMethod<SignIn>,
   state: SignInState,
-  github: GitHubAssertion | undefined
+  github: GitHubAssertion | undefined,
+  env: Env
 ): (error: unknown) => ActionError {
   return error => {
     const context: SignInContext = {
@@ -140,44 +137,12 @@ function explainer(
       authorityHost,
       ...(cloud === undefined ? {} : { cloud }),
       // The usual endpoint, as configured; a deadline that fires names the endpoint it waited for.
-      endpoint: method.endpoint(signIn, authorityHost, {}),
+      endpoint: method.endpoint(signIn, authorityHost, env),
       secrets,
       ...(github?.state.githubClaims ? { githubClaims: github.state.githubClaims } : {}),
       ...(state.assertionClaims ? { assertionClaims: state.assertionClaims } : {}),
       explainOwn: cause => method.explain?.(cause, signIn, secrets)
     }
-    // MSAL replaces a timeout, a refused connection or an unreadable answer by a bare network_error: explain what
-    // really happened last.
-    return explainSignInFailure(isNetworkError(error) ? (whatHappened(state) ?? error) : error, context)
+    return explainSignInFailure(whatReallyHappened(error, state), context)
   }
-}
-
-function whatHappened(state: SignInState): unknown {
-  if (state.last === undefined) return undefined
-  if ('transportError' in state.last) return state.last.transportError
-  return new UnreadableAnswerError(state.last.answer.endpoint, state.last.answer.status)
-}
-
-/** MSAL's error for a request that got no usable HTTP answer, possibly wrapped by @azure/identity. */
-function isNetworkError(error: unknown): boolean {
-  for (let link: unknown = error, depth = 0; link instanceof Error && depth < 8; link = link.cause, depth++) {
-    if ((link as { errorCode?: unknown }).errorCode === 'network_error' || link.message.startsWith('network_error')) {
-      return true
-    }
-  }
-  return false
-}
-
-/** The latest time a Date holds; beyond it toISOString() throws. */
-const MAX_DATE_MS = 8.64e15
-
-/**
- * When the token expires: as the credential says, or else as the token's own `exp` claim says (a tool's answer can
- * carry an expiry the library could not read).
- */
-function expiryOf(accessToken: AccessToken): Date | undefined {
-  const exp = decodeJwtPayload(accessToken.token).exp
-  const candidates = [accessToken.expiresOnTimestamp, typeof exp === 'number' ? exp * 1000 : Number.NaN]
-  const ms = candidates.find(value => Number.isFinite(value) && value > 0 && value <= MAX_DATE_MS)
-  return ms === undefined ? undefined : new Date(ms)
 }

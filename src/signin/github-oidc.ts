@@ -3,10 +3,11 @@
 
 import { subscribe, unsubscribe } from 'node:diagnostics_channel'
 import type { ClientRequest } from 'node:http'
-import { withDeadline } from '../lib/deadline.js'
+import { DeadlineError, withDeadline } from '../lib/deadline.js'
 import { parseUrl } from '../lib/guards.js'
-import { decodeJwtPayload } from '../lib/jwt.js'
+import { decodeJwtPayload, isJwtShaped } from '../lib/jwt.js'
 import { sanitizeServerText } from '../lib/text.js'
+import { GitHubTokenError } from '../errors.js'
 import { explainMissingOidcPermission } from './explain/index.js'
 
 export interface GitHubTokenDeps {
@@ -70,11 +71,17 @@ export function githubAssertion(
   let pending: Promise<string> | undefined
   const fetchAssertion = async (): Promise<string> => {
     // core.getIDToken masks the GitHub token itself (setSecret) before returning it.
-    const jwt = await withDeadline(
-      deps.getIDToken(audience),
-      options.timeoutMs,
-      `the GitHub OIDC endpoint ${oidcEndpoint}`
-    )
+    let jwt: unknown
+    try {
+      jwt = await withDeadline(deps.getIDToken(audience), options.timeoutMs, `the GitHub OIDC endpoint ${oidcEndpoint}`)
+    } catch (error) {
+      // A deadline names the endpoint already; core's word for a missing permission has its own explanation.
+      if (error instanceof DeadlineError || /ACTIONS_ID_TOKEN_REQUEST_(URL|TOKEN)/.test(String(error))) throw error
+      throw new GitHubTokenError(oidcEndpoint, { cause: error })
+    }
+    if (typeof jwt !== 'string' || !isJwtShaped(jwt)) {
+      throw new GitHubTokenError(oidcEndpoint, { cause: new Error(`the answer held ${typeof jwt}, not a JWT`) })
+    }
     const claims = decodeJwtPayload(jwt)
     if (options.state) options.state.githubClaims = claims
     deps.info(

@@ -2,6 +2,7 @@
 // library's own classes do the sign-in; this module only shapes how their HTTP pipeline waits and retries.
 
 import type { TokenCredentialOptions } from '@azure/identity'
+import { AnswerTooLargeError } from '../errors.js'
 import { DeadlineError } from '../lib/deadline.js'
 import { RETRY_AFTER_HEADERS, parseRetryAfter } from '../lib/retry-after.js'
 import { isMicrosoftAuthorityHost } from '../target/clouds.js'
@@ -33,11 +34,17 @@ type PipelinePolicyConfig = NonNullable<TokenCredentialOptions['additionalPolici
 type PipelinePolicy = PipelinePolicyConfig['policy']
 type PipelineRequest = Parameters<PipelinePolicy['sendRequest']>[0]
 type PipelineResponse = Awaited<ReturnType<PipelinePolicy['sendRequest']>>
+type HttpClient = NonNullable<TokenCredentialOptions['httpClient']>
+
+/** The most read of one sign-in answer. A real token answer or openid-configuration is a few KiB; a hostile or broken
+ *  host (or a proxy's page) may send gigabytes, which would end the process before any message. */
+export const MAX_ANSWER_BYTES = 1024 * 1024
 
 /**
- * A pipeline policy run once per attempt (below the retry policy): it bounds each attempt's time, so a hung endpoint
- * fails naming itself instead of hanging the job, and it caps a server's Retry-After at the longest retry delay, so
- * a throttling answer is retried soon or not at all.
+ * One attempt (below the retry policy): it bounds the attempt's time, body included, so a hung or trickling endpoint
+ * fails naming itself instead of hanging the job; it reads at most MAX_ANSWER_BYTES of the answer; it keeps a
+ * connection reset in the middle of the answer a reset (ECONNRESET), so it is retried like one before the answer; and
+ * it caps a server's Retry-After at the longest retry delay, so a throttling answer is retried soon or not at all.
  */
 export function attemptPolicy(
   limits: Pick<CredentialLimits, 'requestTimeoutMs' | 'maxRetryDelayMs'>,
@@ -58,9 +65,12 @@ export function attemptPolicy(
       }
       outer?.addEventListener('abort', forward)
       request.abortSignal = attempt.signal
+      // Every status: the answer's body is handed over as a stream, so that it is read here, bounded.
+      request.streamResponseStatusCodes = new Set([Number.POSITIVE_INFINITY])
       let response: PipelineResponse
       try {
         response = await next(request)
+        await readBoundedBody(response, endpointOf(request.url))
       } catch (error) {
         // A timeout surfaces as a bare AbortError that says nothing of where; name the endpoint instead.
         const timedOut = attempt.signal.aborted && outer?.aborted !== true
@@ -74,7 +84,7 @@ export function attemptPolicy(
         outer?.removeEventListener('abort', forward)
         request.abortSignal = outer
       }
-      state.last = { answer: { endpoint: endpointOf(request.url), status: response.status } }
+      state.last = { answer: { endpoint: endpointOf(request.url), status: response.status, ...answerShape(response) } }
       for (const name of RETRY_AFTER_HEADERS) {
         const value = response.headers.get(name)
         if (value === undefined) continue
@@ -91,6 +101,50 @@ export function attemptPolicy(
   }
 }
 
+/** Replaces a streamed body by its text, read to at most MAX_ANSWER_BYTES. */
+async function readBoundedBody(response: PipelineResponse, endpoint: string): Promise<void> {
+  const body = response.readableStreamBody
+  if (body === undefined) return
+  delete response.readableStreamBody
+  const tooLarge = (): AnswerTooLargeError => {
+    // Node's streams can be destroyed (the connection closes); the type only promises a readable one.
+    ;(body as { destroy?: () => void }).destroy?.()
+    return new AnswerTooLargeError(endpoint, MAX_ANSWER_BYTES)
+  }
+  const announced = Number(response.headers.get('content-length') ?? Number.NaN)
+  if (announced > MAX_ANSWER_BYTES) throw tooLarge()
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of body) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
+    size += bytes.length
+    if (size > MAX_ANSWER_BYTES) throw tooLarge()
+    chunks.push(bytes)
+  }
+  // A connection closed before the whole answer arrived ends the stream quietly: it is a reset, retried like one.
+  if ((body as { complete?: boolean }).complete === false || size < announced) {
+    throw Object.assign(new Error('the connection was reset in the middle of the answer'), { code: 'ECONNRESET' })
+  }
+  response.bodyAsText = Buffer.concat(chunks).toString('utf8')
+}
+
+/**
+ * The HTTP client of every credential: the library's own, each request through attemptPolicy. A client rather than a
+ * pipeline policy, because the managed identity credential replaces the policies it is given by its own.
+ */
+export function boundedHttpClient(limits: CredentialLimits, state: SignInState = {}): HttpClient {
+  const policy = attemptPolicy(limits, state)
+  let inner: HttpClient | undefined
+  return {
+    async sendRequest(request) {
+      // The identity library is loaded by the time a credential sends anything.
+      inner ??= (await import('./identity.js')).createDefaultHttpClient()
+      const client = inner
+      return policy.sendRequest(request, next => client.sendRequest(next))
+    }
+  }
+}
+
 /** Options shared by every HTTP-based credential. */
 export function httpOptions(limits: CredentialLimits, state: SignInState = {}): TokenCredentialOptions {
   return {
@@ -99,7 +153,7 @@ export function httpOptions(limits: CredentialLimits, state: SignInState = {}): 
       retryDelayInMs: limits.retryDelayMs,
       maxRetryDelayInMs: limits.maxRetryDelayMs
     },
-    additionalPolicies: [{ policy: attemptPolicy(limits, state), position: 'perRetry' }]
+    httpClient: boundedHttpClient(limits, state)
   }
 }
 
@@ -122,9 +176,32 @@ export function entraOptions(
  * reports a timeout, a refused connection and an answer it cannot parse alike, as a bare `network_error`.
  */
 export interface SignInState {
-  last?: { transportError: unknown } | { answer: { endpoint: string; status: number } }
+  last?: { transportError: unknown } | { answer: AnswerSeen }
   /** The issuer, subject and audience of a presented federated token other than GitHub's (a service account's). */
   assertionClaims?: Record<string, unknown>
+}
+
+/** What the last answer was: its status, its content type, and whether its body is a JSON object at all. */
+export interface AnswerSeen {
+  readonly endpoint: string
+  readonly status: number
+  readonly contentType?: string
+  readonly json?: boolean
+}
+
+function answerShape(response: PipelineResponse): { contentType?: string; json?: boolean } {
+  const contentType = response.headers.get('content-type')?.split(';')[0]?.trim()
+  const text = response.bodyAsText
+  let json: boolean | undefined
+  if (typeof text === 'string') {
+    try {
+      const parsed: unknown = JSON.parse(text)
+      json = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+    } catch {
+      json = false
+    }
+  }
+  return { ...(contentType ? { contentType } : {}), ...(json === undefined ? {} : { json }) }
 }
 
 /** Options for a credential that asks a tool's session (az, pwsh): the process's time limit and the tenant. */

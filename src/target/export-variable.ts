@@ -24,8 +24,9 @@ const RESERVED_NAMES: readonly {
   },
   {
     reader: 'shells and the system',
-    prefixes: ['BASH_', 'LC_', 'LD_', 'DYLD_', 'SSH_'],
+    prefixes: ['BASH_', 'LC_', 'LD_', 'DYLD_', 'SSH_', 'XDG_', 'SUDO_'],
     names: [
+      'LOGNAME',
       'PATH',
       'HOME',
       'SHELL',
@@ -49,6 +50,39 @@ const RESERVED_NAMES: readonly {
       'PAGER',
       'EDITOR',
       'VISUAL'
+    ]
+  },
+  {
+    // Windows reads these in any case (readerOf compares in upper case): Path, ComSpec, SystemRoot, PSModulePath...
+    reader: 'Windows and PowerShell',
+    prefixes: ['PROCESSOR_', 'POWERSHELL_', 'PSMODULE', 'PSEXECUTION', '__PS', '__COMPAT'],
+    names: [
+      'USERPROFILE',
+      'COMSPEC',
+      'PATHEXT',
+      'SYSTEMROOT',
+      'SYSTEMDRIVE',
+      'WINDIR',
+      'APPDATA',
+      'LOCALAPPDATA',
+      'PROGRAMDATA',
+      'PROGRAMFILES',
+      'PROGRAMW6432',
+      'COMMONPROGRAMFILES',
+      'COMMONPROGRAMW6432',
+      'ALLUSERSPROFILE',
+      'PUBLIC',
+      'HOMEDRIVE',
+      'HOMEPATH',
+      'HOMESHARE',
+      'USERNAME',
+      'USERDOMAIN',
+      'COMPUTERNAME',
+      'LOGONSERVER',
+      'OS',
+      'NUMBER_OF_PROCESSORS',
+      'DRIVERDATA',
+      'ONEDRIVE'
     ]
   },
   { reader: 'git', prefixes: ['GIT_'] },
@@ -77,18 +111,77 @@ const RESERVED_NAMES: readonly {
     ]
   },
   {
+    // Each reads its credential (a *_TOKEN, *_KEY, *_SECRET or *_PASSWORD of its own) from the environment and sends it
+    // to its service: the whole family is refused, settings and credentials alike.
+    reader: 'another tool, as its setting or credential (the tool would send the token to its own service)',
+    prefixes: [
+      'HOMEBREW_',
+      'AWS_',
+      'GOOGLE_',
+      'GCLOUD_',
+      'CLOUDSDK_',
+      'VAULT_',
+      'TF_TOKEN_',
+      'TF_CLI_',
+      'TWINE_',
+      'PYPI_',
+      'UV_',
+      'POETRY_',
+      'GEM_',
+      'BUNDLE_',
+      'COMPOSER_',
+      'NUGET_',
+      'CHOCOLATEY_',
+      'CONDA_',
+      'GITLAB_',
+      'CI_JOB_',
+      'BITBUCKET_',
+      'CIRCLE_',
+      'BUILDKITE_',
+      'CODECOV_',
+      'SONAR_',
+      'SNYK_',
+      'SENTRY_',
+      'DD_',
+      'DATADOG_',
+      'SLACK_',
+      'HEROKU_',
+      'NETLIFY_',
+      'VERCEL_',
+      'CLOUDFLARE_',
+      'CF_',
+      'DIGITALOCEAN_',
+      'HCLOUD_',
+      'LINODE_',
+      'FLY_',
+      'OP_',
+      'HF_',
+      'HUGGINGFACE_',
+      'RENOVATE_',
+      'SOPS_',
+      'GPG_',
+      'GNUPG'
+    ]
+  },
+  {
     reader: 'TLS and proxy settings',
     prefixes: ['OPENSSL_', 'SSL_', 'CURL_'],
     names: ['SSLKEYLOGFILE', 'REQUESTS_CA_BUNDLE', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'ALL_PROXY', 'FTP_PROXY']
   }
 ]
 
+/** A GitHub token's name anywhere in the name (HOMEBREW_GITHUB_API_TOKEN, RENOVATE_GITHUB_COM_TOKEN, X_GH_TOKEN):
+ *  tools send what such a variable holds to GitHub. */
+const GITHUB_CREDENTIAL = /GITHUB|(^|_)GH_/
+
 /** Who reads the name (compared in upper case: Windows and some tools ignore case), or undefined when it is free. */
 function readerOf(name: string): string | undefined {
   const upper = name.toUpperCase()
-  return RESERVED_NAMES.find(
+  const group = RESERVED_NAMES.find(
     group => group.names?.includes(upper) === true || group.prefixes.some(prefix => upper.startsWith(prefix))
-  )?.reader
+  )
+  if (group) return group.reader
+  return GITHUB_CREDENTIAL.test(upper) ? 'tools that send a GitHub token to GitHub' : undefined
 }
 
 export function readExportVariable(value: string): string | undefined {

@@ -2,16 +2,26 @@
 // and the identifiers a support case needs. Pure: the caller decides where the text goes (only through @actions/core,
 // since it can hold server text).
 
-import { ActionError, UnreadableAnswerError } from '../../errors.js'
+import { ActionError, AnswerTooLargeError, GitHubTokenError, UnreadableAnswerError } from '../../errors.js'
 import { oneLine, sanitizeServerText } from '../../lib/text.js'
 import { entraExplanation } from './aadsts.js'
-import { messageOf } from './chain.js'
+import { explainGitHubTokenFailure } from './github.js'
+import { errorChain, messageOf } from './chain.js'
 import type { SignInContext } from './context.js'
 import { readEntraFailure, supportLine } from './entra-failure.js'
-import { readTransportFailure, transportExplanation, unreadableAnswerExplanation } from './transport.js'
+import {
+  readTransportFailure,
+  tooLargeExplanation,
+  transportExplanation,
+  unreadableAnswerExplanation
+} from './transport.js'
 
 /** One ActionError with a plain sentence, the fix, and the AADSTS code, trace ID and correlation ID kept for support. */
 export function explainSignInFailure(error: unknown, context: SignInContext): ActionError {
+  // The GitHub token's request failed: explained as that, however the library wrapped it since.
+  const github = errorChain(error).find(link => link instanceof GitHubTokenError)
+  if (github instanceof GitHubTokenError)
+    return explainGitHubTokenFailure(github.cause, github.endpoint, context.secrets)
   const failure = readEntraFailure(error)
   if (failure.code) return entraExplanation(failure, context)
   // @actions/core's own words for a job without the OIDC permission, should its check be reached first.
@@ -19,6 +29,7 @@ export function explainSignInFailure(error: unknown, context: SignInContext): Ac
   const specific = context.explainOwn?.(error)
   if (specific) return specific
   if (error instanceof UnreadableAnswerError) return unreadableAnswerExplanation(error, context)
+  if (error instanceof AnswerTooLargeError) return tooLargeExplanation(error, context)
   const transport = readTransportFailure(error)
   if (transport) return transportExplanation(transport, error, context)
   const lines = [

@@ -3,7 +3,7 @@
 
 import { ActionError } from '../../errors.js'
 import { sanitizeServerText } from '../../lib/text.js'
-import { chainText, isCredentialUnavailable, messageOf } from './chain.js'
+import { chainText, errorChain, isCredentialUnavailable, messageOf } from './chain.js'
 
 export interface Tool {
   /** The auth-type that uses it. */
@@ -30,12 +30,36 @@ export function explainToolFailure(tool: Tool, error: unknown, secrets: readonly
       ].join('\n')
     )
   }
-  if (tool.notLoggedIn.test(text) || isCredentialUnavailable(error)) {
+  const timedOut = errorChain(error).find(link => link.name === 'ToolTimeoutError')
+  if (timedOut) {
+    return new ActionError(
+      `Sign-in failed: ${tool.name} did not answer in time`,
+      [
+        `auth-type ${tool.type} asks ${tool.name} for a token, and it ${String(timedOut.message)}.`,
+        `Fix: check that ${tool.name} works on this runner on its own (it may be waiting for a prompt, an update or ` +
+          'the network, or be behind a proxy it is not told about), then re-run.',
+        `Details: ${said}`
+      ].join('\n')
+    )
+  }
+  if (tool.notLoggedIn.test(text)) {
     return new ActionError(
       `Sign-in failed: ${tool.name} is not logged in`,
       [
         `auth-type ${tool.type} reuses the session of ${tool.name}, and there is none (or it expired).`,
         `Fix: ${tool.loginStep}, or pick another auth-type (oidc, client-secret, client-certificate).`,
+        `Details: ${said}`
+      ].join('\n')
+    )
+  }
+  if (isCredentialUnavailable(error)) {
+    return new ActionError(
+      `Sign-in failed: unexpected answer from ${tool.name}`,
+      [
+        `auth-type ${tool.type} asks ${tool.name} for a token, and it answered with something that is not one (no ` +
+          'error the action knows, no token it could read).',
+        `Fix: run the same tool in a step before this one to see what it prints (for the Azure CLI: az account ` +
+          'get-access-token --output json); update it if it is old. The details below are its own words.',
         `Details: ${said}`
       ].join('\n')
     )

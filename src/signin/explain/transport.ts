@@ -1,7 +1,7 @@
 // Sign-in requests that got no usable answer: no connection, no answer in time, an untrusted certificate, a sign-in
 // host whose configuration cannot be read, or an answer that is not a token response.
 
-import { ActionError, type UnreadableAnswerError } from '../../errors.js'
+import { ActionError, type AnswerTooLargeError, type UnreadableAnswerError } from '../../errors.js'
 import { nonEmptyString, parseUrl } from '../../lib/guards.js'
 import { oneLine, sanitizeServerText } from '../../lib/text.js'
 import type { SignInContext } from './context.js'
@@ -36,6 +36,20 @@ const TLS_CODES: ReadonlySet<string> = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID'
 ])
 
+/** Node's words for the TLS failures, for a caller (@actions/core) that keeps an error's message but not its code. */
+const TLS_MESSAGES: readonly (readonly [RegExp, string])[] = [
+  [/self[- ]signed certificate in certificate chain/i, 'SELF_SIGNED_CERT_IN_CHAIN'],
+  [/self[- ]signed certificate/i, 'DEPTH_ZERO_SELF_SIGNED_CERT'],
+  [/unable to verify the first certificate/i, 'UNABLE_TO_VERIFY_LEAF_SIGNATURE'],
+  [/unable to get local issuer certificate/i, 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY'],
+  [/certificate has expired/i, 'CERT_HAS_EXPIRED'],
+  [/does not match certificate's altnames/i, 'ERR_TLS_CERT_ALTNAME_INVALID']
+]
+
+function tlsByText(text: string): string | undefined {
+  return TLS_MESSAGES.find(([pattern]) => pattern.test(text))?.[1]
+}
+
 type Transport =
   | { kind: 'timeout'; endpoint?: string }
   | { kind: 'tls'; code: string }
@@ -51,7 +65,7 @@ export function readTransportFailure(error: unknown): Transport | undefined {
   const names = chain.map(link => nonEmptyString(link.name))
   const text = chain.map(link => nonEmptyString(link.message) ?? '').join('\n')
   const inText = (code: string): boolean => new RegExp(`\\b${code}\\b`).test(text)
-  const tls = [...TLS_CODES].find(code => codes.includes(code) || inText(code))
+  const tls = [...TLS_CODES].find(code => codes.includes(code) || inText(code)) ?? tlsByText(text)
   if (tls) return { kind: 'tls', code: tls }
   const deadline = chain.find(link => link.name === 'DeadlineError')
   if (deadline) return { kind: 'timeout', endpoint: nonEmptyString(deadline.endpoint) }
@@ -60,7 +74,8 @@ export function readTransportFailure(error: unknown): Transport | undefined {
     names.includes('TimeoutError') ||
     codes.some(code => TIMEOUT_CODES.has(code)) ||
     inText('ETIMEDOUT') ||
-    /\b(timed out|timeout|no answer from)\b/i.test(text)
+    // Not `timeout=`: MSAL's error text can quote an answer's headers, `keep-alive: timeout=5` among them.
+    /\b(timed out|timeout|no answer from)\b(?!=)/i.test(text)
   ) {
     return { kind: 'timeout' }
   }
@@ -73,11 +88,16 @@ export function readTransportFailure(error: unknown): Transport | undefined {
 export function transportExplanation(transport: Transport, error: unknown, context: SignInContext): ActionError {
   // An endpoint named by the deadline that fired wins over the sign-in's usual one.
   const endpoint = transport.kind === 'timeout' && transport.endpoint ? oneLine(transport.endpoint) : context.endpoint
-  const host = hostOf(context.authorityHost)
+  // The host of what failed: the managed identity endpoint is not the sign-in host.
+  const host = hostOf(/https?:\/\/[^\s/?#]+/.exec(endpoint)?.[0] ?? context.authorityHost)
   const said = sanitizeServerText(messageOf(error), context.secrets)
   const proxyAdvice =
-    'If the runner reaches the internet only through a proxy, set HTTPS_PROXY (and NO_PROXY) for the step; ' +
-    `check that a firewall allows ${host}; on a sovereign cloud, check the environment input (it picks the sign-in host).`
+    context.signIn.type === 'managed-identity'
+      ? `The managed identity endpoint ${host} is on this machine (or its host): if HTTPS_PROXY is set, add ` +
+        `${parseUrl(`http://${host}`)?.hostname ?? host} to NO_PROXY; check the runner VM or scale set has a managed identity and its ` +
+        'endpoint is up.'
+      : 'If the runner reaches the internet only through a proxy, set HTTPS_PROXY (and NO_PROXY) for the step; ' +
+        `check that a firewall allows ${host}; on a sovereign cloud, check the environment input (it picks the sign-in host).`
   const lines: string[] = []
   let title: string
   switch (transport.kind) {
@@ -121,10 +141,27 @@ export function unreadableAnswerExplanation(error: UnreadableAnswerError, contex
   return new ActionError(
     'Sign-in answer unreadable',
     [
-      `${oneLine(error.endpoint)} answered HTTP ${error.status}, but not with a token response that could be read ` +
-        '(not JSON, or not the fields Microsoft Entra ID sends).',
+      `${oneLine(error.endpoint)} answered HTTP ${error.status}` +
+        (error.contentType ? ` (${oneLine(error.contentType)})` : '') +
+        ', but not with a token response that could be read (not JSON, or not the fields Microsoft Entra ID sends).',
+      context.signIn.type === 'managed-identity'
+        ? 'Fix: check that IDENTITY_ENDPOINT (when set) is the managed identity endpoint of this machine, and that no ' +
+          'proxy answers in its place (add its host, or 169.254.169.254, to NO_PROXY).'
+        : `Fix: check that authority-host (now ${oneLine(context.authorityHost)}) is the sign-in host of your cloud, and ` +
+          'that no proxy or firewall on the way answers in its place (a login or block page).'
+    ].join('\n')
+  )
+}
+
+/** The host answered with more than any sign-in answer holds: it was cut off unread, not a network problem. */
+export function tooLargeExplanation(error: AnswerTooLargeError, context: SignInContext): ActionError {
+  return new ActionError(
+    'Sign-in answer too large',
+    [
+      `${oneLine(error.endpoint)} answered with more than ${String(error.limitBytes / 1024)} KiB (a token answer is a ` +
+        'few KiB), so it was not read.',
       `Fix: check that authority-host (now ${oneLine(context.authorityHost)}) is the sign-in host of your cloud, and ` +
-        'that no proxy or firewall on the way answers in its place (a login or block page).'
+        'that no proxy or firewall on the way answers in its place.'
     ].join('\n')
   )
 }

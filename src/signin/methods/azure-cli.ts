@@ -6,6 +6,7 @@ import { explainToolFailure } from '../explain/tool-session.js'
 import { readTenantId } from '../sign-in-inputs.js'
 import type { SignInMethod } from '../method.js'
 import { toolSessionOptions } from '../pipeline.js'
+import { timedToolCredential } from '../tool-timeout.js'
 
 export interface AzureCliSignIn {
   readonly type: 'azure-cli'
@@ -30,7 +31,10 @@ export const azureCli: SignInMethod<AzureCliSignIn> = {
   endpoint: () => 'the Azure CLI (az account get-access-token)',
   async credential(signIn, { limits }) {
     const { AzureCliCredential } = await import('../identity.js')
-    return new AzureCliCredential(toolSessionOptions(signIn.tenantId, limits))
+    return timedToolCredential(
+      new AzureCliCredential(toolSessionOptions(signIn.tenantId, limits)),
+      limits.processTimeoutMs
+    )
   },
   explain: (error, _signIn, secrets) =>
     explainStaleSession(error, 'azure-cli', secrets, expiredFederatedCliLogin(process.env, Date.now())) ??

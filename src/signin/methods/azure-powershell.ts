@@ -4,6 +4,7 @@ import { explainToolFailure } from '../explain/tool-session.js'
 import { readTenantId } from '../sign-in-inputs.js'
 import type { SignInMethod } from '../method.js'
 import { toolSessionOptions } from '../pipeline.js'
+import { timedToolCredential } from '../tool-timeout.js'
 
 export interface AzurePowerShellSignIn {
   readonly type: 'azure-powershell'
@@ -30,7 +31,10 @@ export const azurePowerShell: SignInMethod<AzurePowerShellSignIn> = {
   endpoint: () => 'Azure PowerShell (Get-AzAccessToken)',
   async credential(signIn, { limits }) {
     const { AzurePowerShellCredential } = await import('../identity.js')
-    return new AzurePowerShellCredential(toolSessionOptions(signIn.tenantId, limits))
+    return timedToolCredential(
+      new AzurePowerShellCredential(toolSessionOptions(signIn.tenantId, limits)),
+      limits.processTimeoutMs
+    )
   },
   explain: (error, _signIn, secrets) => explainToolFailure(AZURE_POWERSHELL, error, secrets)
 }

@@ -1,6 +1,6 @@
 // A certificate uploaded to the app registration: the PEM with its private key signs the client assertion.
 
-import { X509Certificate, createPrivateKey } from 'node:crypto'
+import { type KeyObject, X509Certificate, createPrivateKey } from 'node:crypto'
 import { InputError } from '../../errors.js'
 import { unescapePem } from '../../lib/pem.js'
 import { requireClientId, requireTenantId } from '../sign-in-inputs.js'
@@ -43,6 +43,30 @@ export const clientCertificate: SignInMethod<ClientCertificateSignIn> = {
   }
 }
 
+/** RSA keys shorter than this are refused by Microsoft Entra ID (and by the library before it asks). */
+const MIN_RSA_BITS = 2048
+
+/**
+ * Microsoft Entra ID takes client assertions signed with RSA keys of at least 2048 bits (RS256, PS256): an EC key,
+ * or a shorter RSA one, would fail only after a request, with a library message. Refused here, offline.
+ */
+function refuseKeyEntraRefuses(key: KeyObject, input: string): void {
+  const create = `create an RSA key of at least ${MIN_RSA_BITS} bits and its certificate (e.g. openssl req -x509 -newkey rsa:${MIN_RSA_BITS} -nodes -keyout key.pem -out cert.pem), upload the certificate to the app registration, and give both`
+  if (key.asymmetricKeyType !== 'rsa' && key.asymmetricKeyType !== 'rsa-pss') {
+    throw new InputError(
+      input,
+      `has a ${key.asymmetricKeyType ?? 'non-RSA'} private key: Microsoft Entra ID accepts only RSA keys for a client certificate; ${create}.`
+    )
+  }
+  const bits = key.asymmetricKeyDetails?.modulusLength ?? 0
+  if (bits < MIN_RSA_BITS) {
+    throw new InputError(
+      input,
+      `has a ${bits}-bit RSA key: Microsoft Entra ID needs at least ${MIN_RSA_BITS} bits; ${create}.`
+    )
+  }
+}
+
 /**
  * The PEM as the credential will read it: a private key that parses and the certificate that matches it (first).
  * Nothing from the PEM, nor the parser's message, is put in an error.
@@ -78,6 +102,7 @@ function readCertificate(value: string, warnings: string[]): string {
   } catch {
     throw new InputError(input, 'has a private key that cannot be read: check the PEM was copied whole.')
   }
+  refuseKeyEntraRefuses(key, input)
   let certificate
   try {
     certificate = new X509Certificate(certBlock[0])
