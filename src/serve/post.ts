@@ -5,7 +5,7 @@ import * as core from '@actions/core'
 import { readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { isRecord } from '../lib/guards.js'
-import { oneLine } from '../lib/text.js'
+import { neutralizeCommands, oneLine } from '../lib/text.js'
 import { parseReport, renderServeSummary, reportLines } from './report.js'
 import { LOG_FILE, REPORT_FILE } from './run-server.js'
 import { SERVER_STATE } from './start.js'
@@ -25,10 +25,10 @@ export async function runPost(): Promise<void> {
       core.warning('The token server left no report: it may have failed to start or been ended early.')
       return
     }
-    for (const line of reportLines(report)) core.info(line)
+    for (const line of reportLines(report)) core.info(neutralizeCommands(line))
     for (const failure of report.failures) {
-      core.warning(`${failure.message}\n(${failure.count} × for ${failure.resource})`, {
-        title: `Token server: ${failure.title}`
+      core.warning(neutralizeCommands(`${failure.message}\n(${failure.count} × for ${failure.resource})`), {
+        title: neutralizeCommands(`Token server: ${failure.title}`)
       })
     }
     showLog(join(state.dir, LOG_FILE))
@@ -83,8 +83,8 @@ function showLog(path: string): void {
     .filter(line => line.trim() !== '')
   if (lines.length === 0) return
   core.startGroup('Token server log')
-  // One plain line each, and no legacy `##[` command anywhere in it (a caller's resource text can reach the log).
-  for (const line of lines.slice(-500)) core.info(oneLine(line).replace(/##\[/g, '# #['))
+  // One plain line each, with no workflow command of either syntax anywhere in it (a caller's text can reach the log).
+  for (const line of lines.slice(-500)) core.info(neutralizeCommands(oneLine(line)))
   core.endGroup()
 }
 

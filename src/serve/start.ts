@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Readable } from 'node:stream'
 import { ActionError } from '../errors.js'
-import { sanitizeServerText } from '../lib/text.js'
+import { neutralizeCommands, sanitizeServerText } from '../lib/text.js'
 import type { IssuedToken } from '../signin/issued-token.js'
 import type { SignIn } from '../signin/registry.js'
 import type { Handover } from './handover.js'
@@ -57,8 +57,10 @@ export async function serveTokens(serve: ServeConfig, signIn: ServedSignIn, toke
   core.exportVariable(SERVER_MARKER_VARIABLE, JSON.stringify({ step: serve.step, resources: serve.resources }))
   core.saveState(SERVER_STATE, JSON.stringify({ pid, dir }))
   core.info(
-    `Serving fresh tokens to later steps of this job at IDENTITY_ENDPOINT ${endpoint} for ${serve.resources.join(', ')}` +
-      ' (until the post step, at most 6 h 15 min)'
+    neutralizeCommands(
+      `Serving fresh tokens to later steps of this job at IDENTITY_ENDPOINT ${endpoint} for ${serve.resources.join(', ')}` +
+        ' (until the post step, at most 6 h 15 min)'
+    )
   )
 }
 
