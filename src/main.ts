@@ -42,7 +42,7 @@ export async function run(): Promise<void> {
     const token = await getAccessToken(
       { ...config, resource: config.target.resource, secrets, waitUntil },
       {
-        getIDToken: githubIdToken(core.getIDToken, { env: process.env, setSecret: core.setSecret }),
+        getIDToken: githubIdToken({ env: process.env, setSecret: core.setSecret }),
         info,
         setSecret: core.setSecret
       }

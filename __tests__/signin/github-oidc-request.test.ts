@@ -1,5 +1,5 @@
-// The GitHub OIDC token asked of the runner's endpoint directly, over real TLS to the emulator: used when the
-// @actions/core in use cannot ask (local-action's getIDToken is not implemented), with core's request and retries.
+// The GitHub OIDC token asked of the runner's endpoint directly, over real TLS to the emulator, with core's request and
+// retries: the sign-in's one way to ask (core's getIDToken reads any answer whole; local-action's has none).
 import { describe, expect, it } from '@jest/globals'
 import { OIDC_REQUEST_PATH } from '../../emulator/index.ts'
 import { jwtClaims } from '../../emulator/runner.ts'
@@ -7,12 +7,11 @@ import { githubIdToken, requestIdToken } from '../../src/signin/github-oidc-requ
 import { useEmulator } from '../support/emulator.ts'
 
 const em = await useEmulator({ trust: true })
-const notImplemented = (): Promise<string> => Promise.reject(new Error('Not implemented'))
 
 describe('githubIdToken', () => {
-  it('asks the runner endpoint when core.getIDToken is not implemented, masking the token first', async () => {
+  it('asks the runner endpoint as core does, masking the token first', async () => {
     const masked: string[] = []
-    const ask = githubIdToken(notImplemented, { env: em.env(), setSecret: secret => masked.push(secret) })
+    const ask = githubIdToken({ env: em.env(), setSecret: secret => masked.push(secret) })
     const jwt = await ask('api://AzureADTokenExchangeUSGov')
     expect(jwtClaims(jwt).aud).toBe('api://AzureADTokenExchangeUSGov')
     expect(masked).toEqual([jwt])
@@ -24,15 +23,17 @@ describe('githubIdToken', () => {
     expect(requests[0]?.bearerToken).toBe(em.oidcRequestToken)
   })
 
-  it("uses core.getIDToken where it works, and passes on its other failures for the sign-in's explanation", async () => {
-    const fromCore = githubIdToken(() => Promise.resolve('core-token'), { env: em.env(), setSecret: () => undefined })
-    expect(await fromCore('api://AzureADTokenExchange')).toBe('core-token')
-    const refused = githubIdToken(() => Promise.reject(new Error('Failed to get ID Token. Error Code : 403')), {
-      env: em.env(),
-      setSecret: () => undefined
-    })
-    await expect(refused('api://AzureADTokenExchange')).rejects.toThrow('Error Code : 403')
-    expect(em.requests()).toEqual([])
+  it('stops reading an answer far larger than a token, instead of holding it all', async () => {
+    em.setScenario({ faults: [{ party: 'github', status: 200, stream: { bytes: 64 * 1024 * 1024 } }] })
+    const ask = githubIdToken({ env: em.env(), setSecret: () => undefined })
+    await expect(ask('api://AzureADTokenExchange')).rejects.toThrow('answered more than')
+    // The emulator logs a streamed answer once it stops sending: wait for that, so it lands in this test's log.
+    for (let waited = 0; waited < 5000 && !em.requests().some(r => r.party === 'github'); waited += 50) {
+      await new Promise(resolve => setTimeout(resolve, 50))
+    }
+    const sent = em.requests().find(r => r.party === 'github')?.bodyBytesSent
+    expect(sent).toBeDefined()
+    expect(sent).toBeLessThan(64 * 1024 * 1024)
   })
 })
 

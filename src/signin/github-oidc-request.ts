@@ -1,7 +1,7 @@
-// GitHub's OIDC token asked of the runner's endpoint directly, for where @actions/core cannot ask: a stand-in of
-// @actions/core (such as @github/local-action's, whose getIDToken is not implemented) runs the action on a developer's
-// machine against a local OIDC endpoint. The request is the one @actions/core sends: GET ACTIONS_ID_TOKEN_REQUEST_URL
-// with `&audience=`, the request token as a bearer, transient answers retried as core retries them.
+// GitHub's OIDC token asked of the runner's endpoint with the request @actions/core's getIDToken sends (GET
+// ACTIONS_ID_TOKEN_REQUEST_URL with `&audience=`, the request token as a bearer, transient answers retried as core
+// retries them), made here rather than through core for two reasons: core reads the answer whole, however large, and
+// a stand-in of @actions/core (@github/local-action's) has no getIDToken at all.
 
 import { HttpClient } from '@actions/http-client'
 import { isRecord } from '../lib/guards.js'
@@ -18,26 +18,9 @@ export interface OidcRequestDeps {
   readonly setSecret: (secret: string) => void
 }
 
-/** core.getIDToken where it works; the runner's endpoint asked directly where the @actions/core in use cannot. */
-export function githubIdToken(
-  getIDToken: ((audience: string) => Promise<string>) | undefined,
-  deps: OidcRequestDeps
-): (audience: string) => Promise<string> {
-  return async audience => {
-    if (typeof getIDToken === 'function') {
-      try {
-        return await getIDToken(audience)
-      } catch (error) {
-        if (!cannotAsk(error)) throw error
-      }
-    }
-    return requestIdToken(audience, deps)
-  }
-}
-
-/** A stand-in's word that it has no getIDToken: anything else (a refusal, a timeout) is GitHub's answer to explain. */
-function cannotAsk(error: unknown): boolean {
-  return error instanceof Error && /^not implemented/i.test(error.message)
+/** getIDToken for the sign-in: the runner's endpoint asked directly, its answer bounded. */
+export function githubIdToken(deps: OidcRequestDeps): (audience: string) => Promise<string> {
+  return audience => requestIdToken(audience, deps)
 }
 
 /** GET ACTIONS_ID_TOKEN_REQUEST_URL&audience=..., with the request token; redirects are not followed. */

@@ -59,9 +59,9 @@ function lineClaim(value: unknown): string | undefined {
 /** The latest time a Date holds; beyond it toISOString() throws. */
 const MAX_DATE_MS = 8.64e15
 
-/** Least time a token must have left to be handed over: past or within seconds is no expiry in the future. Short on
+/** Least time a token must have left to be handed over: past or within a second is no expiry in the future. Short on
  *  purpose: a short-lived token is a choice of its issuer, not a fault. */
-export const MIN_TOKEN_LIFETIME_MS = 10_000
+export const MIN_TOKEN_LIFETIME_MS = 1_000
 
 /**
  * When the token expires: as the credential says, or else as the token's own `exp` claim says (a tool's answer can
