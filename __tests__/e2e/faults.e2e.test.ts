@@ -1,27 +1,22 @@
 // Faults and hostile servers: transient failures are retried, hangs are bounded and name the endpoint,
 // and server text can neither inject a workflow command nor reveal a secret. Each case gets its own emulator,
 // so the fault counters of concurrent cases never mix.
-import { afterAll, describe, expect, it } from '@jest/globals'
-import { type Emulator, startEmulator } from '../../emulator/index.ts'
-import type { FaultSpec } from '../../emulator/scenario.ts'
+import { describe, expect, it } from '@jest/globals'
+import type { Emulator } from '../../emulator/index.ts'
 import { emulatorInfo } from '../../emulator/info.ts'
 import { type ActionRun, OWN_COMMANDS, unescapeCommand, workflowCommands } from '../../emulator/runner.ts'
-import { errorLines, expectExit, expectOneClearError, oidcInputs, runAgainst, secretInputs } from './world.ts'
+import {
+  errorLines,
+  expectExit,
+  expectOneClearError,
+  faultEmulators,
+  oidcInputs,
+  runAgainst,
+  secretInputs,
+  tokenPath
+} from './world.ts'
 
-const emulators: Emulator[] = []
-
-afterAll(async () => {
-  await Promise.all(emulators.map(em => em.stop()))
-})
-
-async function withFaults(faults: (em: Emulator) => FaultSpec[]): Promise<Emulator> {
-  const em = await startEmulator()
-  emulators.push(em)
-  em.setScenario({ faults: faults(em) })
-  return em
-}
-
-const tokenPath = (em: Emulator): string => `/${emulatorInfo(em).tenantId}/oauth2/v2.0/token`
+const withFaults = faultEmulators()
 
 // Every case signs in for the FHIR service.
 const oidcToFhir = (em: Emulator): Record<string, string> => ({ ...oidcInputs(em), 'fhir-url': em.fhirUrl })
@@ -181,8 +176,7 @@ function expectNoInjectedCommands(run: ActionRun, secret: string): void {
 
 describe('hostile server text', () => {
   it.concurrent('in the token claims (a hostile sign-in host) cannot inject a command', async () => {
-    const em = await startEmulator()
-    emulators.push(em)
+    const em = await withFaults()
     const [app, ...others] = em.scenario.apps
     if (!app) throw new Error('the emulator has no app')
     const hostile = `${app.objectId}\n::warning title=INJECTED::x\n::add-mask::Signed`
@@ -197,8 +191,7 @@ describe('hostile server text', () => {
   })
 
   it.concurrent('from the token endpoint cannot inject a command or reveal the secret', async () => {
-    const em = await startEmulator()
-    emulators.push(em)
+    const em = await withFaults()
     const secret = emulatorInfo(em).clientSecret
     em.setScenario({
       faults: [
@@ -223,8 +216,7 @@ describe('hostile server text', () => {
   })
 
   it.concurrent('from a health endpoint cannot inject a command or reveal a secret the step holds', async () => {
-    const em = await startEmulator()
-    emulators.push(em)
+    const em = await withFaults()
     const secret = emulatorInfo(em).clientSecret
     em.setScenario({
       faults: [{ party: 'fhir', pathPrefix: '/Patient', status: 400, body: hostileText(secret) }]

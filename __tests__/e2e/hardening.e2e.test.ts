@@ -10,29 +10,26 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from '@jest/globals'
 import { type Server as HttpsServer, createServer as createHttpsServer } from 'node:https'
 import { createCertificateAuthority, createClientCertificate } from '../../emulator/ca.ts'
-import { type Emulator, startEmulator } from '../../emulator/index.ts'
+import type { Emulator } from '../../emulator/index.ts'
 import { emulatorInfo } from '../../emulator/info.ts'
 import { type ActionRun, OWN_COMMANDS, workflowCommands } from '../../emulator/runner.ts'
-import type { FaultSpec } from '../../emulator/scenario.ts'
-import { errorLines, expectExit, expectOneClearError, oidcInputs, runAgainst, secretInputs } from './world.ts'
+import {
+  errorLines,
+  expectExit,
+  expectOneClearError,
+  faultEmulators,
+  oidcInputs,
+  runAgainst,
+  secretInputs,
+  streamedBytes,
+  tokenPath
+} from './world.ts'
 
 const errorsOf = (run: ActionRun): string => errorLines(run).join('\n')
 
-const emulators: Emulator[] = []
-
-afterAll(async () => {
-  await Promise.all(emulators.map(em => em.stop()))
-})
-
-async function withFaults(faults: (em: Emulator) => FaultSpec[]): Promise<Emulator> {
-  const em = await startEmulator()
-  emulators.push(em)
-  em.setScenario({ faults: faults(em) })
-  return em
-}
+const withFaults = faultEmulators()
 
 const tenantOf = (em: Emulator): string => emulatorInfo(em).tenantId
-const tokenPath = (em: Emulator): string => `/${tenantOf(em)}/oauth2/v2.0/token`
 const openidPath = (em: Emulator): string => `/${tenantOf(em)}/v2.0/.well-known/openid-configuration`
 const oidcToFhir = (em: Emulator): Record<string, string> => ({ ...oidcInputs(em), 'fhir-url': em.fhirUrl })
 const secretToFhir = (em: Emulator): Record<string, string> => ({ ...secretInputs(em), 'fhir-url': em.fhirUrl })
@@ -50,16 +47,6 @@ function foreignCommands(run: ActionRun): string[] {
   // Outside its own commands, the action's output holds no `::` at all (and inside them, none in the message).
   const v2 = lines.filter(line => (own.has(line) ? /::.*::.*::/.test(line) : line.includes('::')))
   return [...legacy, ...v2]
-}
-
-/** A bounded wait for the emulator to log what a streamed answer sent: it logs once the client has gone. */
-async function streamedBytes(em: Emulator, party: string, pathPrefix: string): Promise<number | undefined> {
-  for (let i = 0; i < 50; i++) {
-    const entry = em.requests().find(r => r.party === party && r.path.startsWith(pathPrefix))
-    if (entry?.bodyBytesSent !== undefined) return entry.bodyBytesSent
-    await new Promise(resolve => setTimeout(resolve, 100))
-  }
-  return undefined
 }
 
 const GiB = 1024 ** 3
@@ -82,8 +69,7 @@ async function untrustedServer(): Promise<number> {
 
 describe('workflow commands in the GitHub token', () => {
   it.concurrent('a subject and workflow ref carrying ##[stop-commands] and :: cannot stop the token mask', async () => {
-    const em = await startEmulator()
-    emulators.push(em)
+    const em = await withFaults()
     const subject = 'repo:contoso/health-pipeline:environment:prod ##[stop-commands]x1'
     const [app, ...others] = em.scenario.apps
     if (!app) throw new Error('the emulator has no app')
@@ -111,8 +97,7 @@ describe('workflow commands in the GitHub token', () => {
   it.concurrent(
     'a hostile subject that matches no federated credential is quoted safely in the explanation',
     async () => {
-      const em = await startEmulator()
-      emulators.push(em)
+      const em = await withFaults()
       em.setScenario({
         github: { claims: { sub: 'repo:contoso/x:environment:prod ##[stop-commands]x3 ::warning::y' } }
       })
@@ -323,8 +308,7 @@ describe('certificates Microsoft Entra ID refuses', () => {
     ['an EC key', 'ec' as const, /RSA/],
     ['a 1024-bit RSA key', { rsaBits: 1024 }, /2048/]
   ])('%s is refused as an input error before any request', async (_name, key, pattern) => {
-    const em = await startEmulator()
-    emulators.push(em)
+    const em = await withFaults()
     const certificate = await createClientCertificate('refused', key)
     const pem = `${certificate.keyPem}\n${certificate.certPem}`
     const inputs = {
@@ -358,8 +342,7 @@ describe('the GitHub OIDC endpoint answers, but not with a token', () => {
   })
 
   it.concurrent('an untrusted certificate: a TLS error naming GitHub and NODE_EXTRA_CA_CERTS', async () => {
-    const em = await startEmulator()
-    emulators.push(em)
+    const em = await withFaults()
     const url = new URL(em.oidcRequestUrl)
     url.port = String(await untrustedServer())
     const run = await runAgainst(em, { inputs: oidcToFhir(em), env: { ACTIONS_ID_TOKEN_REQUEST_URL: url.href } })
@@ -371,8 +354,7 @@ describe('the GitHub OIDC endpoint answers, but not with a token', () => {
 
 describe('a TLS failure against a custom authority-host', () => {
   it.concurrent('is explained as a certificate problem, not a wrong tenant-id', async () => {
-    const em = await startEmulator()
-    emulators.push(em)
+    const em = await withFaults()
     const host = new URL(em.authorityHost)
     host.port = String(await untrustedServer())
     const run = await runAgainst(em, { inputs: { ...secretToFhir(em), 'authority-host': host.origin } })
@@ -393,8 +375,7 @@ describe('an Azure CLI that misbehaves', () => {
   ])(
     'an az that %s is explained as that, not as "not logged in"',
     async (_name, script, pattern) => {
-      const em = await startEmulator()
-      emulators.push(em)
+      const em = await withFaults()
       const bin = mkdtempSync(join(tmpdir(), 'ahds-az-'))
       writeFileSync(join(bin, 'az'), `#!/usr/bin/env bash\n${script}\n`, { mode: 0o755 })
       const run = await runAgainst(em, {
@@ -413,8 +394,7 @@ describe('NODE_DEBUG naming a network module', () => {
   it.concurrent.each(['http', 'tls,net', 'HTTPS', 'fs,http*'])(
     'NODE_DEBUG=%s stops the step before any request',
     async value => {
-      const em = await startEmulator()
-      emulators.push(em)
+      const em = await withFaults()
       const run = await runAgainst(em, { inputs: oidcToFhir(em), env: { NODE_DEBUG: value } })
       expectOneClearError(run, /NODE_DEBUG/)
       expect(em.requests()).toEqual([])
@@ -423,8 +403,7 @@ describe('NODE_DEBUG naming a network module', () => {
   )
 
   it.concurrent('NODE_DEBUG for other modules is left alone', async () => {
-    const em = await startEmulator()
-    emulators.push(em)
+    const em = await withFaults()
     const run = await runAgainst(em, { inputs: oidcToFhir(em), env: { NODE_DEBUG: 'fs,module' } })
     expectExit(run, 0)
   })
@@ -469,8 +448,7 @@ describe('an authenticating proxy', () => {
   proxyIt(
     'its password, in HTTPS_PROXY, is masked before the identity library logs the proxy URL',
     async () => {
-      const em = await startEmulator()
-      emulators.push(em)
+      const em = await withFaults()
       const port = await freePort()
       const dir = mkdtempSync(join(tmpdir(), 'ahds-proxy-'))
       // tinyproxy's BasicAuth takes letters, digits and - . _ only.

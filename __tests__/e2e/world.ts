@@ -1,7 +1,8 @@
 // Jest-side helpers shared by the end-to-end files: sign-in inputs for the emulator's apps, the emulator's secrets,
 // the leak assertion every run goes through, and failure messages that show the run's log (never its secrets).
-import { expect } from '@jest/globals'
-import type { AppSpec, Emulator } from '../../emulator/index.ts'
+import { afterAll, expect } from '@jest/globals'
+import { type AppSpec, type Emulator, startEmulator } from '../../emulator/index.ts'
+import type { FaultSpec } from '../../emulator/scenario.ts'
 import { emulatorInfo, oidcStepInputs } from '../../emulator/info.ts'
 import {
   type ActionRun,
@@ -12,6 +13,36 @@ import {
   workflowCommands
 } from '../../emulator/runner.ts'
 import { findLeaks, findPhiLeaks, proxySecrets } from './leaks.ts'
+
+/**
+ * For a suite of fault cases: each call starts a fresh emulator with the given faults (none: as it starts), so cases
+ * can run concurrently; every one is stopped after the suite.
+ */
+export function faultEmulators(): (faults?: (em: Emulator) => FaultSpec[]) => Promise<Emulator> {
+  const emulators: Emulator[] = []
+  afterAll(async () => {
+    await Promise.all(emulators.map(em => em.stop()))
+  })
+  return async faults => {
+    const em = await startEmulator()
+    emulators.push(em)
+    if (faults) em.setScenario({ faults: faults(em) })
+    return em
+  }
+}
+
+/** The path of the emulator's token endpoint for its tenant. */
+export const tokenPath = (em: Emulator): string => `/${emulatorInfo(em).tenantId}/oauth2/v2.0/token`
+
+/** A bounded wait for the emulator to log what a streamed answer sent: it logs once the client has gone. */
+export async function streamedBytes(em: Emulator, party: string, pathPrefix: string): Promise<number | undefined> {
+  for (let i = 0; i < 50; i++) {
+    const entry = em.requests().find(r => r.party === party && r.path.startsWith(pathPrefix))
+    if (entry?.bodyBytesSent !== undefined) return entry.bodyBytesSent
+    await new Promise(resolve => setTimeout(resolve, 100))
+  }
+  return undefined
+}
 
 /** The emulator's app with this client ID; throws when there is none. */
 export function appByClientId(em: Emulator, clientId: string): AppSpec {

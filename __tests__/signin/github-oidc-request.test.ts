@@ -4,6 +4,7 @@ import { describe, expect, it } from '@jest/globals'
 import { OIDC_REQUEST_PATH } from '../../emulator/index.ts'
 import { jwtClaims } from '../../emulator/runner.ts'
 import { githubIdToken, requestIdToken } from '../../src/signin/github-oidc-request.js'
+import { streamedBytes } from '../e2e/world.ts'
 import { useEmulator } from '../support/emulator.ts'
 
 const em = await useEmulator({ trust: true })
@@ -27,11 +28,7 @@ describe('githubIdToken', () => {
     em.setScenario({ faults: [{ party: 'github', status: 200, stream: { bytes: 64 * 1024 * 1024 } }] })
     const ask = githubIdToken({ env: em.env(), setSecret: () => undefined })
     await expect(ask('api://AzureADTokenExchange')).rejects.toThrow('answered more than')
-    // The emulator logs a streamed answer once it stops sending: wait for that, so it lands in this test's log.
-    for (let waited = 0; waited < 5000 && !em.requests().some(r => r.party === 'github'); waited += 50) {
-      await new Promise(resolve => setTimeout(resolve, 50))
-    }
-    const sent = em.requests().find(r => r.party === 'github')?.bodyBytesSent
+    const sent = await streamedBytes(em, 'github', OIDC_REQUEST_PATH)
     expect(sent).toBeDefined()
     expect(sent).toBeLessThan(64 * 1024 * 1024)
   })
