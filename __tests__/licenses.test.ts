@@ -1,27 +1,32 @@
-// The licence check of what dist/ bundles (scripts/licenses.ts): over the action's own bundle, and over a small
-// project whose bundle holds a package outside the allow-list, built by the same ncc and judged by the same licensee.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+// The licence check of what dist/ bundles (scripts/licenses.ts) and the notices file the build writes from the same
+// module statistics (scripts/notices.ts): over the action's own bundle, and over a small project whose bundle holds a
+// package outside the allow-list, built by the same ncc and judged by the same licensee.
+import { execFileSync, spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from '@jest/globals'
-import { bundledPackageDirs, checkBundledLicenses, licenseProblems } from '../scripts/licenses.ts'
+import { bundledPackageDirs, bundleStats, checkBundledLicenses, licenseProblems } from '../scripts/licenses.ts'
+import { noticedPackages, readNotice, renderNotices } from '../scripts/notices.ts'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const ncc = resolve(root, 'node_modules/@vercel/ncc/dist/ncc/cli.js')
 
 describe('the action’s bundle', () => {
-  it('holds only packages under allowed licences, every one dist/licenses.txt names and those it leaves out', async () => {
-    const packages = await checkBundledLicenses({ root, entry: 'src/index.ts', ncc })
+  it('holds only packages under allowed licences, and dist/licenses.txt carries the notice of every one', async () => {
+    const packages = await checkBundledLicenses({ root, stats: bundleStats(root, 'src/index.ts', ncc) })
     expect(licenseProblems(packages)).toEqual([])
     const names = packages.map(pkg => pkg.name)
-    expect(names).toEqual(expect.arrayContaining(['@actions/core', '@actions/http-client', '@azure/identity']))
-    // Everything ncc's notice file names is checked (and more: the packages webpack concatenated into another
-    // module, which that file leaves out). Its entries are separated by blank lines, each opening with the name.
+    // Among them the packages webpack concatenated into another module, which ncc's own notices left out.
+    expect(names).toEqual(
+      expect.arrayContaining(['@actions/core', '@actions/exec', '@actions/http-client', '@actions/io', 'tunnel'])
+    )
+    expect(names).toContain('@azure/identity')
     const notices = readFileSync(resolve(root, 'dist/licenses.txt'), 'utf8')
-    const noticed = notices.split(/\n\n\n+(?=\S)/).map(entry => entry.split('\n')[0] ?? '')
-    expect(noticed.length).toBeGreaterThan(30)
-    expect(noticed.filter(name => !names.includes(name))).toEqual([])
+    expect(noticedPackages(notices)).toEqual(packages.map(pkg => `${pkg.name}@${pkg.version}`))
+    // Each with its own licence text, as the build writes it from these packages.
+    expect(notices).toBe(renderNotices(packages.map(readNotice)))
     // Nothing of the development tools is bundled.
     expect(names.filter(name => ['licensee', 'typescript', '@vercel/ncc', 'jest'].includes(name))).toEqual([])
   }, 180_000) // a whole ncc build: generous, so a loaded machine does not fail it
@@ -49,11 +54,23 @@ describe('a bundle with a package outside the allow-list', () => {
     })
   )
   pkg('permissive', 'MIT', "require('@scope/inner');\n")
+  write('node_modules/permissive/LICENSE', 'MIT License\r\n\r\nCopyright (c) Permissive\r\n\r\n')
+  write('node_modules/permissive/NOTICE', 'Permissive includes no third-party code.\n')
+  write('node_modules/permissive/license-checker.js', 'not a licence file\n')
   pkg('dual', '(MIT OR GPL-3.0-only)')
   pkg('mixed', '(MIT AND GPL-3.0-only)')
   pkg('@scope/inner', 'GPL-2.0-only')
   pkg('unused-gpl', 'GPL-3.0-only')
   pkg('nothing', undefined)
+  write(
+    'node_modules/nothing/package.json',
+    JSON.stringify({
+      name: 'nothing',
+      version: '1.0.0',
+      main: 'index.js',
+      repository: { url: 'https://example.invalid/n' }
+    })
+  )
   // Static requires, as the bundler follows them; unused-gpl is installed but never required.
   write('index.js', ['permissive', 'dual', 'mixed', 'nothing'].map(name => `require('${name}')\n`).join(''))
 
@@ -72,6 +89,46 @@ describe('a bundle with a package outside the allow-list', () => {
     const packages = await checkBundledLicenses({ root: dir, entry: 'index.js', ncc, allowed })
     expect(licenseProblems(packages)).toEqual(['nothing@1.0.0: no licence metadata is not in the allow-list'])
   })
+
+  it('gets from the build’s own statistics a notices file with every bundled package, and a failing build', () => {
+    const stats = join(dir, 'stats.json')
+    execFileSync(process.execPath, [ncc, 'build', 'index.js', '-o', join(dir, 'dist'), '--stats-out', stats], {
+      cwd: dir,
+      stdio: ['ignore', 'ignore', 'pipe']
+    })
+    const out = join(dir, 'dist/licenses.txt')
+    const step = spawnSync(process.execPath, [resolve(root, 'scripts/notices.ts'), stats, out], {
+      cwd: dir,
+      encoding: 'utf8'
+    })
+    expect(step.status).toBe(1)
+    expect(step.stderr.trim().split('\n')).toEqual([
+      '@scope/inner@1.0.0: GPL-2.0-only is not in the allow-list',
+      'mixed@1.0.0: (MIT AND GPL-3.0-only) is not in the allow-list',
+      'nothing@1.0.0: no licence metadata is not in the allow-list'
+    ])
+    expect(existsSync(stats)).toBe(false)
+    const notices = readFileSync(out, 'utf8')
+    expect(noticedPackages(notices)).toEqual([
+      '@scope/inner@1.0.0',
+      'dual@1.0.0',
+      'mixed@1.0.0',
+      'nothing@1.0.0',
+      'permissive@1.0.0'
+    ])
+    const entry = (name: string): string | undefined =>
+      notices
+        .split(`${'='.repeat(80)}\n`)
+        .find(e => e.startsWith(name))
+        ?.trimEnd()
+    expect(entry('permissive@')).toBe(
+      'permissive@1.0.0\nMIT\n\nMIT License\n\nCopyright (c) Permissive\n\nPermissive includes no third-party code.'
+    )
+    expect(entry('nothing@')).toBe(
+      'nothing@1.0.0\nno licence stated\n\nNo licence file in the package. Its repository: https://example.invalid/n'
+    )
+    expect(notices).not.toContain(dir)
+  }, 60_000)
 })
 
 describe('bundledPackageDirs', () => {

@@ -1,9 +1,12 @@
 // The licences of what dist/ ships, against an allow-list; `npm test` runs it (__tests__/licenses.test.ts).
 // What dist/ ships is what ncc bundles: its module statistics name every file of every package in the bundle. ncc's
-// own dist/licenses.txt cannot serve as that list: it leaves out the packages that webpack concatenated into another
-// module (@actions/core, @actions/http-client, tunnel and others). Each package's licence is judged by licensee,
-// which reads SPDX expressions as such: "MIT AND GPL-3.0-only" is refused, "MIT OR GPL-3.0-only" is not.
-// Run: node scripts/licenses.ts   (lists each bundled package and its licence; exits 1 naming any outside the list)
+// own `--license` notices cannot serve as that list: they leave out the packages that webpack concatenated into
+// another module (@actions/core, @actions/http-client, tunnel and others). So `npm run build` writes dist/licenses.txt
+// (scripts/notices.ts) and runs this check from its own build's statistics, both through bundledPackages(). Each
+// package's licence is judged by licensee, which reads SPDX expressions as such: "MIT AND GPL-3.0-only" is refused,
+// "MIT OR GPL-3.0-only" is not.
+// Run: node scripts/licenses.ts   (a fresh build in a temporary folder; lists each bundled package and its licence;
+//                                  exits 1 naming any outside the list)
 
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs'
@@ -25,10 +28,14 @@ export const ALLOWED_LICENSES = [
   'BlueOak-1.0.0'
 ] as const
 
-export interface BundledPackage {
+/** A package the bundle holds, as its own package.json names it, and the folder that package.json is in. */
+export interface PackageFolder {
   readonly name: string
   readonly version: string
   readonly dir: string
+}
+
+export interface BundledPackage extends PackageFolder {
   /** The package's licence metadata as licensee read it; undefined when licensee did not see the package. */
   readonly license: string | undefined
   readonly approved: boolean
@@ -66,6 +73,23 @@ export function bundledPackageDirs(stats: unknown): string[] {
   return [...dirs].sort()
 }
 
+/**
+ * The packages a webpack stats file's modules come from: one per name and version (a copy nested elsewhere in
+ * node_modules is the same published package), sorted by name and then version by code unit, so the order is the same
+ * on every machine and in every locale.
+ */
+export function bundledPackages(stats: unknown): PackageFolder[] {
+  const packages = new Map<string, PackageFolder>()
+  for (const dir of bundledPackageDirs(stats).map(found => realpathSync(found))) {
+    const manifest: unknown = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))
+    const field = (key: string): string => (isRecord(manifest) ? String(manifest[key]) : '?')
+    const [name, version] = [field('name'), field('version')]
+    if (!packages.has(`${name}@${version}`)) packages.set(`${name}@${version}`, { name, version, dir })
+  }
+  const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
+  return [...packages.values()].sort((a, b) => byCodeUnit(a.name, b.name) || byCodeUnit(a.version, b.version))
+}
+
 /** ncc's module statistics for a build of `entry`, made in a temporary folder and removed after. */
 export function bundleStats(root: string, entry: string, ncc: string): unknown {
   const out = mkdtempSync(join(tmpdir(), 'licenses-'))
@@ -91,28 +115,26 @@ async function licenseeResults(root: string, allowed: readonly string[]): Promis
   })
 }
 
-/** Every package the bundle of `entry` holds, with its licence and whether the allow-list takes it. */
-export async function checkBundledLicenses(options: {
-  readonly root: string
-  readonly entry: string
-  readonly ncc: string
-  readonly allowed?: readonly string[]
-}): Promise<BundledPackage[]> {
-  const { root, entry, ncc, allowed = ALLOWED_LICENSES } = options
-  const dirs = bundledPackageDirs(bundleStats(root, entry, ncc)).map(dir => realpathSync(dir))
+/**
+ * Every package a bundle holds, with its licence and whether the allow-list takes it: from the module statistics of a
+ * build already made (`stats`, as `npm run build` passes them), or of a fresh build of `entry` with `ncc`.
+ */
+export async function checkBundledLicenses(
+  options: {
+    readonly root: string
+    readonly allowed?: readonly string[]
+  } & ({ readonly stats: unknown } | { readonly entry: string; readonly ncc: string })
+): Promise<BundledPackage[]> {
+  const { root, allowed = ALLOWED_LICENSES } = options
+  const stats = 'stats' in options ? options.stats : bundleStats(root, options.entry, options.ncc)
   // licensee reports each name@version once, at one of its paths: the same published package has the same metadata.
   const judged = new Map(
     (await licenseeResults(root, allowed)).map(result => [`${result.name}@${result.version}`, result])
   )
-  return dirs.map(dir => {
-    const manifest: unknown = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))
-    const field = (key: string): string => (isRecord(manifest) ? String(manifest[key]) : '?')
-    const [name, version] = [field('name'), field('version')]
-    const result = judged.get(`${name}@${version}`)
+  return bundledPackages(stats).map(pkg => {
+    const result = judged.get(`${pkg.name}@${pkg.version}`)
     return {
-      name,
-      version,
-      dir,
+      ...pkg,
       license: typeof result?.license === 'string' ? result.license : undefined,
       approved: result?.approved === true
     }
