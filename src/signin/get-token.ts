@@ -7,6 +7,7 @@ import { withDeadline } from '../lib/deadline.js'
 import { decodeJwtPayload } from '../lib/jwt.js'
 import type { SignInContext } from './explain/context.js'
 import { explainSignInFailure } from './explain/index.js'
+import { leaveFormDataUnread } from './form-data-unread.js'
 import { type GitHubAssertion, type GitHubTokenDeps, startGitHubAssertion } from './github-oidc.js'
 import { type IssuedToken, readTokenClaims } from './issued-token.js'
 import type { Env, SignInMethod } from './method.js'
@@ -59,6 +60,7 @@ export async function getAccessToken(request: SignInRequest, deps: SignInDeps): 
 
   const explain = explainer(request, method, state, github)
 
+  leaveFormDataUnread()
   const abort = new AbortController()
   let accessToken: AccessToken | null
   try {
