@@ -4,7 +4,7 @@
 // user's runner.
 import { spawnSync } from 'node:child_process'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
-import { join, relative } from 'node:path'
+import { join, relative, sep } from 'node:path'
 import { describe, expect, it } from '@jest/globals'
 import jsonWebTokenStandIn, { loadJsonWebToken } from '../src/signin/jsonwebtoken-on-demand.js'
 import * as standIn from '../src/undici-left-out.js'
@@ -56,7 +56,7 @@ function jsonWebTokenUses(): { file: string; members: string[] }[] {
         [...text.matchAll(new RegExp(`\\b${name}\\.(\\w+)`, 'g'))].map(m => m[1] ?? '')
       )
       found.push({
-        file: relative(root, file),
+        file: relative(root, file).split(sep).join('/'),
         members: names.length === 0 ? ['<other import>'] : [...new Set(members)]
       })
     }
