@@ -1,10 +1,12 @@
-// The bundle leaves undici out (tsconfig.json "paths" maps it to src/undici-left-out.ts). That is only safe while
-// nothing the action bundles imports more of undici than the stand-in provides: a dependency update that does must
-// fail here, not on a user's runner.
+// The bundle leaves undici out and loads jsonwebtoken on demand (tsconfig.json "paths" maps them to
+// src/undici-left-out.ts and src/signin/jsonwebtoken-on-demand.ts). That is only safe while nothing the action
+// bundles uses more of either than its stand-in provides: a dependency update that does must fail here, not on a
+// user's runner.
 import { spawnSync } from 'node:child_process'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
-import { join, relative } from 'node:path'
+import { join, relative, sep } from 'node:path'
 import { describe, expect, it } from '@jest/globals'
+import jsonWebTokenStandIn, { loadJsonWebToken } from '../src/signin/jsonwebtoken-on-demand.js'
 import * as standIn from '../src/undici-left-out.js'
 
 const root = process.cwd()
@@ -36,6 +38,30 @@ function javascriptFiles(dir: string): string[] {
     if (statSync(path).isDirectory()) return javascriptFiles(path)
     return /\.(c|m)?js$/.test(name) ? [path] : []
   })
+}
+
+/** What each file that imports jsonwebtoken uses of it: the members read from the name it is imported as. */
+function jsonWebTokenUses(): { file: string; members: string[] }[] {
+  const found: { file: string; members: string[] }[] = []
+  for (const dir of productionPackages().filter(d => !/[\\/]jsonwebtoken$/.test(d))) {
+    for (const file of javascriptFiles(dir)) {
+      const text = readFileSync(file, 'utf8')
+      if (!/['"]jsonwebtoken(\/[^'"]*)?['"]/.test(text)) continue
+      const names = [
+        ...text.matchAll(/import\s+(\w+)\s+from\s*['"]jsonwebtoken['"]/g),
+        ...text.matchAll(/(\w+)\s*=\s*require\(\s*['"]jsonwebtoken['"]\s*\)/g)
+      ].map(m => m[1] ?? '')
+      // Any other form (named imports, a subpath) would escape the stand-in: show it as a whole-module use.
+      const members = names.flatMap(name =>
+        [...text.matchAll(new RegExp(`\\b${name}\\.(\\w+)`, 'g'))].map(m => m[1] ?? '')
+      )
+      found.push({
+        file: relative(root, file).split(sep).join('/'),
+        members: names.length === 0 ? ['<other import>'] : [...new Set(members)]
+      })
+    }
+  }
+  return found
 }
 
 /** What each file imports from undici: `{ file, names }` per static import or require. */
@@ -75,5 +101,31 @@ describe('the undici stand-in', () => {
   it('is what the committed bundle contains instead of undici', () => {
     const entry = readFileSync(join(root, 'dist/index.js'), 'utf8')
     expect(entry).toContain('undici is left out of this bundle')
+  })
+})
+
+describe('the jsonwebtoken stand-in', () => {
+  it('covers everything the bundled dependencies use of jsonwebtoken', () => {
+    const uses = jsonWebTokenUses()
+    expect(uses.map(u => u.file).sort()).toEqual([
+      'node_modules/@azure/msal-node/dist/client/ClientAssertion.mjs',
+      'node_modules/@azure/msal-node/lib/msal-node.cjs'
+    ])
+    for (const { members } of uses) {
+      expect(members.length).toBeGreaterThan(0)
+      for (const member of members) expect(Object.keys(jsonWebTokenStandIn)).toContain(member)
+    }
+  })
+
+  it('refuses to sign before the real package is loaded, then signs with it', async () => {
+    const sign = () => jsonWebTokenStandIn.sign({ sub: 'x' }, 'a-test-key-of-no-value', { algorithm: 'HS256' })
+    expect(sign).toThrow(/loaded on demand/)
+    await loadJsonWebToken()
+    expect(sign().split('.')).toHaveLength(3)
+  })
+
+  it('is what the committed bundle maps jsonwebtoken to', () => {
+    const entry = readFileSync(join(root, 'dist/index.js'), 'utf8')
+    expect(entry).toContain('jsonwebtoken is loaded on demand')
   })
 })

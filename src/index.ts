@@ -1,6 +1,7 @@
 // One bundle, three roles, told apart by src/serve/role.ts: the step itself, its post step (action.yml's runs.post
 // runs this same file), and the job's token server (started by the step with one argument). One file keeps the three
 // on the same code and version, which a token server and the post step that stops it must be.
+import { exitWhenWritten } from './exit.js'
 import { run } from './main.js'
 import { roleOf } from './serve/role.js'
 import { runPost } from './serve/post.js'
@@ -10,6 +11,6 @@ const role = roleOf(process.argv, process.env)
 if (role === 'server') await runTokenServer()
 else if (role === 'post') await runPost()
 else await run()
-// A request abandoned at its time limit (a hung endpoint) can keep a socket open. The step's work is done: if anything
-// still holds the process after a short grace for output to drain, end it rather than hold the job.
-setTimeout(() => process.exit(), 1000).unref()
+// The role's work is done and written: end now rather than wait for idle sockets, timers or a request abandoned at
+// its time limit (a hung endpoint), which could otherwise hold the job.
+await exitWhenWritten()

@@ -23,6 +23,9 @@ const NOTES: Readonly<Record<string, string>> = {
 
 /** What a lazy chunk holds, told by what its source mentions (webpack names chunks by number). */
 function chunkNote(text: string): string {
+  if (text.includes('secretOrPrivateKey must have a value')) {
+    return 'jsonwebtoken, which MSAL signs a certificate assertion with (lazy, certificate sign-in only)'
+  }
   if (text.includes('@azure/msal') || text.includes('msal-node')) return '@azure/identity and MSAL (lazy)'
   if (text.includes('xdg-open')) return "`open`, for @azure/identity's browser sign-in (lazy, never loaded)"
   return 'the door to the identity library, which every sign-in method imports (lazy)'

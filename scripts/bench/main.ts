@@ -1,9 +1,10 @@
 // `npm run bench`: wall time, requests, peak memory and bundle size of the action against the local emulator, next to
 // `node -e 0` and the Azure CLI. Writes bench/RESULTS.md and prints the same Markdown.
 //
-//   node scripts/bench/main.ts [--runs N] [--warmup N] [--no-namespace] [--out FILE]
+//   node scripts/bench/main.ts [--runs N] [--warmup N] [--no-namespace] [--out FILE] [--against FILE]
 //   BENCH_RUNS=N, BENCH_WARMUP=N       the same as the flags
 //   ACTION_ENTRY=/tmp/x/index.js       measure a scratch build instead of dist/index.js
+//   --against /tmp/y/index.js, BENCH_AGAINST=...   also run that bundle in the same rounds, paired with this one
 //
 // As root with unshare, the bench runs itself again inside a private network namespace (namespace.ts), which adds
 // the shipped-defaults sign-in and the Azure CLI rows.
@@ -44,8 +45,8 @@ const em = await startEmulator()
 const azDir = mkdtempSync(join(tmpdir(), 'ahds-bench-az-'))
 try {
   const scenarios = [
-    ...inProcessScenarios(em),
-    ...(inside === undefined ? [] : namespaceScenarios(inside.ready, inside.logFile, azDir))
+    ...inProcessScenarios(em, options.against),
+    ...(inside === undefined ? [] : namespaceScenarios(inside.ready, inside.logFile, azDir, options.against))
   ]
   const started = performance.now()
   const loadBefore = loadavg()[0] ?? NaN
@@ -58,7 +59,8 @@ try {
       elapsedMs: performance.now() - started,
       loadBefore,
       loadAfter: loadavg()[0] ?? NaN,
-      cores: cpus().length
+      cores: cpus().length,
+      ...(options.against === undefined ? {} : { against: options.against })
     }
   )
   const serve = await measureServer(em, options.runs, log)

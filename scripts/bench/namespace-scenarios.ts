@@ -1,11 +1,20 @@
 // The namespace scenarios: the hosts-mode emulator that netns.sh started, reached under the production host names,
 // so the action runs with its shipped defaults and the Azure CLI runs at all.
-import { spawnWithLimit } from '../../emulator/runner.ts'
+import { nodeBin, spawnWithLimit } from '../../emulator/runner.ts'
 import { azureCliEnv, azureCliLoginArgs } from '../../emulator/azure-cli.ts'
 import type { EmulatorInfo } from '../../emulator/info.ts'
 import { settledRequestLog } from '../../emulator/request-log.ts'
 import { azInstalled } from './machine.ts'
-import { type RequestsSince, type Sample, type Scenario, healthy, measureAction, signedIn } from './sample.ts'
+import {
+  FLOOR_SCRIPT,
+  type RequestsSince,
+  type Sample,
+  type Scenario,
+  healthy,
+  measureAction,
+  signedIn,
+  twinScenario
+} from './sample.ts'
 
 const AZ_LOGIN_RUNS = 5
 
@@ -26,14 +35,31 @@ function fileRequestLog(file: string): RequestsSince {
   }
 }
 
-export function namespaceScenarios(ready: EmulatorInfo, logFile: string, azDir: string): Scenario[] {
+export function namespaceScenarios(ready: EmulatorInfo, logFile: string, azDir: string, against?: string): Scenario[] {
   const since = fileRequestLog(logFile)
-  return [...shippedDefaults(ready, since), ...(azInstalled() ? azureCli(ready, azDir, since) : [])]
+  const scenarios = [...shippedDefaults(ready, since, against), ...(azInstalled() ? azureCli(ready, azDir, since) : [])]
+  return scenarios.map(scenario => ({ floor: 'prod-floor', ...scenario }))
 }
 
-function shippedDefaults(ready: EmulatorInfo, since: RequestsSince): Scenario[] {
+function shippedDefaults(ready: EmulatorInfo, since: RequestsSince, against: string | undefined): Scenario[] {
   const common = { 'client-id': ready.clientId, 'tenant-id': ready.tenantId, 'fhir-url': ready.fhirUrl }
   const env = { ...ready.env }
+  const checks =
+    (prefix?: readonly string[]) =>
+    (probe: boolean): Promise<Sample> =>
+      measureAction(
+        'prod-oidc+checks',
+        { inputs: { ...common, 'health-check': 'true' }, env, ...(prefix === undefined ? {} : { prefix }) },
+        healthy,
+        since,
+        probe
+      )
+  const prodChecks: Scenario = {
+    key: 'prod-oidc+checks',
+    label: 'Shipped defaults: token (OIDC) + default FHIR checks',
+    probe: false,
+    run: checks()
+  }
   return [
     {
       key: 'prod-oidc',
@@ -56,12 +82,20 @@ function shippedDefaults(ready: EmulatorInfo, since: RequestsSince): Scenario[] 
         )
     },
     {
-      key: 'prod-oidc+checks',
-      label: 'Shipped defaults: token (OIDC) + default FHIR checks',
+      key: 'prod-floor',
+      label: 'Shipped defaults: the floor, the same requests with `node:https`',
       probe: false,
       run: probe =>
-        measureAction('prod-oidc+checks', { inputs: { ...common, 'health-check': 'true' }, env }, healthy, since, probe)
-    }
+        measureAction(
+          'prod-floor',
+          { inputs: common, env, prefix: [nodeBin, FLOOR_SCRIPT] },
+          r => r.exitCode === 0,
+          since,
+          probe
+        )
+    },
+    prodChecks,
+    ...(against === undefined ? [] : [twinScenario(prodChecks, against, checks)])
   ]
 }
 

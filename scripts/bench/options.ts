@@ -11,6 +11,8 @@ export interface Options {
   readonly namespace: boolean
   /** Where the report goes; bench/RESULTS.md by default. */
   readonly out: string
+  /** Another bundle's entry (--against FILE), run in the same rounds for a paired comparison. */
+  readonly against?: string
 }
 
 export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Options {
@@ -27,7 +29,11 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): O
   const outAt = argv.indexOf('--out')
   const out = outAt >= 0 ? argv[outAt + 1] : undefined
   if (outAt >= 0 && (out === undefined || out === '')) throw new Error('--out needs a file name')
+  const againstAt = argv.indexOf('--against')
+  const against = againstAt >= 0 ? argv[againstAt + 1] : env.BENCH_AGAINST
+  if (againstAt >= 0 && (against === undefined || against === '')) throw new Error('--against needs a bundle entry')
   return {
+    ...(against === undefined || against === '' ? {} : { against: resolve(against) }),
     runs,
     warmup: count('--warmup', 'BENCH_WARMUP', 2),
     namespace: !argv.includes('--no-namespace'),

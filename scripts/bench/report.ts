@@ -9,8 +9,10 @@ import type { Stats } from './stats.ts'
 export interface Row {
   readonly label: string
   readonly stats: Stats
-  /** Ratio column: this row's median against the baseline's. */
+  /** Ratio columns: this row's median against the median of `node -e 0`, of its floor and of the Azure CLI's token. */
   readonly vsBaseline?: number
+  readonly vsFloor?: number
+  readonly vsAz?: number
   readonly requests?: string
   readonly note?: string
 }
@@ -46,9 +48,24 @@ export interface LoadRow {
   readonly phases?: string
 }
 
+/** One scenario run with both bundles in the same rounds: each round's time with this bundle over the other's. */
+export interface PairedRow {
+  readonly label: string
+  readonly mine: Stats
+  readonly theirs: Stats
+  readonly ratio: Stats
+}
+
+export interface Paired {
+  /** The entry of the bundle compared against. */
+  readonly against: string
+  readonly rows: readonly PairedRow[]
+}
+
 export interface Report {
   readonly machine: Machine
   readonly timings: readonly Row[]
+  readonly paired?: Paired
   readonly load: readonly LoadRow[]
   readonly sizes: readonly FileSize[]
   readonly targets: readonly TargetCheck[]
@@ -62,7 +79,7 @@ const FINDINGS_FILE = join(repoRoot, 'bench/findings.md')
 
 const ms = (value: number): string => `${Math.round(value)}`
 const kib = (bytes: number): string => (bytes / 1024).toFixed(1)
-export const ratio = (value: number): string => `${value.toFixed(1)}×`
+export const ratio = (value: number): string => (Number.isFinite(value) ? `${value.toFixed(2)}×` : '')
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const line = (cells: readonly string[]): string => `| ${cells.map(c => c.replace(/\|/g, '\\|')).join(' | ')} |`
@@ -76,20 +93,64 @@ export function machineLine(machine: Machine): string {
   )
 }
 
+const optionalRatio = (value: number | undefined): string => (value === undefined ? '' : ratio(value))
+
 function wallTime(timings: readonly Row[]): string[] {
   const runs = timings[0]?.stats.runs ?? 0
   return [
     '## Wall time',
-    `Medians of ${runs} runs after a warm-up (min–max), each a fresh process the way the runner starts it; the last ` +
-      'column is the requests each run made to the emulator.',
+    `Medians of ${runs} runs after a warm-up, with the middle half of the runs (first to third quartile) and the ` +
+      'min–max, each a fresh process the way the runner starts it, every scenario once per round. Each median is also ' +
+      'given as a ratio to those of `node -e 0`, of the library-free floor measured in the same place (in-process or ' +
+      'in the namespace) and of `az account get-access-token`; the last column is the requests each run made to the ' +
+      'emulator.',
     table(
-      ['Scenario', 'Median ms', 'Min–max ms', '× `node -e 0`', 'Requests per run'],
+      [
+        'Scenario',
+        'Median ms',
+        'Middle half ms',
+        'Min–max ms',
+        '× `node -e 0`',
+        '× floor',
+        '× `az account get-access-token`',
+        'Requests per run'
+      ],
       timings.map(row => [
         row.note ? `${row.label} (${row.note})` : row.label,
         ms(row.stats.median),
+        `${ms(row.stats.q1)}–${ms(row.stats.q3)}`,
         `${ms(row.stats.min)}–${ms(row.stats.max)}`,
-        row.vsBaseline === undefined ? '' : ratio(row.vsBaseline),
+        optionalRatio(row.vsBaseline),
+        optionalRatio(row.vsFloor),
+        optionalRatio(row.vsAz),
         row.requests ?? ''
+      ])
+    )
+  ]
+}
+
+function pairedRuns(paired: Paired | undefined): string[] {
+  if (paired === undefined) return []
+  return [
+    '## Against another bundle',
+    `Each scenario ran with this bundle and with \`${paired.against}\` one after the other in every round; the ratio ` +
+      'is taken per round (this bundle’s time over the other’s), then summarised.',
+    table(
+      [
+        'Scenario',
+        'This bundle, median ms',
+        'Other bundle, median ms',
+        'Ratio per round: median',
+        'middle half',
+        'min–max'
+      ],
+      paired.rows.map(row => [
+        row.label,
+        ms(row.mine.median),
+        ms(row.theirs.median),
+        ratio(row.ratio.median),
+        `${ratio(row.ratio.q1)}–${ratio(row.ratio.q3)}`,
+        `${ratio(row.ratio.min)}–${ratio(row.ratio.max)}`
       ])
     )
   ]
@@ -168,6 +229,7 @@ export function renderResults(report: Report, findings: string): string {
     'From `npm run bench`.',
     `Machine: ${machineLine(report.machine)}`,
     ...wallTime(report.timings),
+    ...pairedRuns(report.paired),
     ...targets(report.targets),
     ...loadingAndMemory(report.load),
     ...distSize(report.sizes),

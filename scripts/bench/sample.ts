@@ -1,5 +1,6 @@
 // One measurement: a scenario, and what one run of it took, which requests it caused and, when probed, what it loaded.
-import { type ActionRun, type RunOptions, describeRun, runAction } from '../../emulator/runner.ts'
+import { fileURLToPath } from 'node:url'
+import { type ActionRun, type RunOptions, describeRun, nodeBin, runAction } from '../../emulator/runner.ts'
 import { type ProbeResult, probing } from './probe.ts'
 import type { SeenRequest } from './stats.ts'
 
@@ -18,7 +19,33 @@ export interface Scenario {
   /** Memory runs (with the probe) for this scenario. */
   readonly probe: boolean
   readonly maxRuns?: number
+  /** The key of the library-free floor this scenario is compared with (the same place: in-process or namespace). */
+  readonly floor?: string
+  /** Set on a row that runs the other bundle (--against): the key of the row it is paired with. */
+  readonly twinOf?: string
   run(probe: boolean): Promise<Sample>
+}
+
+/** The library-free floor (floor.js): the requests of an OIDC sign-in and the two default checks, no library. */
+export const FLOOR_SCRIPT = fileURLToPath(new URL('./floor.js', import.meta.url))
+
+/**
+ * The same scenario run with another bundle's entry: Node runs `entry`, and the entry the runner appends is an extra
+ * argument the bundle ignores.
+ */
+export function twinScenario(
+  scenario: Scenario,
+  entry: string,
+  run: (prefix: readonly string[]) => (probe: boolean) => Promise<Sample>
+): Scenario {
+  return {
+    key: `${scenario.key} (against)`,
+    label: `${scenario.label}, with the bundle compared against`,
+    probe: false,
+    ...(scenario.floor === undefined ? {} : { floor: scenario.floor }),
+    twinOf: scenario.key,
+    run: run([nodeBin, entry])
+  }
 }
 
 /** Marks where a run starts in a request log; the function it gives returns the requests logged since. */

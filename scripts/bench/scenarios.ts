@@ -4,13 +4,15 @@ import { nodeBin } from '../../emulator/runner.ts'
 import type { Emulator, Party } from '../../emulator/index.ts'
 import { emulatorInfo, oidcStepInputs, secretStepInputs } from '../../emulator/info.ts'
 import {
+  FLOOR_SCRIPT,
   type RequestsSince,
   type RunCheck,
   type Sample,
   type Scenario,
   healthy,
   measureAction,
-  signedIn
+  signedIn,
+  twinScenario
 } from './sample.ts'
 
 /** Twenty checks of the same count, told apart by an `_id` (checks are strict: an unknown parameter would fail). */
@@ -30,7 +32,7 @@ async function delayed(em: Emulator, party: Party, delayMs: number, measure: () 
  * In report order, the first being the baseline the others are compared with. Longer than a function should be
  * because it is a table: one entry per row of the report.
  */
-export function inProcessScenarios(em: Emulator): Scenario[] {
+export function inProcessScenarios(em: Emulator, against?: string): Scenario[] {
   const info = emulatorInfo(em)
   const env = em.env()
   const oidc = { ...oidcStepInputs(info), 'fhir-url': info.fhirUrl }
@@ -40,11 +42,19 @@ export function inProcessScenarios(em: Emulator): Scenario[] {
     return Promise.resolve(() => Promise.resolve(em.requests().slice(before)))
   }
   const action =
-    (label: string, inputs: Record<string, string>, check: RunCheck) =>
+    (label: string, inputs: Record<string, string>, check: RunCheck, prefix?: readonly string[]) =>
     (probe: boolean): Promise<Sample> =>
-      measureAction(label, { inputs, env }, check, since, probe)
+      measureAction(label, { inputs, env, ...(prefix === undefined ? {} : { prefix }) }, check, since, probe)
+  const checksInputs = { ...oidc, 'health-check': 'true' }
+  const oidcChecks: Scenario = {
+    key: 'oidc+checks',
+    label: 'Token (OIDC) + default FHIR checks',
+    note: 'metadata, Patient?_summary=count',
+    probe: true,
+    run: action('oidc+checks', checksInputs, healthy)
+  }
 
-  return [
+  const scenarios: Scenario[] = [
     {
       key: 'baseline',
       label: '`node -e 0`',
@@ -81,12 +91,23 @@ export function inProcessScenarios(em: Emulator): Scenario[] {
       run: probe => delayed(em, 'github', 100, () => action('oidc-slow-github', oidc, signedIn)(probe))
     },
     {
-      key: 'oidc+checks',
-      label: 'Token (OIDC) + default FHIR checks',
-      note: 'metadata, Patient?_summary=count',
-      probe: true,
-      run: action('oidc+checks', { ...oidc, 'health-check': 'true' }, healthy)
+      key: 'floor',
+      label: 'Floor: the same requests with `node:https`, no library',
+      note: 'GitHub token, Entra ID token, the two default FHIR checks',
+      probe: false,
+      run: probe =>
+        measureAction(
+          'floor',
+          { inputs: oidc, env, prefix: [nodeBin, FLOOR_SCRIPT] },
+          run => run.exitCode === 0,
+          since,
+          probe
+        )
     },
+    oidcChecks,
+    ...(against === undefined
+      ? []
+      : [twinScenario(oidcChecks, against, prefix => action('oidc+checks (against)', checksInputs, healthy, prefix))]),
     {
       key: 'twenty',
       label: 'Token (client secret) + 20 checks, 200 ms latency each',
@@ -97,4 +118,5 @@ export function inProcessScenarios(em: Emulator): Scenario[] {
         )
     }
   ]
+  return scenarios.map(scenario => ({ floor: 'floor', ...scenario }))
 }

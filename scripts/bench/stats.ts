@@ -2,17 +2,33 @@
 
 export interface Stats {
   readonly median: number
+  /** First and third quartiles: the middle half of the samples lies between them. */
+  readonly q1: number
+  readonly q3: number
   readonly min: number
   readonly max: number
   readonly runs: number
 }
 
+/** The value at fraction `p` of the sorted samples, interpolated between neighbours. */
+function quantile(sorted: readonly number[], p: number): number {
+  const at = (sorted.length - 1) * p
+  const low = Math.floor(at)
+  const lower = sorted[low] ?? 0
+  return lower + ((sorted[Math.min(low + 1, sorted.length - 1)] ?? lower) - lower) * (at - low)
+}
+
 export function stats(samples: readonly number[]): Stats {
   if (samples.length === 0) throw new Error('no samples')
   const sorted = [...samples].sort((a, b) => a - b)
-  const mid = Math.floor(sorted.length / 2)
-  const median = sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2
-  return { median, min: sorted[0] ?? 0, max: sorted[sorted.length - 1] ?? 0, runs: sorted.length }
+  return {
+    median: quantile(sorted, 0.5),
+    q1: quantile(sorted, 0.25),
+    q3: quantile(sorted, 0.75),
+    min: sorted[0] ?? 0,
+    max: sorted[sorted.length - 1] ?? 0,
+    runs: sorted.length
+  }
 }
 
 /** What the report needs of a logged request (the emulator's in-process log and its JSON-lines file agree on it). */

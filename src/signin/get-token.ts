@@ -7,6 +7,7 @@ import { withDeadline } from '../lib/deadline.js'
 import type { SignInContext } from './explain/context.js'
 import { explainSignInFailure } from './explain/index.js'
 import { whatReallyHappened } from './explain/last-attempt.js'
+import { leaveFormDataUnread } from './form-data-unread.js'
 import { type GitHubAssertion, type GitHubTokenDeps, startGitHubAssertion } from './github-oidc.js'
 import type { CloudName } from '../target/clouds.js'
 import { type IssuedToken, issuedToken } from './issued-token.js'
@@ -101,6 +102,7 @@ export async function openSignIn(request: Omit<SignInRequest, 'resource'>, deps:
           throw error
         }
       }
+      leaveFormDataUnread()
       let accessToken: AccessToken | null
       try {
         // A just-created identity is retried until wait-for-access ends; a renewal later in the job is past that end.

@@ -3,6 +3,7 @@
 import { type KeyObject, X509Certificate, createPrivateKey } from 'node:crypto'
 import { InputError } from '../../errors.js'
 import { unescapePem } from '../../lib/pem.js'
+import { loadJsonWebToken } from '../jsonwebtoken-on-demand.js'
 import { requireClientId, requireTenantId } from '../sign-in-inputs.js'
 import type { SignInMethod } from '../method.js'
 import { entraOptions, entraTokenEndpoint } from '../pipeline.js'
@@ -33,7 +34,8 @@ export const clientCertificate: SignInMethod<ClientCertificateSignIn> = {
   },
   endpoint: (signIn, authorityHost) => entraTokenEndpoint(authorityHost, signIn.tenantId),
   async credential(signIn, { authorityHost, limits, state }) {
-    const { ClientCertificateCredential } = await import('../identity.js')
+    // The only sign-in that signs a JWT: MSAL's jsonwebtoken is loaded for it alone.
+    const [{ ClientCertificateCredential }] = await Promise.all([import('../identity.js'), loadJsonWebToken()])
     return new ClientCertificateCredential(
       signIn.tenantId,
       signIn.clientId,
