@@ -25,7 +25,7 @@ export function flushed(stream: OutputStream): Promise<void> {
   })
 }
 
-/** Waits for stdout and stderr to drain, then ends the process. Only the step's own normal end calls this. */
+/** Waits for stdout and stderr to drain, then ends the process: the normal end of each of the bundle's roles. */
 export async function exitWhenWritten(deps: ExitDeps = {}): Promise<never> {
   await Promise.all((deps.streams ?? [process.stdout, process.stderr]).map(flushed))
   return (deps.exit ?? (() => process.exit()))()
