@@ -592,9 +592,11 @@ describe('secretInputValues', () => {
     expect(secretInputValues(failing)).toEqual([])
   })
 
-  test('Config.secrets holds the same values', () => {
+  test("Config.secrets holds the same values, and a proxy URL's credentials (the token server gets this list)", () => {
     const values = { ...OIDC, 'client-secret': SECRET }
     expect(read(values).secrets).toEqual(secretInputValues(inputsOf(values)))
+    const proxied = read(values, { HTTPS_PROXY: 'http://proxyuser:Pr0xy%7Epass@proxy.example:3128' }).secrets
+    expect(proxied).toEqual(expect.arrayContaining([SECRET, 'Pr0xy%7Epass', 'Pr0xy~pass']))
   })
 })
 

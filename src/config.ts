@@ -3,7 +3,7 @@
 // an InputError that names the input and the fix, before any request is made.
 
 import { readHealth, readWaitForAccess, type HealthConfig } from './health/read.js'
-import { type GetInput, readRawInputs, secretInputValues } from './inputs.js'
+import { type GetInput, readRawInputs, stepSecrets } from './inputs.js'
 import { type ServeConfig, readServe } from './serve/read.js'
 import { readSignIn } from './signin/read.js'
 import type { SignIn } from './signin/registry.js'
@@ -25,7 +25,8 @@ export interface Config {
   readonly serve?: ServeConfig
   /** wait-for-access in ms: one wait, shared by a just-created identity's sign-in and then the health checks. */
   readonly waitForAccessMs: number
-  /** Every secret among the inputs (client secret, certificate PEM and its lines, creds' secret): masked first. */
+  /** Every secret of the step (client secret, certificate PEM and its lines, creds' secret, a proxy URL's
+   *  credentials): masked first, removed from what is shown, handed to the token server. */
   readonly secrets: readonly string[]
   /** Problems that do not stop the run but that the user should fix (e.g. a resource ending with a slash). */
   readonly warnings: readonly string[]
@@ -52,7 +53,7 @@ export function readConfig(getInput: GetInput, env: NodeJS.ProcessEnv = process.
     ...(health === undefined ? {} : { health }),
     ...(serve === undefined ? {} : { serve }),
     waitForAccessMs: readWaitForAccess(raw),
-    secrets: secretInputValues(getInput),
+    secrets: stepSecrets(getInput, env),
     warnings
   }
   return deepFreeze(config)

@@ -7,6 +7,7 @@ import { InputError } from './errors.js'
 import { formatLimit, parseDuration } from './lib/durations.js'
 import { CONTROL_CHARACTERS, isRecord, parseUrl } from './lib/guards.js'
 import { unescapePem } from './lib/pem.js'
+import { proxyCredentials } from './lib/proxy.js'
 import { show } from './lib/text.js'
 
 /** Reads one input: '' when unset, trimmed (core.getInput semantics). */
@@ -101,6 +102,14 @@ export function secretInputValues(getInput: GetInput): string[] {
     for (const spelling of mask(value)) if (spelling.trim() !== '') values.add(spelling)
   }
   return [...values]
+}
+
+/**
+ * Every secret of the step: the inputs' secrets and the credentials of a proxy URL in the environment, which the
+ * identity library logs with the URL. The one list that is masked first and removed from whatever is shown.
+ */
+export function stepSecrets(getInput: GetInput, env: Readonly<Record<string, string | undefined>>): string[] {
+  return [...secretInputValues(getInput), ...proxyCredentials(env)]
 }
 
 function safeGet(getInput: GetInput, name: string): string {

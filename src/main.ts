@@ -6,9 +6,8 @@ import { ActionError, InputError } from './errors.js'
 import { installLastResort } from './last-resort.js'
 import { neutralizeCommands, sanitizeServerText, spellingsOf } from './lib/text.js'
 import { nodeDebugNetworkModules } from './lib/node-debug.js'
-import { proxyCredentials } from './lib/proxy.js'
 import { type HealthReport, runHealthChecks } from './health/run.js'
-import { secretInputValues } from './inputs.js'
+import { stepSecrets } from './inputs.js'
 import { reportUnhealthy } from './report/annotations.js'
 import { describeSignIn, publishHealth, publishToken } from './report/outputs.js'
 import { renderSummary, writeSummary } from './report/summary.js'
@@ -27,7 +26,8 @@ export async function run(): Promise<void> {
   try {
     // Mask first, before any library loads: even a malformed input must never reach a log in clear, nor a proxy's
     // password that a library logs with the proxy URL. Every spelling a server or library could echo is masked.
-    secrets = [...secretInputValues(getInput), ...proxyCredentials(process.env)]
+    // Computed here as well as in the configuration: validation may throw, and nothing may be shown unmasked before.
+    secrets = stepSecrets(getInput, process.env)
     for (const secret of spellingsOf(secrets)) core.setSecret(secret)
     refuseNodeDebug(process.env.NODE_DEBUG)
     markMainStep()
@@ -35,7 +35,7 @@ export async function run(): Promise<void> {
     const config = readConfig(getInput)
     for (const warning of config.warnings) core.warning(neutralizeCommands(warning))
 
-    secrets = [...config.secrets, ...proxyCredentials(process.env)]
+    secrets = config.secrets
 
     // One wait for access: what a just-created identity's sign-in spends of it, the health checks no longer have.
     const waitUntil = Date.now() + config.waitForAccessMs
