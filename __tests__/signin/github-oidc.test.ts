@@ -29,6 +29,17 @@ function settle(): Promise<void> {
   return new Promise(resolve => setTimeout(resolve, 20))
 }
 
+/** A GitHub request that fails later, as one over the network does, once the caller has moved on. */
+const failingLater = (error: Error): Promise<string> =>
+  new Promise((_, reject) => {
+    setTimeout(() => {
+      reject(error)
+    }, 5)
+  })
+
+const startFor = (getIDToken: (audience: string) => Promise<string>): ReturnType<typeof startGitHubAssertion> =>
+  startGitHubAssertion(OIDC.audience, { getIDToken, info: () => undefined }, OIDC_ENV, GITHUB_TOKEN_LIMITS)
+
 describe('githubAssertion', () => {
   it('asks GitHub for the configured audience and logs the claims Entra ID matches, never the token', async () => {
     const token = jwt({
@@ -152,21 +163,8 @@ describe('startGitHubAssertion', () => {
 
   it('keeps a failed request handled while nobody asks, and gives the failure to the first call', async () => {
     const failure = new Error('GitHub said no')
-    // Failing later, as a request over the network does, once the caller has moved on.
-    const getIDToken = jest.fn(
-      () =>
-        new Promise<string>((_, reject) => {
-          setTimeout(() => {
-            reject(failure)
-          }, 5)
-        })
-    )
-    const github = startGitHubAssertion(
-      OIDC.audience,
-      { getIDToken, info: () => undefined },
-      OIDC_ENV,
-      GITHUB_TOKEN_LIMITS
-    )
+    const getIDToken = jest.fn(() => failingLater(failure))
+    const github = startFor(getIDToken)
     await settle()
     // Each failure names GitHub's endpoint and keeps what went wrong as its cause.
     await expect(github.getAssertion()).rejects.toMatchObject({ name: 'GitHubTokenError', cause: failure })
@@ -177,20 +175,8 @@ describe('startGitHubAssertion', () => {
   })
 
   it('keeps a failed request handled when the sign-in never asks for it (the identity code failed to load)', async () => {
-    const getIDToken = jest.fn(
-      () =>
-        new Promise<string>((_, reject) => {
-          setTimeout(() => {
-            reject(new Error('GitHub said no'))
-          }, 5)
-        })
-    )
-    const github = startGitHubAssertion(
-      OIDC.audience,
-      { getIDToken, info: () => undefined },
-      OIDC_ENV,
-      GITHUB_TOKEN_LIMITS
-    )
+    const getIDToken = jest.fn(() => failingLater(new Error('GitHub said no')))
+    const github = startFor(getIDToken)
     await settle()
     expect(getIDToken).toHaveBeenCalledTimes(1)
     expect(github.state.githubClaims).toBeUndefined()
