@@ -1,12 +1,12 @@
 // The namespace scenarios: the hosts-mode emulator that netns.sh started, reached under the production host names,
 // so the action runs with its shipped defaults and the Azure CLI runs at all.
-import { nodeBin, spawnWithLimit } from '../../emulator/runner.ts'
+import { spawnWithLimit } from '../../emulator/runner.ts'
 import { azureCliEnv, azureCliLoginArgs } from '../../emulator/azure-cli.ts'
 import type { EmulatorInfo } from '../../emulator/info.ts'
 import { settledRequestLog } from '../../emulator/request-log.ts'
 import { azInstalled } from './machine.ts'
 import {
-  FLOOR_SCRIPT,
+  floorScenario,
   type RequestsSince,
   type Sample,
   type Scenario,
@@ -81,19 +81,12 @@ function shippedDefaults(ready: EmulatorInfo, since: RequestsSince, against: str
           probe
         )
     },
-    {
-      key: 'prod-floor',
-      label: 'Shipped defaults: the floor, the same requests with `node:https`',
-      probe: false,
-      run: probe =>
-        measureAction(
-          'prod-floor',
-          { inputs: common, env, prefix: [nodeBin, FLOOR_SCRIPT] },
-          r => r.exitCode === 0,
-          since,
-          probe
-        )
-    },
+    floorScenario(
+      'prod-floor',
+      'Shipped defaults: the floor, the same requests with `node:https`',
+      { inputs: common, env },
+      since
+    ),
     prodChecks,
     ...(against === undefined ? [] : [twinScenario(prodChecks, against, checks)])
   ]

@@ -29,6 +29,30 @@ export interface Scenario {
 /** The library-free floor (floor.js): the requests of an OIDC sign-in and the two default checks, no library. */
 export const FLOOR_SCRIPT = fileURLToPath(new URL('./floor.js', import.meta.url))
 
+/** The floor as a scenario: floor.js run the way the runner runs the bundle, with the same inputs and environment. */
+export function floorScenario(
+  key: string,
+  label: string,
+  runOptions: Omit<RunOptions, 'prefix'>,
+  requestsSince: RequestsSince,
+  note?: string
+): Scenario {
+  return {
+    key,
+    label,
+    ...(note === undefined ? {} : { note }),
+    probe: false,
+    run: probe =>
+      measureAction(
+        key,
+        { ...runOptions, prefix: [nodeBin, FLOOR_SCRIPT] },
+        run => run.exitCode === 0,
+        requestsSince,
+        probe
+      )
+  }
+}
+
 /**
  * The same scenario run with another bundle's entry: Node runs `entry`, and the entry the runner appends is an extra
  * argument the bundle ignores.

@@ -4,7 +4,7 @@ import { nodeBin } from '../../emulator/runner.ts'
 import type { Emulator, Party } from '../../emulator/index.ts'
 import { emulatorInfo, oidcStepInputs, secretStepInputs } from '../../emulator/info.ts'
 import {
-  FLOOR_SCRIPT,
+  floorScenario,
   type RequestsSince,
   type RunCheck,
   type Sample,
@@ -90,20 +90,13 @@ export function inProcessScenarios(em: Emulator, against?: string): Scenario[] {
       probe: false,
       run: probe => delayed(em, 'github', 100, () => action('oidc-slow-github', oidc, signedIn)(probe))
     },
-    {
-      key: 'floor',
-      label: 'Floor: the same requests with `node:https`, no library',
-      note: 'GitHub token, Entra ID token, the two default FHIR checks',
-      probe: false,
-      run: probe =>
-        measureAction(
-          'floor',
-          { inputs: oidc, env, prefix: [nodeBin, FLOOR_SCRIPT] },
-          run => run.exitCode === 0,
-          since,
-          probe
-        )
-    },
+    floorScenario(
+      'floor',
+      'Floor: the same requests with `node:https`, no library',
+      { inputs: oidc, env },
+      since,
+      'GitHub token, Entra ID token, the two default FHIR checks'
+    ),
     oidcChecks,
     ...(against === undefined
       ? []
