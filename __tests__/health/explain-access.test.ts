@@ -16,17 +16,14 @@ describe('explainAccessDenied', () => {
     tenantId: TENANT,
     iss: `https://sts.windows.net/${TENANT}/`
   }
+  /** A denial by the FHIR service of a token for it, with what a case adds (a challenge, another host). */
+  const fhirDenied = (status: 401 | 403, more: Partial<Parameters<typeof explainAccessDenied>[0]> = {}): string =>
+    explainAccessDenied({ status, kind: 'fhir', resource: FHIR_URL, serviceUrl: FHIR_URL, claims: fhirClaims, ...more })
   const challenge = (audience: string, tenant = TENANT, extra = ''): string =>
     `Bearer authorization_uri="${MICROSOFT}/${tenant}", resource_id="${audience}", realm="${audience}"${extra}`
 
   it('403 on FHIR: object ID, the read roles, the command with the scope, and propagation', () => {
-    const text = explainAccessDenied({
-      status: 403,
-      kind: 'fhir',
-      resource: FHIR_URL,
-      serviceUrl: FHIR_URL,
-      claims: fhirClaims
-    })
+    const text = fhirDenied(403)
     expect(text).toContain(`object ID ${OID}`)
     expect(text).toContain('FHIR Data Reader')
     // FHIR SMART User is no longer offered as a read role, and the advice says why.
@@ -126,12 +123,7 @@ describe('explainAccessDenied', () => {
   })
 
   it('401 from a service trusting another tenant (authorization_uri)', () => {
-    const text = explainAccessDenied({
-      status: 401,
-      kind: 'fhir',
-      resource: FHIR_URL,
-      serviceUrl: FHIR_URL,
-      claims: fhirClaims,
+    const text = fhirDenied(401, {
       wwwAuthenticate: challenge(FHIR_URL, OTHER_TENANT)
     })
     expect(text).toContain(`is the one the service expects`)
@@ -140,12 +132,7 @@ describe('explainAccessDenied', () => {
   })
 
   it('401 with the right audience and tenant: another reason (expiry)', () => {
-    const text = explainAccessDenied({
-      status: 401,
-      kind: 'fhir',
-      resource: FHIR_URL,
-      serviceUrl: FHIR_URL,
-      claims: fhirClaims,
+    const text = fhirDenied(401, {
       wwwAuthenticate: challenge(FHIR_URL)
     })
     expect(text).toContain('another reason')
@@ -153,12 +140,7 @@ describe('explainAccessDenied', () => {
   })
 
   it('401 text from the server stays on one line', () => {
-    const text = explainAccessDenied({
-      status: 401,
-      kind: 'fhir',
-      resource: FHIR_URL,
-      serviceUrl: FHIR_URL,
-      claims: fhirClaims,
+    const text = fhirDenied(401, {
       wwwAuthenticate: `Bearer error="invalid_token", error_description="bad\n::add-mask::x"`
     })
     for (const line of text.split('\n')) expect(line.startsWith('::')).toBe(false)
