@@ -173,7 +173,7 @@ function targetChecks(
       met: azToken === undefined ? undefined : azToken >= 3 * comparedChecks
     },
     {
-      target: 'token + two health checks ≤ 1.6× the library-free floor',
+      target: 'token + two health checks ≤ 1.6× the library-free floor (median of the per-round ratios)',
       measured:
         `${Math.round(comparedChecks)} ms / ${Math.round(floor)} ms = ${ratio(comparedChecks / floor)}` +
         (floorPerRound === undefined
@@ -182,7 +182,9 @@ function targetChecks(
         (libraryFloor === undefined
           ? ''
           : `; the identity library alone: ${Math.round(libraryFloor)} ms = ${ratio(libraryFloor / floor)}`),
-      met: comparedChecks <= 1.6 * floor
+      // Judged round by round, as the comparison with another bundle is: the two ran one after the other in each
+      // round, so a drift of the machine's speed moves both; the medians' ratio is shown for the table above.
+      met: (floorPerRound?.median ?? comparedChecks / floor) <= 1.6
     },
     {
       target: 'token + two health checks ≤ 4× `node -e 0`',
