@@ -81,14 +81,20 @@ function pairedRows({ scenarios, samples }: Measured, against: string | undefine
   const rows = scenarios.flatMap(twin => {
     const mineKey = twin.twinOf
     if (mineKey === undefined) return []
-    const mine = (samples.get(mineKey) ?? []).map(x => x.ms)
-    const theirs = (samples.get(twin.key) ?? []).map(x => x.ms)
-    const perRound = mine.map((ms, round) => ms / (theirs[round] ?? NaN)).filter(Number.isFinite)
-    if (perRound.length === 0) return []
+    const ratio = perRoundRatio(samples, mineKey, twin.key)
+    if (ratio === undefined) return []
     const label = scenarios.find(s => s.key === mineKey)?.label ?? mineKey
-    return [{ label, mine: stats(mine), theirs: stats(theirs), ratio: stats(perRound) }]
+    const times = (key: string): Stats => stats((samples.get(key) ?? []).map(x => x.ms))
+    return [{ label, mine: times(mineKey), theirs: times(twin.key), ratio }]
   })
   return { against, rows }
+}
+
+/** One scenario's time over another's, taken in each round (the two ran one after the other), then summarised. */
+function perRoundRatio(samples: Measured['samples'], key: string, otherKey: string): Stats | undefined {
+  const other = (samples.get(otherKey) ?? []).map(x => x.ms)
+  const perRound = (samples.get(key) ?? []).map((x, round) => x.ms / (other[round] ?? NaN)).filter(Number.isFinite)
+  return perRound.length === 0 ? undefined : stats(perRound)
 }
 
 function loadRows({ scenarios, probes }: Measured): LoadRow[] {
@@ -141,7 +147,11 @@ function targetChecks(
   const startupChunks = (probes.get('startup') ?? []).flatMap(p => chunksOf(p.probe).filter(identityChunk))
   // Against az, the shipped-defaults path when it ran: az itself can only run there.
   const comparedChecks = prodChecks ?? checks
-  const floor = medianOf(samples, prodChecks === undefined ? 'floor' : 'prod-floor') ?? NaN
+  const floorKey = prodChecks === undefined ? 'floor' : 'prod-floor'
+  const floor = medianOf(samples, floorKey) ?? NaN
+  const floorPerRound = perRoundRatio(samples, prodChecks === undefined ? 'oidc+checks' : 'prod-oidc+checks', floorKey)
+  // What the identity library alone costs: the share of the floor's distance that no change to the action can take.
+  const libraryFloor = medianOf(samples, 'prod-library-floor')
   const checksLabel = prodChecks === undefined ? 'Token (OIDC) + default FHIR checks' : 'Shipped defaults: token (OIDC)'
   const againstRow = paired?.rows.find(row => row.label.startsWith(checksLabel))
   return [
@@ -163,9 +173,18 @@ function targetChecks(
       met: azToken === undefined ? undefined : azToken >= 3 * comparedChecks
     },
     {
-      target: 'token + two health checks ≤ 1.6× the library-free floor',
-      measured: `${Math.round(comparedChecks)} ms / ${Math.round(floor)} ms = ${ratio(comparedChecks / floor)}`,
-      met: comparedChecks <= 1.6 * floor
+      target: 'token + two health checks ≤ 1.6× the library-free floor (median of the per-round ratios)',
+      measured:
+        `${Math.round(comparedChecks)} ms / ${Math.round(floor)} ms = ${ratio(comparedChecks / floor)}` +
+        (floorPerRound === undefined
+          ? ''
+          : ` (per round: ${ratio(floorPerRound.median)}, middle half ${ratio(floorPerRound.q1)}–${ratio(floorPerRound.q3)})`) +
+        (libraryFloor === undefined
+          ? ''
+          : `; the identity library alone: ${Math.round(libraryFloor)} ms = ${ratio(libraryFloor / floor)}`),
+      // Judged round by round, as the comparison with another bundle is: the two ran one after the other in each
+      // round, so a drift of the machine's speed moves both; the medians' ratio is shown for the table above.
+      met: (floorPerRound?.median ?? comparedChecks / floor) <= 1.6
     },
     {
       target: 'token + two health checks ≤ 4× `node -e 0`',

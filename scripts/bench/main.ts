@@ -15,6 +15,7 @@ import { startEmulator } from '../../emulator/index.ts'
 import { actionEntry } from '../../emulator/runner.ts'
 import { analyse } from './analysis.ts'
 import { distSizes } from './bundle.ts'
+import { bundleLibraryFloor } from './library-floor-bundle.ts'
 import { azVersion, machine } from './machine.ts'
 import { measureAll, probeAll } from './measure.ts'
 import { namespaceScenarios } from './namespace-scenarios.ts'
@@ -43,10 +44,13 @@ log(`free memory ${(freemem() / 2 ** 30).toFixed(1)} GiB`)
 
 const em = await startEmulator()
 const azDir = mkdtempSync(join(tmpdir(), 'ahds-bench-az-'))
+const libraryFloor = inside === undefined ? undefined : await bundleLibraryFloor()
 try {
   const scenarios = [
     ...inProcessScenarios(em, options.against),
-    ...(inside === undefined ? [] : namespaceScenarios(inside.ready, inside.logFile, azDir, options.against))
+    ...(inside === undefined || libraryFloor === undefined
+      ? []
+      : namespaceScenarios(inside.ready, inside.logFile, { azDir, libraryFloor: libraryFloor.script }, options.against))
   ]
   const started = performance.now()
   const loadBefore = loadavg()[0] ?? NaN
@@ -74,4 +78,5 @@ try {
 } finally {
   await em.stop()
   rmSync(azDir, { recursive: true, force: true })
+  libraryFloor?.dispose()
 }

@@ -35,13 +35,34 @@ function fileRequestLog(file: string): RequestsSince {
   }
 }
 
-export function namespaceScenarios(ready: EmulatorInfo, logFile: string, azDir: string, against?: string): Scenario[] {
+/** Where the namespace rows keep their files. */
+export interface NamespacePaths {
+  /** The Azure CLI's configuration directory. */
+  readonly azDir: string
+  /** The bundled identity-library floor (library-floor-bundle.ts). */
+  readonly libraryFloor: string
+}
+
+export function namespaceScenarios(
+  ready: EmulatorInfo,
+  logFile: string,
+  paths: NamespacePaths,
+  against?: string
+): Scenario[] {
   const since = fileRequestLog(logFile)
-  const scenarios = [...shippedDefaults(ready, since, against), ...(azInstalled() ? azureCli(ready, azDir, since) : [])]
+  const scenarios = [
+    ...shippedDefaults(ready, since, paths.libraryFloor, against),
+    ...(azInstalled() ? azureCli(ready, paths.azDir, since) : [])
+  ]
   return scenarios.map(scenario => ({ floor: 'prod-floor', ...scenario }))
 }
 
-function shippedDefaults(ready: EmulatorInfo, since: RequestsSince, against: string | undefined): Scenario[] {
+function shippedDefaults(
+  ready: EmulatorInfo,
+  since: RequestsSince,
+  libraryFloor: string,
+  against: string | undefined
+): Scenario[] {
   const common = { 'client-id': ready.clientId, 'tenant-id': ready.tenantId, 'fhir-url': ready.fhirUrl }
   const env = { ...ready.env }
   const checks =
@@ -86,6 +107,14 @@ function shippedDefaults(ready: EmulatorInfo, since: RequestsSince, against: str
       'Shipped defaults: the floor, the same requests with `node:https`',
       { inputs: common, env },
       since
+    ),
+    floorScenario(
+      'prod-library-floor',
+      'Shipped defaults: the identity library alone, the floor with its token from `@azure/identity`',
+      { inputs: common, env },
+      since,
+      'ClientAssertionCredential, in one bundle with the seven credentials the action uses, nothing else',
+      libraryFloor
     ),
     prodChecks,
     ...(against === undefined ? [] : [twinScenario(prodChecks, against, checks)])

@@ -29,13 +29,15 @@ export interface Scenario {
 /** The library-free floor (floor.js): the requests of an OIDC sign-in and the two default checks, no library. */
 export const FLOOR_SCRIPT = fileURLToPath(new URL('./floor.js', import.meta.url))
 
-/** The floor as a scenario: floor.js run the way the runner runs the bundle, with the same inputs and environment. */
+/** A floor as a scenario: its script (floor.js by default) run the way the runner runs the bundle, with the same
+ *  inputs and environment. */
 export function floorScenario(
   key: string,
   label: string,
   runOptions: Omit<RunOptions, 'prefix'>,
   requestsSince: RequestsSince,
-  note?: string
+  note?: string,
+  script: string = FLOOR_SCRIPT
 ): Scenario {
   return {
     key,
@@ -43,13 +45,7 @@ export function floorScenario(
     ...(note === undefined ? {} : { note }),
     probe: false,
     run: probe =>
-      measureAction(
-        key,
-        { ...runOptions, prefix: [nodeBin, FLOOR_SCRIPT] },
-        run => run.exitCode === 0,
-        requestsSince,
-        probe
-      )
+      measureAction(key, { ...runOptions, prefix: [nodeBin, script] }, run => run.exitCode === 0, requestsSince, probe)
   }
 }
 
