@@ -142,26 +142,30 @@ describe('getAccessToken with wait-for-access', () => {
     }
   }
 
-  it('retries a refusal of a new identity inside the one deadline, then returns the token', async () => {
-    const time = fakeTime()
-    const lines: string[] = []
-    const fake = credential([refusal('AADSTS700016'), refusal('AADSTS7000215')])
-    const issued = await getAccessToken(
+  /** A client-secret sign-in for the FHIR service through `credential`, waiting up to `waitMs` of fake time. */
+  function signInWaiting(
+    credential: TokenCredential,
+    time: ReturnType<typeof fakeTime>,
+    waitMs: number,
+    info: (line: string) => void = () => undefined
+  ) {
+    return getAccessToken(
       {
         signIn,
         authorityHost: 'https://login.microsoftonline.com',
         resource: FHIR,
         secrets: [],
-        waitUntil: time.now() + 60_000
+        waitUntil: time.now() + waitMs
       },
-      {
-        getIDToken: () => Promise.reject(new Error('not expected')),
-        info: line => lines.push(line),
-        env: {},
-        credential: fake.credential,
-        ...time
-      }
+      { getIDToken: () => Promise.reject(new Error('not expected')), info, env: {}, credential, ...time }
     )
+  }
+
+  it('retries a refusal of a new identity inside the one deadline, then returns the token', async () => {
+    const time = fakeTime()
+    const lines: string[] = []
+    const fake = credential([refusal('AADSTS700016'), refusal('AADSTS7000215')])
+    const issued = await signInWaiting(fake.credential, time, 60_000, line => lines.push(line))
     expect(issued.resource).toBe(FHIR)
     expect(fake.calls()).toBe(3)
     expect(lines.map(line => /refused with (AADSTS\d+)/.exec(line)?.[1])).toEqual(['AADSTS700016', 'AADSTS7000215'])
@@ -171,22 +175,7 @@ describe('getAccessToken with wait-for-access', () => {
   it('explains the refusal as usual once the wait runs out', async () => {
     const time = fakeTime()
     const fake = credential(Array.from({ length: 50 }, () => refusal('AADSTS700016')))
-    const failure = await getAccessToken(
-      {
-        signIn,
-        authorityHost: 'https://login.microsoftonline.com',
-        resource: FHIR,
-        secrets: [],
-        waitUntil: time.now() + 10_000
-      },
-      {
-        getIDToken: () => Promise.reject(new Error('not expected')),
-        info: () => undefined,
-        env: {},
-        credential: fake.credential,
-        ...time
-      }
-    ).catch((error: unknown) => error)
+    const failure = await signInWaiting(fake.credential, time, 10_000).catch((error: unknown) => error)
     expect(failure).toBeInstanceOf(ActionError)
     expect((failure as ActionError).title).toBe('Sign-in refused (AADSTS700016)')
     expect(fake.calls()).toBe(4)
