@@ -145,15 +145,17 @@ function targetChecks(
   const twenty = twentyCheck(samples)
   const peakRss = Math.max(...[...probes.values()].flat().map(p => p.probe.maxRssKb / 1024))
   const startupChunks = (probes.get('startup') ?? []).flatMap(p => chunksOf(p.probe).filter(identityChunk))
-  // Against az, the shipped-defaults path when it ran: az itself can only run there.
+  // Against az and the floor, the shipped-defaults path when it ran: az itself can only run there.
+  const place =
+    prodChecks === undefined
+      ? { checks: 'oidc+checks', floor: 'floor', label: 'Token (OIDC) + default FHIR checks' }
+      : { checks: 'prod-oidc+checks', floor: 'prod-floor', label: 'Shipped defaults: token (OIDC)' }
   const comparedChecks = prodChecks ?? checks
-  const floorKey = prodChecks === undefined ? 'floor' : 'prod-floor'
-  const floor = medianOf(samples, floorKey) ?? NaN
-  const floorPerRound = perRoundRatio(samples, prodChecks === undefined ? 'oidc+checks' : 'prod-oidc+checks', floorKey)
+  const floor = medianOf(samples, place.floor) ?? NaN
+  const floorPerRound = perRoundRatio(samples, place.checks, place.floor)
   // What the identity library alone costs: the share of the floor's distance that no change to the action can take.
   const libraryFloor = medianOf(samples, 'prod-library-floor')
-  const checksLabel = prodChecks === undefined ? 'Token (OIDC) + default FHIR checks' : 'Shipped defaults: token (OIDC)'
-  const againstRow = paired?.rows.find(row => row.label.startsWith(checksLabel))
+  const againstRow = paired?.rows.find(row => row.label.startsWith(place.label))
   return [
     {
       target: 'token + two health checks ≤ 0.88× the bundle compared against (median of the per-round ratios)',

@@ -15,7 +15,7 @@ import { startEmulator } from '../../emulator/index.ts'
 import { actionEntry } from '../../emulator/runner.ts'
 import { analyse } from './analysis.ts'
 import { distSizes } from './bundle.ts'
-import { bundleLibraryFloor } from './library-floor-bundle.ts'
+import { type LibraryFloor, bundleLibraryFloor } from './library-floor-bundle.ts'
 import { azVersion, machine } from './machine.ts'
 import { measureAll, probeAll } from './measure.ts'
 import { namespaceScenarios } from './namespace-scenarios.ts'
@@ -44,8 +44,9 @@ log(`free memory ${(freemem() / 2 ** 30).toFixed(1)} GiB`)
 
 const em = await startEmulator()
 const azDir = mkdtempSync(join(tmpdir(), 'ahds-bench-az-'))
-const libraryFloor = inside === undefined ? undefined : await bundleLibraryFloor()
+let libraryFloor: LibraryFloor | undefined
 try {
+  libraryFloor = inside === undefined ? undefined : await bundleLibraryFloor()
   const scenarios = [
     ...inProcessScenarios(em, options.against),
     ...(inside === undefined || libraryFloor === undefined
