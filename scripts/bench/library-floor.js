@@ -12,6 +12,7 @@ import {
   ManagedIdentityCredential,
   WorkloadIdentityCredential
 } from '@azure/identity'
+import { isMicrosoftAuthorityHost } from '../../src/target/clouds.ts'
 import { checkFhirAndExit, githubAssertion, input } from './floor-requests.js'
 
 /** Kept in the bundle, as the action's bundle keeps every method's credential. */
@@ -27,7 +28,12 @@ export const credentials = [
 async function main() {
   const fhir = input('fhir-url')
   const github = githubAssertion()
-  const credential = new ClientAssertionCredential(input('tenant-id'), input('client-id'), () => github)
+  // As the action does for a sign-in host that is not Microsoft's (the emulator's): no instance discovery.
+  const authorityHost = input('authority-host') || 'https://login.microsoftonline.com'
+  const credential = new ClientAssertionCredential(input('tenant-id'), input('client-id'), () => github, {
+    authorityHost,
+    disableInstanceDiscovery: !isMicrosoftAuthorityHost(authorityHost)
+  })
   // As the action does (src/signin/form-data-unread.ts): reading the lazy global would load Node's own undici.
   delete globalThis.FormData
   const token = await credential.getToken(`${fhir}/.default`)
