@@ -4,6 +4,7 @@
 
 import { writeFileSync, renameSync, closeSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
+import { readTextAtMost } from '../lib/read-text.js'
 import { type SignInSession, openSignIn } from '../signin/get-token.js'
 import { githubIdToken } from './github-token.js'
 import { type Handover, readHandover } from './handover.js'
@@ -96,15 +97,12 @@ function lazySession(handover: Handover, log: (line: string) => void): { getToke
 }
 
 async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of process.stdin) {
-    const buffer = chunk as Buffer
-    size += buffer.length
-    if (size > MAX_HANDOVER_BYTES) throw new Error('The hand-over is too large.')
-    chunks.push(buffer)
-  }
-  return Buffer.concat(chunks).toString('utf8')
+  const { text } = await readTextAtMost(
+    process.stdin,
+    MAX_HANDOVER_BYTES,
+    () => new Error('The hand-over is too large.')
+  )
+  return text
 }
 
 function announce(port: number): void {

@@ -5,6 +5,7 @@
 
 import { HttpClient } from '@actions/http-client'
 import { isRecord } from '../lib/guards.js'
+import { readTextAtMost } from '../lib/read-text.js'
 
 /** What core.getIDToken retries: 502, 503 and 504, up to ten times. */
 const MAX_RETRIES = 10
@@ -39,7 +40,11 @@ export async function requestIdToken(audience: string, deps: OidcRequestDeps): P
   })
   const response = await client.get(url, { authorization: `Bearer ${requestToken}`, accept: 'application/json' })
   const status = response.message.statusCode ?? 0
-  const body = await readBounded(response.message)
+  const { text: body } = await readTextAtMost(
+    response.message,
+    MAX_ANSWER_BYTES,
+    () => new Error(`The GitHub OIDC endpoint answered more than ${MAX_ANSWER_BYTES} bytes`)
+  )
   // The answer's text is left out: an endpoint that echoes the request would show its bearer.
   if (status !== 200) throw new Error(`Failed to get ID Token. Error Code : ${String(status)}`)
   const token = valueOf(body)
@@ -55,16 +60,4 @@ function valueOf(body: string): string | undefined {
   } catch {
     return undefined
   }
-}
-
-async function readBounded(stream: AsyncIterable<Buffer>): Promise<string> {
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of stream) {
-    size += chunk.length
-    if (size > MAX_ANSWER_BYTES)
-      throw new Error(`The GitHub OIDC endpoint answered more than ${MAX_ANSWER_BYTES} bytes`)
-    chunks.push(chunk)
-  }
-  return Buffer.concat(chunks).toString('utf8')
 }

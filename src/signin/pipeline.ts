@@ -4,6 +4,7 @@
 import type { TokenCredentialOptions } from '@azure/identity'
 import { AnswerTooLargeError } from '../errors.js'
 import { DeadlineError } from '../lib/deadline.js'
+import { readTextAtMost } from '../lib/read-text.js'
 import { RETRY_AFTER_HEADERS, parseRetryAfter } from '../lib/retry-after.js'
 import { isMicrosoftAuthorityHost } from '../target/clouds.js'
 import { GITHUB_TOKEN_LIMITS, type GitHubTokenLimits, endpointOf } from './github-oidc.js'
@@ -113,19 +114,12 @@ async function readBoundedBody(response: PipelineResponse, endpoint: string): Pr
   }
   const announced = Number(response.headers.get('content-length') ?? Number.NaN)
   if (announced > MAX_ANSWER_BYTES) throw tooLarge()
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of body) {
-    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
-    size += bytes.length
-    if (size > MAX_ANSWER_BYTES) throw tooLarge()
-    chunks.push(bytes)
-  }
+  const { text, bytes } = await readTextAtMost(body, MAX_ANSWER_BYTES, tooLarge)
   // A connection closed before the whole answer arrived ends the stream quietly: it is a reset, retried like one.
-  if ((body as { complete?: boolean }).complete === false || size < announced) {
+  if ((body as { complete?: boolean }).complete === false || bytes < announced) {
     throw Object.assign(new Error('the connection was reset in the middle of the answer'), { code: 'ECONNRESET' })
   }
-  response.bodyAsText = Buffer.concat(chunks).toString('utf8')
+  response.bodyAsText = text
 }
 
 /**
