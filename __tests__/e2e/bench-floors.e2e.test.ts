@@ -1,6 +1,7 @@
 // The bench's floors are only a yardstick while they make the requests the action makes: the library-free floor the
 // action's four (GitHub token, Entra ID token, the two default FHIR checks), the identity-library floor exactly the
 // action's, the library's own among them. Each runs here the way the bench runs it, against the emulator.
+import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { type Emulator, startEmulator } from '../../emulator/index.ts'
 import { emulatorInfo, oidcStepInputs } from '../../emulator/info.ts'
@@ -58,5 +59,11 @@ describe("the bench's floors", () => {
     const library = await requestsOf([nodeBin, libraryFloor.script])
     if (library.run.exitCode !== 0) throw new Error(describeRun(library.run))
     expect(library.requests).toEqual(action.requests)
+  })
+
+  it("bundles the identity library with the action's stand-ins, not jsonwebtoken itself", () => {
+    const bundle = readFileSync(libraryFloor.script, 'utf8')
+    expect(bundle).toContain('jsonwebtoken is loaded on demand')
+    expect(bundle).not.toContain('JsonWebTokenError')
   })
 })

@@ -1,8 +1,7 @@
 // Bundles library-floor.js for the bench the way the action's code reaches Node: one file, minified, CommonJS so that
 // the libraries' imports of Node's modules are require calls (an ESM import of node:http loads Node's own undici, which
-// the action's bundle never does), and jsonwebtoken replaced by the action's own stand-in, as tsconfig.json "paths"
-// replace it in the action's bundle.
-import { mkdtempSync, rmSync } from 'node:fs'
+// the action's bundle never does), and jsonwebtoken and undici replaced by the action's own stand-ins.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -17,15 +16,24 @@ export interface LibraryFloor {
   dispose(): void
 }
 
-/** jsonwebtoken itself is the stand-in; the stand-in's own import of the real package, which only a certificate
- *  sign-in makes, stays outside the bundle. */
-const jsonWebTokenStandIn: Plugin = {
-  name: 'jsonwebtoken-stand-in',
-  setup(builder) {
-    builder.onResolve({ filter: /^jsonwebtoken$/ }, () => ({
-      path: join(repoRoot, 'src/signin/jsonwebtoken-on-demand.ts')
-    }))
-    builder.onResolve({ filter: /^jsonwebtoken\// }, args => ({ path: args.path, external: true }))
+/**
+ * The action's stand-ins, from the one place that declares them (tsconfig.json "paths", which ncc follows): each
+ * package name leads to its stand-in, and a subpath of it (the stand-in's own import of the real package, which only a
+ * certificate sign-in makes) stays outside the bundle.
+ */
+function standIns(): Plugin {
+  const { compilerOptions } = JSON.parse(readFileSync(join(repoRoot, 'tsconfig.json'), 'utf8')) as {
+    compilerOptions: { paths: Record<string, readonly string[]> }
+  }
+  return {
+    name: 'stand-ins',
+    setup(builder) {
+      for (const [name, [target]] of Object.entries(compilerOptions.paths)) {
+        if (target === undefined) continue
+        builder.onResolve({ filter: new RegExp(`^${name}$`) }, () => ({ path: join(repoRoot, target) }))
+        builder.onResolve({ filter: new RegExp(`^${name}/`) }, args => ({ path: args.path, external: true }))
+      }
+    }
   }
 }
 
@@ -40,7 +48,7 @@ export async function bundleLibraryFloor(): Promise<LibraryFloor> {
     format: 'cjs',
     minifyWhitespace: true,
     logLevel: 'error',
-    plugins: [jsonWebTokenStandIn]
+    plugins: [standIns()]
   })
   return { script, dispose: () => rmSync(dir, { recursive: true, force: true }) }
 }
