@@ -52,15 +52,16 @@ function structuredDiagnostics(body: string): string[] | undefined {
   if (!isRecord(parsed)) return undefined
   if (parsed.resourceType === 'OperationOutcome' && Array.isArray(parsed.issue)) {
     return (parsed.issue as unknown[]).flatMap(issue => {
-      if (!isRecord(issue)) return []
-      const said = [issue.code, issue.diagnostics].filter((value): value is string => typeof value === 'string')
-      return said.length > 0 ? [said.join(': ')] : []
+      const said = isRecord(issue) ? codeAndText(issue.code, issue.diagnostics) : undefined
+      return said === undefined ? [] : [said]
     })
   }
-  const error = parsed.error
-  if (isRecord(error)) {
-    const said = [error.code, error.message].filter((value): value is string => typeof value === 'string')
-    return said.length > 0 ? [said.join(': ')] : undefined
-  }
-  return undefined
+  const said = isRecord(parsed.error) ? codeAndText(parsed.error.code, parsed.error.message) : undefined
+  return said === undefined ? undefined : [said]
+}
+
+/** `code: text` of whichever of the two is a string; undefined when neither is. */
+function codeAndText(code: unknown, text: unknown): string | undefined {
+  const said = [code, text].filter((value): value is string => typeof value === 'string')
+  return said.length > 0 ? said.join(': ') : undefined
 }
