@@ -7,7 +7,7 @@ import { anonymousOnlyWarning, isAnonymousCheck } from '../../src/health/anonymo
 import { AUDIT_HEADERS, MAX_AUDIT_VALUE_LENGTH, auditHeaders } from '../../src/health/audit.js'
 import { explainRefusedParameter } from '../../src/health/explain-search.js'
 import { describeFailure } from '../../src/health/failure.js'
-import type { HealthCheckSpec } from '../../src/health/read.js'
+import { DEFAULT_CHECKS, type HealthCheckSpec } from '../../src/health/read.js'
 import type { IssuedToken } from '../../src/signin/issued-token.js'
 import type { Target } from '../../src/target/read.js'
 import { CLIENT, TENANT } from '../support/ids.ts'
@@ -145,12 +145,22 @@ describe('checks that prove nothing about the token', () => {
   })
 
   it('warns when every check is anonymous, naming the check to add', () => {
-    const warning = anonymousOnlyWarning([spec('metadata'), spec('health/check')], 'fhir', FHIR_URL)
+    const warning = anonymousOnlyWarning(
+      [spec('metadata'), spec('health/check')],
+      'fhir',
+      FHIR_URL,
+      DEFAULT_CHECKS.fhir
+    )
     expect(warning).toContain('every check (metadata, health/check) targets an endpoint the service answers without')
     expect(warning).toContain('Patient?_summary=count')
-    expect(anonymousOnlyWarning([spec('metadata'), spec('Patient?_summary=count', [403])], 'fhir', FHIR_URL)).toBe(
-      undefined
-    )
+    expect(
+      anonymousOnlyWarning(
+        [spec('metadata'), spec('Patient?_summary=count', [403])],
+        'fhir',
+        FHIR_URL,
+        DEFAULT_CHECKS.fhir
+      )
+    ).toBe(undefined)
   })
 
   it('reaches the start-up warnings; a denial check keeps its list from warning', () => {

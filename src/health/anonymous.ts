@@ -18,13 +18,6 @@ const ANONYMOUS_PATHS: Readonly<Record<ServiceKind, readonly string[]>> = {
   resource: []
 }
 
-/** The default check that needs a read role and reads no patient data. */
-export const PROVING_CHECK: Readonly<Record<ServiceKind, string | undefined>> = {
-  fhir: 'Patient?_summary=count',
-  dicom: 'changefeed?limit=1&includemetadata=false',
-  resource: undefined
-}
-
 /** True when the service answers this check without a token. */
 export function isAnonymousCheck(spec: Check, kind: ServiceKind, serviceUrl: string): boolean {
   const base = new URL(serviceUrl).pathname.replace(/\/+$/, '').toLowerCase()
@@ -42,14 +35,18 @@ function decoded(path: string): string {
   }
 }
 
-/** A warning when every check targets an endpoint answered without a token; undefined otherwise. */
+/**
+ * A warning when every check targets an endpoint answered without a token, naming the first of the service's default
+ * checks that needs a read role; undefined otherwise.
+ */
 export function anonymousOnlyWarning(
   checks: readonly Check[],
   kind: ServiceKind,
-  serviceUrl: string
+  serviceUrl: string,
+  defaults: readonly string[]
 ): string | undefined {
   if (checks.length === 0 || !checks.every(check => isAnonymousCheck(check, kind, serviceUrl))) return undefined
-  const proving = PROVING_CHECK[kind]
+  const proving = defaults.find(path => !ANONYMOUS_PATHS[kind].includes(path))
   const paths = checks.map(check => check.path).join(', ')
   return (
     `health-check-paths: every check (${paths}) targets an endpoint the service answers without a token, so the ` +

@@ -73,7 +73,7 @@ export function readHealth(
     url: resolveCheckUrl(path, serviceUrl),
     expected
   }))
-  const anonymousOnly = anonymousOnlyWarning(checks, target.kind, serviceUrl)
+  const anonymousOnly = anonymousOnlyWarning(checks, target.kind, serviceUrl, DEFAULT_CHECKS[target.kind])
   if (anonymousOnly !== undefined) warnings.push(anonymousOnly)
   const requestHeaders = serviceHeaders(target.kind, sendAuditHeaders ? auditHeaders(env) : {})
   return { checks, waitForAccessMs, timeoutMs, failOnUnhealthy, requestHeaders }
