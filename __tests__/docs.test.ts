@@ -1,16 +1,27 @@
-// The README must not drift from action.yml or from the sign-in error table the action itself uses, and the README
-// and docs/*.md must link only to files and sections that exist.
+// The README's tables must not drift from action.yml, nor docs/troubleshooting.md's from the sign-in error table the
+// action itself uses; the README stays a front page in its order; the README and docs/*.md link only to files and
+// sections that exist.
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from '@jest/globals'
 import { SIGN_IN_ERRORS } from '../src/signin/explain/aadsts.js'
-import { MARKERS, parseTableRows, readActionSpec, replaceBetween, updateReadme } from '../scripts/readme-tables.ts'
+import {
+  INPUT_GROUPS,
+  markers,
+  parseTableRows,
+  readActionSpec,
+  replaceBetween,
+  updateReadme,
+  updateTroubleshooting
+} from '../scripts/readme-tables.ts'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const readmePath = resolve(root, 'README.md')
 const readme = readFileSync(readmePath, 'utf8')
 const actionYaml = readFileSync(resolve(root, 'action.yml'), 'utf8')
+const troubleshootingPath = resolve(root, 'docs/troubleshooting.md')
+const troubleshooting = readFileSync(troubleshootingPath, 'utf8')
 /** The pages beside the README, as the README links them. */
 const docPages = readdirSync(resolve(root, 'docs'))
   .filter(name => name.endsWith('.md'))
@@ -23,7 +34,7 @@ function section(text: string, name: string): string {
   const end = `<!-- ${name}:end -->`
   const from = text.indexOf(start)
   const to = text.indexOf(end)
-  if (from < 0 || to < from) throw new Error(`README.md lacks the ${start} … ${end} markers`)
+  if (from < 0 || to < from) throw new Error(`the page lacks the ${start} … ${end} markers`)
   return text.slice(from + start.length, to)
 }
 
@@ -75,44 +86,73 @@ function pageSection(markdown: string, title: string): string {
   return to < 0 ? rest : rest.slice(0, to)
 }
 
-describe('README tables generated from action.yml and SIGN_IN_ERRORS', () => {
+describe('tables generated from action.yml (README) and SIGN_IN_ERRORS (docs/troubleshooting.md)', () => {
   it('match what action.yml and SIGN_IN_ERRORS produce (run scripts/readme-tables.ts to regenerate)', async () => {
-    expect(await updateReadme(readme, actionYaml, readmePath, SIGN_IN_ERRORS)).toBe(readme)
+    expect(await updateReadme(readme, actionYaml, readmePath)).toBe(readme)
+    expect(await updateTroubleshooting(troubleshooting, troubleshootingPath, SIGN_IN_ERRORS)).toBe(troubleshooting)
   })
 
-  it('list every input and output of action.yml', () => {
+  it('list every input in its group, and every output of action.yml', () => {
     const spec = readActionSpec(actionYaml)
-    const inputs = section(readme, 'inputs')
-    const outputs = section(readme, 'outputs')
     expect(spec.inputs.length).toBeGreaterThan(10)
-    for (const input of spec.inputs) expect(inputs).toContain('`' + input.name + '`')
+    const tables = Object.keys(INPUT_GROUPS).map(group => {
+      const rows = parseTableRows(section(readme, `inputs:${group}`)).map(cells => cells[0] ?? '')
+      return [group, rows] as const
+    })
+    const grouped = tables.flatMap(([, rows]) => rows)
+    expect([...grouped].sort()).toEqual(spec.inputs.map(input => '`' + input.name + '`').sort())
+    for (const [group, rows] of tables) {
+      expect({ group, rows }).toEqual({ group, rows: (INPUT_GROUPS[group] ?? []).map(name => '`' + name + '`') })
+    }
+    const outputs = section(readme, 'outputs')
     for (const output of spec.outputs) expect(outputs).toContain('`' + output.name + '`')
   })
 
-  it('would be caught stale when action.yml gains an input', async () => {
+  it('fail when action.yml gains an input that no group lists, naming it', async () => {
     const grown = actionYaml.replace(
       /^inputs:\n/m,
       'inputs:\n  brand-new-input:\n    description: An input the README does not list yet.\n    required: false\n'
     )
     expect(grown).not.toBe(actionYaml)
-    const regenerated = await updateReadme(readme, grown, readmePath, SIGN_IN_ERRORS)
+    await expect(updateReadme(readme, grown, readmePath)).rejects.toThrow(/inputs in no group: brand-new-input/)
+  })
+
+  it('would be caught stale when action.yml gains an input with a group, and show it in that group', async () => {
+    const grown = actionYaml.replace(
+      /^inputs:\n/m,
+      'inputs:\n  brand-new-input:\n    description: An input the README does not list yet.\n    required: true\n'
+    )
+    const groups = { ...INPUT_GROUPS, 'token-server': [...(INPUT_GROUPS['token-server'] ?? []), 'brand-new-input'] }
+    const regenerated = await updateReadme(readme, grown, readmePath, groups)
     expect(regenerated).not.toBe(readme)
-    expect(section(regenerated, 'inputs')).toContain('`brand-new-input`')
+    const rows = parseTableRows(section(regenerated, 'inputs:token-server'))
+    expect(rows).toContainEqual(['`brand-new-input`', '', 'Required. An input the README does not list yet.'])
+    expect(section(regenerated, 'inputs:service')).not.toContain('brand-new-input')
+  })
+
+  it('fail when a group lists an input that action.yml lacks, or an input twice', async () => {
+    const stale = { ...INPUT_GROUPS, service: [...(INPUT_GROUPS['service'] ?? []), 'removed-input'] }
+    await expect(updateReadme(readme, actionYaml, readmePath, stale)).rejects.toThrow(
+      /grouped inputs that action.yml lacks: removed-input/
+    )
+    const twice = { ...INPUT_GROUPS, service: [...(INPUT_GROUPS['service'] ?? []), 'serve-tokens'] }
+    await expect(updateReadme(readme, actionYaml, readmePath, twice)).rejects.toThrow(
+      /inputs in two groups: serve-tokens/
+    )
   })
 
   it('would be caught stale when an explanation is reworded', async () => {
     const [first, ...rest] = SIGN_IN_ERRORS
     if (!first) throw new Error('SIGN_IN_ERRORS is empty')
     const reworded = [{ ...first, fix: 'A different fix.' }, ...rest]
-    const regenerated = await updateReadme(readme, actionYaml, readmePath, reworded)
-    expect(regenerated).not.toBe(readme)
+    const regenerated = await updateTroubleshooting(troubleshooting, troubleshootingPath, reworded)
+    expect(regenerated).not.toBe(troubleshooting)
     expect(section(regenerated, 'sign-in-errors')).toContain('A different fix.')
   })
 
-  it('refuses a README without the markers', () => {
-    expect(() => replaceBetween('# no markers here\n', MARKERS.inputs[0], MARKERS.inputs[1], 'x')).toThrow(
-      /inputs:start/
-    )
+  it('refuses a page without the markers', () => {
+    const [start, end] = markers('inputs:service')
+    expect(() => replaceBetween('# no markers here\n', start, end, 'x')).toThrow(/inputs:service:start/)
   })
 })
 
@@ -129,9 +169,9 @@ describe('action.yml descriptions', () => {
   })
 })
 
-describe('troubleshooting tables (README and docs/troubleshooting.md)', () => {
-  const codes = parseTableRows(section(readme, 'sign-in-errors')).map(cells => cells[0] ?? '')
-  const symptomTable = pageSection(read('docs/troubleshooting.md'), 'Other symptoms')
+describe('troubleshooting tables (docs/troubleshooting.md)', () => {
+  const codes = parseTableRows(section(troubleshooting, 'sign-in-errors')).map(cells => cells[0] ?? '')
+  const symptomTable = pageSection(troubleshooting, 'Other symptoms')
   const symptoms = parseTableRows(symptomTable).map(cells => cells[0] ?? '')
 
   it('cover the sign-in failures users meet most, one row per code the action explains', () => {
@@ -164,18 +204,40 @@ describe('README links and sections', () => {
     }
   })
 
-  it('keeps the first screen: the two commands and an OIDC example with its permissions block', () => {
-    const firstScreen = readme.slice(0, readme.indexOf('## Contents'))
-    expect(firstScreen).toContain('npm ci && npm run demo')
-    expect(firstScreen).toContain('npm ci && npm test')
-    expect(firstScreen).toMatch(/permissions:\n\s+contents: read\n\s+id-token: write/)
+  it('is a front page: its sections in the order a user needs them, under 25 KB', () => {
+    const headings = prose(readme).filter(line => line.startsWith('## '))
+    const order = [
+      '## Minimal workflow',
+      '## Workspace workflow: FHIR and DICOM',
+      '## Set up in Azure',
+      '## Inputs',
+      '## Outputs',
+      '## More in docs/',
+      '## Try it without Azure'
+    ]
+    expect(headings.filter(heading => order.includes(heading))).toEqual(order)
+    expect(Buffer.byteLength(readme)).toBeLessThan(25 * 1024)
   })
 
-  it('gives the benchmark headline and links the results, without the benchmark tables themselves', () => {
+  it('shows the minimal workflow, an OIDC job with its permissions block, in the first screen', () => {
+    const firstScreen = readme.split('\n').slice(0, 40).join('\n')
+    const workflow = /```yaml\n([\s\S]*?)```/.exec(firstScreen)?.[1] ?? ''
+    expect(workflow).toMatch(/^permissions:\n\s+contents: read\n\s+id-token: write/)
+    expect(workflow).toContain('uses: OWNER/azure-health-data-services-token@v1')
+    expect(workflow).toContain('steps.fhir.outputs.token')
+  })
+
+  it('ends with the set-up commands to try it without Azure, and the local debugging command', () => {
+    const tryIt = pageSection(readme, 'Try it without Azure')
+    for (const command of ['npm ci && npm run demo', 'npm ci && npm test', 'npm ci && npm run local']) {
+      expect(tryIt).toContain(command)
+    }
+  })
+
+  it('leaves the benchmark and the troubleshooting tables to docs/', () => {
     expect(readme).not.toContain('<!-- bench:')
-    const benchmark = pageSection(readme, 'Benchmark')
-    expect(benchmark).toContain('](bench/RESULTS.md)')
-    expect(benchmark.trim().split('\n').length).toBeLessThanOrEqual(4)
+    expect(readme).not.toContain('<!-- sign-in-errors:')
+    expect(read('docs/benchmark.md')).toContain('](../bench/RESULTS.md)')
   })
 
   it('links every page in docs/ and every section of those pages', () => {

@@ -1,7 +1,8 @@
-// Regenerates the README's inputs and outputs tables from action.yml and its sign-in errors table from the action's own
-// explanations (src/signin/explain/aadsts.ts), so neither can drift apart.
-// Run: node_modules/.bin/node scripts/readme-tables.ts        (rewrites README.md between the markers)
-//      node_modules/.bin/node scripts/readme-tables.ts --check (exits 1 when README.md is stale)
+// Regenerates the README's inputs tables (one per group of INPUT_GROUPS) and outputs table from action.yml, and the
+// sign-in errors table of docs/troubleshooting.md from the action's own explanations (src/signin/explain/aadsts.ts), so
+// none can drift apart.
+// Run: node_modules/.bin/node scripts/readme-tables.ts        (rewrites both pages between their markers)
+//      node_modules/.bin/node scripts/readme-tables.ts --check (exits 1 when a page is stale)
 // __tests__/docs.test.ts runs the same functions.
 
 import { readFileSync, writeFileSync } from 'node:fs'
@@ -28,11 +29,38 @@ export interface ActionSpec {
   readonly outputs: readonly ActionOutput[]
 }
 
-export const MARKERS = {
-  inputs: ['<!-- inputs:start -->', '<!-- inputs:end -->'],
-  outputs: ['<!-- outputs:start -->', '<!-- outputs:end -->'],
-  signInErrors: ['<!-- sign-in-errors:start -->', '<!-- sign-in-errors:end -->']
-} as const
+/**
+ * The README's inputs tables, one per concern, in the README's order. Every input of action.yml belongs to exactly one
+ * group: a new input fails the check until it is added here, so it cannot land in the README without a place.
+ */
+export const INPUT_GROUPS: Readonly<Record<string, readonly string[]>> = {
+  service: ['fhir-url', 'dicom-url', 'dicom-api-version', 'resource', 'export-variable'],
+  'sign-in': [
+    'auth-type',
+    'client-id',
+    'tenant-id',
+    'client-secret',
+    'client-certificate',
+    'creds',
+    'audience',
+    'environment',
+    'authority-host'
+  ],
+  'health-checks': [
+    'health-check',
+    'health-check-paths',
+    'wait-for-access',
+    'health-check-timeout',
+    'fail-on-unhealthy',
+    'audit-headers'
+  ],
+  'token-server': ['serve-tokens', 'serve-resources']
+}
+
+/** The comment pair a generated table sits between: `<!-- NAME:start -->` and `<!-- NAME:end -->`. */
+export function markers(name: string): readonly [string, string] {
+  return [`<!-- ${name}:start -->`, `<!-- ${name}:end -->`]
+}
 
 export function parseYaml(text: string): unknown {
   return load(text)
@@ -97,12 +125,45 @@ function code(text: string): string {
   return text === '' ? '`""`' : '`' + text + '`'
 }
 
-export function renderInputsTable(spec: ActionSpec): string {
-  const rows = spec.inputs.map(
-    input =>
-      `| ${code(input.name)} | ${input.required ? 'yes' : 'no'} | ${input.default === undefined ? '' : code(input.default)} | ${tableCell(input.description)} |`
+/**
+ * The inputs of each group, in action.yml's order. Throws, naming them, for an input that no group lists, a listed name
+ * that action.yml lacks, and an input listed twice.
+ */
+export function groupInputs(
+  spec: ActionSpec,
+  groups: Readonly<Record<string, readonly string[]>> = INPUT_GROUPS
+): Map<string, ActionInput[]> {
+  const listed = Object.values(groups).flat()
+  const names = new Set(spec.inputs.map(input => input.name))
+  const ungrouped = spec.inputs.filter(input => !listed.includes(input.name)).map(input => input.name)
+  const unknown = listed.filter(name => !names.has(name))
+  const twice = listed.filter((name, index) => listed.indexOf(name) !== index)
+  const problems = [
+    ...(ungrouped.length > 0 ? [`inputs in no group: ${ungrouped.join(', ')}`] : []),
+    ...(unknown.length > 0 ? [`grouped inputs that action.yml lacks: ${unknown.join(', ')}`] : []),
+    ...(twice.length > 0 ? [`inputs in two groups: ${twice.join(', ')}`] : [])
+  ]
+  if (problems.length > 0) {
+    throw new Error(`INPUT_GROUPS in scripts/readme-tables.ts does not match action.yml: ${problems.join('; ')}`)
+  }
+  return new Map(
+    Object.entries(groups).map(([group, members]) => [group, spec.inputs.filter(input => members.includes(input.name))])
   )
-  return ['| Input | Required | Default | Description |', '| --- | --- | --- | --- |', ...rows].join('\n')
+}
+
+/**
+ * Written before a table of long descriptions, so that prettier keeps it compact: aligned, every row would be padded to
+ * the longest description (over 500 characters), and the README would be half spaces.
+ */
+const PRETTIER_IGNORE = '<!-- prettier-ignore -->'
+
+/** One group's table. Every input is optional today, so a required one says so in its description cell. */
+export function renderInputsTable(inputs: readonly ActionInput[]): string {
+  const rows = inputs.map(
+    input =>
+      `| ${code(input.name)} | ${input.default === undefined ? '' : code(input.default)} | ${input.required ? 'Required. ' : ''}${tableCell(input.description)} |`
+  )
+  return [PRETTIER_IGNORE, '| Input | Default | Description |', '| --- | --- | --- |', ...rows].join('\n')
 }
 
 export function renderOutputsTable(spec: ActionSpec): string {
@@ -119,7 +180,7 @@ export interface SignInErrorRow {
   readonly fix: string
 }
 
-/** The Troubleshooting table of AADSTS codes: the very sentences the action explains a failure with. */
+/** docs/troubleshooting.md's table of AADSTS codes: the very sentences the action explains a failure with. */
 export function renderSignInErrorsTable(errors: readonly SignInErrorRow[]): string {
   const codeCell = (error: SignInErrorRow): string =>
     error.authTypes === undefined ? error.code : `${error.code} (${error.authTypes.join(', ')})`
@@ -131,54 +192,85 @@ export function renderSignInErrorsTable(errors: readonly SignInErrorRow[]): stri
 export function replaceBetween(text: string, start: string, end: string, content: string): string {
   const from = text.indexOf(start)
   const to = text.indexOf(end)
-  if (from < 0 || to < from) throw new Error(`README.md needs the markers ${start} and ${end}, in that order`)
+  if (from < 0 || to < from) throw new Error(`the page needs the markers ${start} and ${end}, in that order`)
   return text.slice(0, from + start.length) + '\n' + content + '\n' + text.slice(to)
 }
 
+/** The page with each named table put between its markers, then laid out as `prettier --check` wants. */
+async function withTables(page: string, path: string, tables: ReadonlyMap<string, string>): Promise<string> {
+  let updated = page
+  for (const [name, table] of tables) updated = replaceBetween(updated, ...markers(name), table)
+  const options = (await resolveConfig(path)) ?? {}
+  return format(updated, { ...options, filepath: path })
+}
+
 /**
- * The README as it should be: the inputs and outputs tables regenerated from action.yml and the sign-in errors table
- * from the action's own explanations, then laid out as `prettier --check` wants.
+ * The README as it should be: one inputs table per group (`inputs:GROUP` markers) and the outputs table, from
+ * action.yml. Throws when an input has no group.
  */
 export async function updateReadme(
   readme: string,
   actionYaml: string,
   readmePath: string,
-  signInErrors: readonly SignInErrorRow[]
+  groups: Readonly<Record<string, readonly string[]>> = INPUT_GROUPS
 ): Promise<string> {
   const spec = readActionSpec(actionYaml)
-  const tables: [readonly [string, string], string][] = [
-    [MARKERS.inputs, renderInputsTable(spec)],
-    [MARKERS.outputs, renderOutputsTable(spec)],
-    [MARKERS.signInErrors, renderSignInErrorsTable(signInErrors)]
-  ]
-  const updated = tables.reduce((text, [[start, end], table]) => replaceBetween(text, start, end, table), readme)
-  const options = (await resolveConfig(readmePath)) ?? {}
-  return format(updated, { ...options, filepath: readmePath })
+  const tables = new Map(
+    [...groupInputs(spec, groups)].map(([group, inputs]) => [`inputs:${group}`, renderInputsTable(inputs)])
+  )
+  tables.set('outputs', renderOutputsTable(spec))
+  return withTables(readme, readmePath, tables)
+}
+
+/** docs/troubleshooting.md as it should be: the sign-in errors table from the action's own explanations. */
+export async function updateTroubleshooting(
+  page: string,
+  pagePath: string,
+  signInErrors: readonly SignInErrorRow[]
+): Promise<string> {
+  return withTables(page, pagePath, new Map([['sign-in-errors', renderSignInErrorsTable(signInErrors)]]))
 }
 
 async function main(argv: readonly string[]): Promise<number> {
   const root = resolve(fileURLToPath(import.meta.url), '../..')
-  const readmePath = resolve(root, 'README.md')
-  const readme = readFileSync(readmePath, 'utf8')
   await import('./import-source.ts')
   const { SIGN_IN_ERRORS } = (await import('../src/signin/explain/aadsts.ts')) as {
     SIGN_IN_ERRORS: readonly SignInErrorRow[]
   }
   const actionYaml = readFileSync(resolve(root, 'action.yml'), 'utf8')
-  const expected = await updateReadme(readme, actionYaml, readmePath, SIGN_IN_ERRORS)
-  if (argv.includes('--check')) {
-    if (expected === readme) return 0
-    process.stderr.write(
-      'README.md tables differ from action.yml or src/signin/explain/aadsts.ts: run node_modules/.bin/node scripts/readme-tables.ts\n'
-    )
-    return 1
+  const pages: [string, string, (text: string, path: string) => Promise<string>][] = [
+    ['README.md', 'action.yml', (text, path) => updateReadme(text, actionYaml, path)],
+    [
+      'docs/troubleshooting.md',
+      'src/signin/explain/aadsts.ts',
+      (text, path) => updateTroubleshooting(text, path, SIGN_IN_ERRORS)
+    ]
+  ]
+  let stale = 0
+  for (const [name, source, update] of pages) {
+    const path = resolve(root, name)
+    const text = readFileSync(path, 'utf8')
+    const expected = await update(text, path)
+    if (expected === text) {
+      process.stdout.write(`${name} tables are up to date\n`)
+    } else if (argv.includes('--check')) {
+      process.stderr.write(
+        `${name} tables differ from ${source}: run node_modules/.bin/node scripts/readme-tables.ts\n`
+      )
+      stale += 1
+    } else {
+      writeFileSync(path, expected)
+      process.stdout.write(`${name} tables regenerated\n`)
+    }
   }
-  if (expected !== readme) writeFileSync(readmePath, expected)
-  process.stdout.write(expected === readme ? 'README.md tables are up to date\n' : 'README.md tables regenerated\n')
-  return 0
+  return stale === 0 ? 0 : 1
 }
 
 // Run only when executed directly, not when a test imports the functions.
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  process.exitCode = await main(process.argv.slice(2))
+  process.exitCode = await main(process.argv.slice(2)).catch((error: unknown) => {
+    // A known mistake (an input without a group, a page without its markers): its one line, no stack trace.
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`)
+    return 1
+  })
 }

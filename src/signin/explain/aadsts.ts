@@ -1,5 +1,5 @@
 // Microsoft Entra ID's refusals: the table of AADSTS codes a user of this action meets, each with its cause and fix
-// (the README's Troubleshooting table is generated from it), and the explanation of a refusal.
+// (the sign-in errors table of docs/troubleshooting.md is generated from it), and the explanation of a refusal.
 
 import { ActionError } from '../../errors.js'
 import { oneLine, sanitizeServerText } from '../../lib/text.js'
@@ -26,7 +26,7 @@ export interface SignInErrorInfo {
 const JUST_CREATED =
   'If it was created moments ago, this is replication, not a mistake: set wait-for-access (e.g. 5m) and the sign-in retries until it passes.'
 
-/** The AADSTS codes a user of this action meets, each with its cause and fix: the README's Troubleshooting table. */
+/** The AADSTS codes a user of this action meets, each with its cause and fix: docs/troubleshooting.md's table. */
 export const SIGN_IN_ERRORS: readonly SignInErrorInfo[] = [
   {
     code: 'AADSTS70021',
