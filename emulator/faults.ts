@@ -1,5 +1,6 @@
 // Scripted faults: which request a fault applies to, how many times, and the answer it produces instead.
 import type { EmuResponse } from './http.ts'
+import { PHI_BIRTH_DATE, PHI_MARKER } from './patients.ts'
 import type { FaultSpec, Party } from './scenario.ts'
 
 export type FaultAction =
@@ -54,6 +55,49 @@ function throttledBody(party: Party, retryAfterSeconds: number): string {
   })
 }
 
+/** A service's error quoting patient data in its free text (the emulator's patients' marker and birth date). */
+function patientDataErrorBody(
+  party: Party,
+  kind: 'parse' | 'validation'
+): { status: number; contentType: string; value: Record<string, unknown> } {
+  if (party === 'dicom') {
+    return {
+      status: 400,
+      contentType: 'application/json; charset=utf-8',
+      value: {
+        error: {
+          code: 'ValidationFailed',
+          message: `DICOM100: (0010,0010) PatientName 'Chalmers-${PHI_MARKER}^Peter' is invalid`
+        }
+      }
+    }
+  }
+  const issue =
+    kind === 'parse'
+      ? {
+          severity: 'error',
+          code: 'exception',
+          diagnostics:
+            `Failed to parse database resource [Patient/pat-1]: Invalid attribute value "${PHI_BIRTH_DATE}" for ` +
+            `Patient.name[0] "Peter-${PHI_MARKER}"`
+        }
+      : {
+          severity: 'error',
+          code: 'processing',
+          details: {
+            coding: [{ system: 'http://hl7.org/fhir/dotnet-api-operation-outcome', code: '5003' }],
+            text: `Patient.name[0].family: "Chalmers-${PHI_MARKER}" does not match the pattern`
+          },
+          diagnostics: `Invalid attribute value "${PHI_BIRTH_DATE}" for Patient.birthDate of Chalmers-${PHI_MARKER}`,
+          expression: ['Patient.birthDate']
+        }
+  return {
+    status: kind === 'parse' ? 500 : 422,
+    contentType: 'application/fhir+json; charset=utf-8',
+    value: { resourceType: 'OperationOutcome', id: crypto.randomUUID(), issue: [issue] }
+  }
+}
+
 /** What the server does for a fault; `requestBody` is what the client sent (for an echo). */
 export function faultAction(fault: FaultSpec, party: Party, requestBody = ''): FaultAction {
   const delayMs = fault.delayMs ?? 0
@@ -94,6 +138,18 @@ export function faultAction(fault: FaultSpec, party: Party, requestBody = ''): F
       kind: 'respond',
       delayMs,
       response: { status: fault.status ?? 302, headers: { location: fault.redirectTo, ...fault.headers }, body: '' }
+    }
+  }
+  if (fault.patientDataError !== undefined) {
+    const body = patientDataErrorBody(party, fault.patientDataError)
+    return {
+      kind: 'respond',
+      delayMs,
+      response: {
+        status: fault.status ?? body.status,
+        headers: { 'content-type': body.contentType, ...fault.headers },
+        body: JSON.stringify(body.value)
+      }
     }
   }
   if (fault.throttle) {

@@ -113,6 +113,10 @@ export interface FaultSpec {
   /** Answer the status (default 401) with an Entra error whose description quotes every value of the request's form,
    *  re-encoded as a server that parses and re-serialises it writes it (`~` as `%7E`), as some servers and proxies do. */
   readonly echoBody?: boolean
+  /** Answer with the service's own error whose free text quotes patient data, as real services do: `parse` a FHIR 500
+   *  OperationOutcome whose diagnostics quote a stored resource; `validation` a FHIR 422 OperationOutcome quoting the
+   *  invalid values in diagnostics and details.text, or the DICOM service's 400 JSON error quoting PatientName. */
+  readonly patientDataError?: 'parse' | 'validation'
 }
 
 export interface GithubSpec {

@@ -75,8 +75,8 @@ describe('findPhiLeaks', () => {
       exportVariable: 'FHIR_TOKEN',
       summary: `<td>${PHI_MARKER}</td>`
     }
-    const where = findPhiLeaks(run).map(leak => leak.where)
-    expect(where).toEqual(['stdout', 'stdout', 'stderr', 'outputs', 'env', 'summary'])
+    const where = findPhiLeaks(run, { serverLog: `listening\nrefused ${PHI_BIRTH_DATE}\n` }).map(leak => leak.where)
+    expect(where).toEqual(['stdout', 'stdout', 'stderr', 'outputs', 'env', 'summary', 'server log'])
   })
 
   it('passes a run without patient data, and never quotes what it found', () => {

@@ -60,7 +60,7 @@ export function proxySecrets(env: Readonly<Record<string, string | undefined>>):
 }
 
 interface Leak {
-  readonly where: 'stdout' | 'stderr' | 'outputs' | 'env' | 'summary'
+  readonly where: 'stdout' | 'stderr' | 'outputs' | 'env' | 'summary' | 'server log'
   readonly detail: string
 }
 
@@ -110,9 +110,14 @@ function jwtIssuer(token: string): string {
 /**
  * Where the emulator's patient data (its marker, or a patient's birth date) appears in anything a user can read:
  * every line of the log (as the runner shows it, workflow-command escapes decoded), stderr, every output and exported
- * variable, and the job summary. No place is allowed. Reports where, and which needle, never the text around it.
+ * variable, the job summary, and the token server's log when the job ran one. No place is allowed. Reports where, and
+ * which needle, never the text around it.
  */
-export function findPhiLeaks(run: ActionRun, needles: readonly string[] = PHI_NEEDLES): Leak[] {
+export function findPhiLeaks(
+  run: ActionRun,
+  also: { readonly serverLog?: string } = {},
+  needles: readonly string[] = PHI_NEEDLES
+): Leak[] {
   const leaks: Leak[] = []
   const scan = (where: Leak['where'], label: string, text: string): void => {
     const lower = text.toLowerCase()
@@ -126,5 +131,8 @@ export function findPhiLeaks(run: ActionRun, needles: readonly string[] = PHI_NE
   for (const [name, value] of Object.entries(parseFileCommand(run.outputFile))) scan('outputs', `output ${name}`, value)
   for (const [name, value] of Object.entries(parseFileCommand(run.envFile))) scan('env', `env ${name}`, value)
   scan('summary', 'job summary', run.summary)
+  if (also.serverLog !== undefined) {
+    also.serverLog.split(/\r?\n/).forEach((line, n) => scan('server log', `server log line ${n + 1}`, line))
+  }
   return leaks
 }

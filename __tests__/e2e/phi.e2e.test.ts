@@ -6,6 +6,8 @@ import { afterAll, describe, expect, it } from '@jest/globals'
 import { DEFAULT_CLIENT_ID, NO_ROLES_CLIENT_ID, type Emulator, startEmulator } from '../../emulator/index.ts'
 import { PHI_MARKER } from '../../emulator/patients.ts'
 import { type ActionRun, decodeCommand } from '../../emulator/runner.ts'
+import { findPhiLeaks } from './leaks.ts'
+import { serverLog, startServingJob } from './serve-job.ts'
 import { expectExit, runAgainst, secretInputs } from './world.ts'
 
 interface CheckReport {
@@ -18,6 +20,15 @@ interface CheckReport {
 const HTML_PATH = '/Observation?code=html-error'
 const TEXT_PATH = '/Observation?code=text-error'
 const DICOM_TEXT_PATH = '/v2/studies'
+const PARSE_PATH = '/Observation?code=phi-parse'
+const VALIDATION_PATH = '/Observation?code=phi-validation'
+const DICOM_VALIDATION_PATH = '/v2/studies?StudyDate=19000101'
+const fhirText = `Bad request: patient ${PHI_MARKER} unknown`
+const dicomText = `DICOM100: (0010,0010) value 'Chalmers-${PHI_MARKER}' is invalid`
+/** What follows the structure when free text was withheld: why, and where it can be read. */
+const WITHHELD =
+  "Free text of the service's error is shown only when it is one of the services' known fixed texts, since it may " +
+  "quote patient data; the withheld text can be read in the service's own diagnostic logs."
 const RUN_CONTEXT = {
   GITHUB_REPOSITORY: 'contoso/health-pipeline',
   GITHUB_WORKFLOW: 'Deploy FHIR',
@@ -26,11 +37,15 @@ const RUN_CONTEXT = {
   GITHUB_JOB: 'smoke-test'
 }
 
-// Error answers that are not the service's structured errors, each holding patient data.
+// Error answers holding patient data: the services' own errors with it in their free text, and answers that are not
+// the services' structured errors.
 const emulatorReady = (async () => {
   const em = await startEmulator({
     scenario: {
       faults: [
+        { party: 'fhir', pathPrefix: PARSE_PATH, patientDataError: 'parse' },
+        { party: 'fhir', pathPrefix: VALIDATION_PATH, patientDataError: 'validation' },
+        { party: 'dicom', pathPrefix: DICOM_VALIDATION_PATH, patientDataError: 'validation' },
         {
           party: 'fhir',
           pathPrefix: HTML_PATH,
@@ -38,12 +53,12 @@ const emulatorReady = (async () => {
           headers: { 'content-type': 'text/html' },
           body: `<html><body>Gateway error for patient Chalmers-${PHI_MARKER}</body></html>`
         },
-        { party: 'fhir', pathPrefix: TEXT_PATH, status: 400, body: `Bad request: patient ${PHI_MARKER} unknown` },
+        { party: 'fhir', pathPrefix: TEXT_PATH, status: 400, body: fhirText },
         {
           party: 'dicom',
           pathPrefix: DICOM_TEXT_PATH,
           status: 500,
-          body: `DICOM100: (0010,0010) value 'Chalmers-${PHI_MARKER}' is invalid`
+          body: dicomText
         }
       ]
     }
@@ -136,12 +151,12 @@ describe('no patient data in any output', () => {
     expectExit(dicom, 1)
     expect(checkOf(dicom, '/changefeed?limit=10')).toMatchObject({ status: 200, ok: true })
     expect(checkOf(dicom, '/changefeed/latest')).toMatchObject({ status: 200, ok: true })
-    expect(checkOf(dicom, '/studies?limit=1')?.error).toMatch(
-      /^Expected 200, got 500: the body \(text\/plain, \d+ bytes\) is not shown: it is not the service's structured error/
+    expect(checkOf(dicom, '/studies?limit=1')?.error).toBe(
+      `Expected 200, got 500: the plain-text body withheld (${String(dicomText.length)} characters). ${WITHHELD}`
     )
   })
 
-  it.concurrent('an HTML or plain-text error holding patient data is summed up by type and length only', async () => {
+  it.concurrent('an HTML or plain-text error holding patient data is summed up by type or length only', async () => {
     const em = await emulatorReady
     const run = await runAgainst(em, {
       inputs: fhirInputs(em, `${HTML_PATH.slice(1)}\n${TEXT_PATH.slice(1)}`),
@@ -152,17 +167,92 @@ describe('no patient data in any output', () => {
     expect(checkOf(run, HTML_PATH)?.error).toMatch(
       /^Expected 200, got 502: the body \(text\/html, \d+ bytes\) is not shown/
     )
-    expect(checkOf(run, TEXT_PATH)?.error).toMatch(
-      /^Expected 200, got 400: the body \(text\/plain, \d+ bytes\) is not shown/
+    expect(checkOf(run, TEXT_PATH)?.error).toBe(
+      `Expected 200, got 400: the plain-text body withheld (${String(fhirText.length)} characters). ${WITHHELD}`
     )
     expect(annotations(run, 'warning')).toHaveLength(2)
   })
 
-  it.concurrent("an OperationOutcome's diagnostics stay quoted", async () => {
+  it.concurrent(
+    'FHIR errors with patient data in diagnostics and details.text (500, 422): the check fails, naming the status ' +
+      'and the codes; the free text is withheld',
+    async () => {
+      const em = await emulatorReady
+      const fhir = await runAgainst(em, {
+        inputs: {
+          ...fhirInputs(em, `${PARSE_PATH.slice(1)}\n${VALIDATION_PATH.slice(1)}`),
+          'fail-on-unhealthy': 'true'
+        },
+        env: { RUNNER_DEBUG: '1' }
+      })
+      expectExit(fhir, 1)
+      expect(fhir.outputs.health).toBe('unhealthy')
+      const parse = checkOf(fhir, PARSE_PATH)
+      expect(parse).toMatchObject({ status: 500, ok: false })
+      expect(parse?.error).toMatch(
+        /^Expected 200, got 500: exception \(error\): diagnostics withheld \(\d+ characters\)\. /
+      )
+      const validation = checkOf(fhir, VALIDATION_PATH)
+      expect(validation).toMatchObject({ status: 422, ok: false })
+      expect(validation?.error).toMatch(
+        /^Expected 200, got 422: processing \(error\) \[5003\] at Patient\.birthDate: diagnostics withheld \(\d+ characters\); details\.text withheld \(\d+ characters\)\. /
+      )
+      for (const check of [parse, validation]) expect(check?.error?.endsWith(WITHHELD)).toBe(true)
+      const errors = annotations(fhir, 'error').join('\n')
+      expect(errors).toContain('got 500: exception (error)')
+      expect(errors).toContain('got 422: processing (error)')
+      expect(fhir.summary).toContain('exception (error): diagnostics withheld')
+    }
+  )
+
+  it.concurrent(
+    'a DICOM error with patient data in its JSON message (400), in a job with a token server: the check fails, ' +
+      "naming the status and the code; the message is withheld, the server's log and the post step included",
+    async () => {
+      const em = await emulatorReady
+      const job = await startServingJob(em, {
+        ...secretInputs(em),
+        'dicom-url': em.dicomUrl,
+        'health-check-paths': DICOM_VALIDATION_PATH.slice('/v2/'.length),
+        'fail-on-unhealthy': 'false'
+      })
+      try {
+        const dicom = checkOf(job.main, DICOM_VALIDATION_PATH)
+        expect(dicom).toMatchObject({ status: 400, ok: false })
+        expect(dicom?.error).toMatch(/^Expected 200, got 400: ValidationFailed: message withheld \(\d+ characters\)\. /)
+        expect(annotations(job.main, 'warning').join('\n')).toContain('got 400: ValidationFailed')
+        const log = serverLog(job)
+        expect(log).toContain('listening on')
+        expect(findPhiLeaks(job.main, { serverLog: log })).toEqual([])
+        expectExit(await job.post(), 0)
+      } finally {
+        job.cleanup()
+      }
+    }
+  )
+
+  it.concurrent('known fixed texts are still quoted: the FHIR and DICOM denials, a missing resource', async () => {
     const em = await emulatorReady
-    const run = await runAgainst(em, { inputs: fhirInputs(em, 'Patient/no-such-patient') })
-    expect(checkOf(run, '/Patient/no-such-patient')?.error).toBe(
-      "Expected 200, got 404: not-found: Resource type 'Patient' with id 'no-such-patient' couldn't be found."
+    const fhir = await runAgainst(em, {
+      inputs: fhirInputs(em, 'Patient?_summary=count\nPatient/no-such-patient', NO_ROLES_CLIENT_ID)
+    })
+    expect(checkOf(fhir, '/Patient?_summary=count')?.error).toMatch(
+      /^Expected 200, got 403: forbidden \(error\): Authorization failed\.\n/
+    )
+    const read = await runAgainst(em, { inputs: fhirInputs(em, 'Patient/no-such-patient') })
+    expect(checkOf(read, '/Patient/no-such-patient')?.error).toBe(
+      "Expected 200, got 404: not-found (error): Resource type 'Patient' with id 'no-such-patient' couldn't be found."
+    )
+    const dicom = await runAgainst(em, {
+      inputs: {
+        ...secretInputs(em, NO_ROLES_CLIENT_ID),
+        'dicom-url': em.dicomUrl,
+        'health-check-paths': 'changefeed?limit=1&includemetadata=false',
+        'fail-on-unhealthy': 'false'
+      }
+    })
+    expect(checkOf(dicom, '/changefeed?limit=1&includemetadata=false')?.error).toMatch(
+      /^Expected 200, got 403: Authorization failed\.\n/
     )
   })
 })
@@ -174,7 +264,8 @@ describe('what FHIR checks send', () => {
     const check = checkOf(run, '/Patient?_cout=1')
     expect(check).toMatchObject({ status: 400, ok: false })
     expect(check?.error).toContain(
-      "Expected 200, got 400: not-supported: The search parameter '_cout' is not supported for resource type 'Patient'."
+      "Expected 200, got 400: not-supported (error): The search parameter '_cout' is not supported for resource type " +
+        "'Patient'."
     )
     expect(check?.error).toContain("Correct or remove '_cout' in health-check-paths.")
     const sent = em.requests().filter(entry => entry.path === '/Patient?_cout=1')

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { DEFAULT_TENANT_ID } from '../../emulator/index.ts'
+import { PHI_BIRTH_DATE, PHI_MARKER } from '../../emulator/patients.ts'
 import { call, parseJson } from './helpers.ts'
 import { useEmulator } from '../support/emulator.ts'
 
@@ -41,6 +42,29 @@ describe('scripted faults', () => {
       resourceType: 'OperationOutcome',
       issue: [{ code: 'throttled' }]
     })
+  })
+
+  it("presets the services' errors quoting patient data in free text", async () => {
+    emu.setScenario({
+      faults: [
+        { party: 'fhir', pathPrefix: '/Patient/parse', patientDataError: 'parse' },
+        { party: 'fhir', pathPrefix: '/Patient/validation', patientDataError: 'validation' },
+        { party: 'dicom', patientDataError: 'validation' }
+      ]
+    })
+    const parse = await call(emu, `${emu.fhirUrl}/Patient/parse`)
+    expect(parse.status).toBe(500)
+    expect(parseJson(parse.body)).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ code: 'exception' }] })
+    const validation = await call(emu, `${emu.fhirUrl}/Patient/validation`)
+    expect(validation.status).toBe(422)
+    expect(parseJson(validation.body)).toMatchObject({
+      issue: [{ code: 'processing', expression: ['Patient.birthDate'] }]
+    })
+    const dicom = await call(emu, `${emu.dicomUrl}/studies`)
+    expect(dicom.status).toBe(400)
+    expect(parseJson(dicom.body)).toMatchObject({ error: { code: 'ValidationFailed' } })
+    for (const res of [parse, validation, dicom]) expect(res.body).toContain(PHI_MARKER)
+    for (const res of [parse, validation]) expect(res.body).toContain(PHI_BIRTH_DATE)
   })
 
   it('sends a malformed JSON body', async () => {

@@ -9,6 +9,7 @@ import { readConfig } from '../../src/config.js'
 import { renderSummary } from '../../src/report/summary.js'
 import { type IssuedToken, readTokenClaims } from '../../src/signin/issued-token.js'
 import { DICOM_AUDIENCE, NO_ROLES_CLIENT_ID, type ScenarioInput } from '../../emulator/index.ts'
+import { PHI_MARKER } from '../../emulator/patients.ts'
 import { useEmulator } from '../support/emulator.ts'
 
 const em = await useEmulator({ trust: true })
@@ -245,10 +246,9 @@ test('the summary of a real failed run escapes server text and holds no token', 
             party: 'fhir',
             pathPrefix: '/metadata',
             status: 500,
-            body: {
-              resourceType: 'OperationOutcome',
-              issue: [{ severity: 'error', code: 'exception', diagnostics: '<script>alert(1)</script>' }]
-            }
+            // Of an error body only its type is quoted, so markup can come in through that alone.
+            headers: { 'content-type': 'text/<script>alert(1)</script>' },
+            body: `<html>${PHI_MARKER}</html>`
           }
         ]
       }
@@ -258,5 +258,6 @@ test('the summary of a real failed run escapes server text and holds no token', 
   expect(report.checks[0]).toMatchObject({ status: 500, ok: false })
   expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;')
   expect(html).not.toContain('<script>')
+  expect(html).not.toContain(PHI_MARKER)
   expect(html).not.toContain(token.token)
 })

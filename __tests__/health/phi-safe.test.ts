@@ -66,7 +66,7 @@ describe('strict search handling', () => {
     ]
   })
 
-  it('a 400 naming a search parameter of the check: the diagnostic quoted, the parameter named', () => {
+  it('a 400 naming a search parameter of the check: the known text quoted, the parameter named', () => {
     const said = describeFailure(
       { status: 400, headers: { 'content-type': 'application/fhir+json' }, body: refused },
       spec('Patient?_cout=1'),
@@ -75,17 +75,33 @@ describe('strict search handling', () => {
       []
     )
     expect(said).toContain(
-      "Expected 200, got 400: not-supported: The search parameter '_cout' is not supported for resource type 'Patient'."
+      "Expected 200, got 400: not-supported (error): The search parameter '_cout' is not supported for resource type " +
+        "'Patient'."
     )
     expect(said).toContain("The service does not support the search parameter '_cout' in Patient?_cout=1")
     expect(said).toContain('Prefer: handling=strict')
     expect(said).toContain("Correct or remove '_cout' in health-check-paths.")
   })
 
-  it('names the longest parameter the diagnostic quotes, and nothing when it quotes none', () => {
-    const issues = ["The search parameter 'name:exactly' is not supported for resource type 'Patient'."]
-    expect(explainRefusedParameter(spec('Patient?name=a&name:exactly=b'), issues)).toContain("'name:exactly'")
-    expect(explainRefusedParameter(spec('Patient?_count=1'), ['Something else went wrong.'])).toBeUndefined()
+  it('names every parameter the known texts name, and none from withheld free text', () => {
+    expect(explainRefusedParameter(spec('Patient?_cout=1&nam=b'), ['_cout', 'nam'])).toContain(
+      "the search parameters '_cout' and 'nam' in Patient?_cout=1&nam=b"
+    )
+    expect(explainRefusedParameter(spec('Patient?_count=1'), [])).toBeUndefined()
+    const quoting = JSON.stringify({
+      resourceType: 'OperationOutcome',
+      issue: [{ severity: 'error', code: 'invalid', diagnostics: "Parameter '_cout' rejected for Doe-Marker" }]
+    })
+    const said = describeFailure(
+      { status: 400, headers: { 'content-type': 'application/fhir+json' }, body: quoting },
+      spec('Patient?_cout=1'),
+      fhir,
+      token,
+      []
+    )
+    expect(said).toMatch(/^Expected 200, got 400: invalid \(error\): diagnostics withheld \(41 characters\)\. /)
+    expect(said).not.toContain('Doe-Marker')
+    expect(said).not.toContain('Correct or remove')
   })
 })
 

@@ -5,8 +5,8 @@ import type { Target } from '../../src/target/read.js'
 import type { Send, SendResult } from '../../src/health/http.js'
 import type { IssuedToken } from '../../src/signin/issued-token.js'
 
+import { WITHHELD_NOTE } from '../../src/health/diagnostics.js'
 import { explainAccessDenied } from '../../src/health/explain-access.js'
-import { errorDiagnostics } from '../../src/health/diagnostics.js'
 import { MAX_REDIRECTS, acceptHeader, httpSend, isServiceUrl, serviceOrigin } from '../../src/health/http.js'
 import {
   ACCESS_MAX_MS,
@@ -140,73 +140,6 @@ describe('origin guard helpers', () => {
   })
 })
 
-describe('errorDiagnostics', () => {
-  const answer = (body: string, contentType = 'application/fhir+json', status = 403) => ({
-    status,
-    body,
-    contentType,
-    length: Buffer.byteLength(body)
-  })
-
-  it("quotes an OperationOutcome's issue codes and diagnostics, shortened", () => {
-    const outcome = JSON.stringify({
-      resourceType: 'OperationOutcome',
-      issue: [{ severity: 'error', code: 'forbidden', diagnostics: 'Authorization failed.' }]
-    })
-    expect(errorDiagnostics(answer(outcome), [])).toMatchObject({
-      kind: 'quoted',
-      text: 'forbidden: Authorization failed.'
-    })
-    const long = JSON.stringify({
-      resourceType: 'OperationOutcome',
-      issue: [{ code: 'x', diagnostics: 'y'.repeat(1000) }]
-    })
-    expect(errorDiagnostics(answer(long), [])).toMatchObject({ text: `x: ${'y'.repeat(297)}…` })
-  })
-
-  it("quotes a JSON error's code and message (the DICOM service's API layer)", () => {
-    const body = JSON.stringify({
-      error: { code: 'UnsupportedApiVersion', message: "does not support the API version '3'" }
-    })
-    expect(errorDiagnostics(answer(body, 'application/json', 400), [])).toMatchObject({
-      kind: 'quoted',
-      text: "UnsupportedApiVersion: does not support the API version '3'"
-    })
-  })
-
-  it('withholds plain text, HTML and other JSON, naming only the content type and length', () => {
-    for (const [body, type] of [
-      ['Authorization failed. Patient Jane Doe', 'text/plain; charset=utf-8'],
-      ['<html><body>Jane Doe</body></html>', 'text/html'],
-      ['{"name":"Jane Doe"}', 'application/json']
-    ] as const) {
-      const said = errorDiagnostics(answer(body, type), [])
-      expect(said.kind).toBe('withheld')
-      expect(said.kind === 'withheld' ? said.text : '').toContain(
-        `(${type.split(';')[0] ?? ''}, ${String(Buffer.byteLength(body))} bytes) is not shown`
-      )
-      expect(JSON.stringify(said)).not.toContain('Jane')
-    }
-  })
-
-  it('never looks at the body of a 1xx/2xx/3xx answer', () => {
-    const outcome = JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ code: 'x', diagnostics: 'Jane' }] })
-    expect(errorDiagnostics(answer(outcome, 'application/fhir+json', 200), [])).toEqual({ kind: 'none' })
-  })
-
-  it('removes an echoed secret and keeps the text on one line', () => {
-    const body = JSON.stringify({
-      resourceType: 'OperationOutcome',
-      issue: [{ code: 'invalid', diagnostics: 'bad request\n::add-mask::s3cr3t-value-123 from s3cr3t-value-123' }]
-    })
-    const said = errorDiagnostics(answer(body), ['s3cr3t-value-123'])
-    const text = said.kind === 'quoted' ? said.text : ''
-    expect(text).not.toContain('s3cr3t-value-123')
-    expect(text).not.toContain('\n')
-    expect(text).toBe('invalid: bad request : :add-mask: :[redacted] from [redacted]')
-  })
-})
-
 describe('mapBounded', () => {
   it('never has more than the limit in flight and keeps the order', async () => {
     let inFlight = 0
@@ -324,10 +257,9 @@ describe('runHealthChecks', () => {
     const h = harness(() => answer(503, {}, 'busy'))
     const report = await runHealthChecks(config([spec('metadata')]), fhir, token, h.deps)
     expect(report.checks[0]).toMatchObject({ ok: false, status: 503, attempts: TRANSIENT_RETRIES + 1 })
-    // Plain text is not the service's structured error: summed up, never quoted.
+    // Plain text that is not a known fixed text: its length, never quoted.
     expect(report.checks[0]?.error).toBe(
-      "Expected 200, got 503: the body (no content type, 4 bytes) is not shown: it is not the service's structured " +
-        'error and may hold patient data'
+      `Expected 200, got 503: the plain-text body withheld (4 characters). ${WITHHELD_NOTE}`
     )
     expect(h.sleeps).toEqual([750, 1500, 3000])
   })

@@ -1,6 +1,6 @@
 // What a failed health check says: the status against the expected ones, what of the answer may be shown (never a
-// successful answer's body, of an error only the service's structured diagnostics), and for 400, 401 or 403 what it
-// means and what to do.
+// successful answer's body, of an error only its structure and the services' known fixed texts), and for 400, 401 or
+// 403 what it means and what to do.
 
 import { capitalize } from '../lib/text.js'
 import type { IssuedToken } from '../signin/issued-token.js'
@@ -32,11 +32,12 @@ export function describeFailure(
       contentType: attempt.headers ? firstHeader(attempt.headers, 'content-type') : undefined,
       length: attempt.bodyLength ?? Buffer.byteLength(attempt.body ?? '')
     },
+    spec.url,
     [token.token, ...redact]
   )
   const line = capitalize(diagnostics.kind === 'none' ? got : `${got}: ${diagnostics.text}`)
-  if (status === 400 && target.kind === 'fhir' && diagnostics.kind === 'quoted') {
-    const refused = explainRefusedParameter(spec, diagnostics.issues)
+  if (status === 400 && target.kind === 'fhir' && diagnostics.kind === 'structured') {
+    const refused = explainRefusedParameter(spec, diagnostics.unsupportedParameters)
     return refused === undefined ? line : `${line}\n${refused}`
   }
   if (status !== 401 && status !== 403) return line
