@@ -2,7 +2,7 @@
 // explanations (src/signin/explain/aadsts.ts), so neither can drift apart.
 // Run: node_modules/.bin/node scripts/readme-tables.ts        (rewrites README.md between the markers)
 //      node_modules/.bin/node scripts/readme-tables.ts --check (exits 1 when README.md is stale)
-// __tests__/docs.test.ts runs the same functions.
+// __tests__/repo/docs.test.ts runs the same functions.
 
 import { readFileSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'

@@ -4,10 +4,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from '@jest/globals'
-import { SIGN_IN_ERRORS } from '../src/signin/explain/aadsts.js'
-import { MARKERS, parseTableRows, readActionSpec, replaceBetween, updateReadme } from '../scripts/readme-tables.ts'
+import { SIGN_IN_ERRORS } from '../../src/signin/explain/aadsts.js'
+import { MARKERS, parseTableRows, readActionSpec, replaceBetween, updateReadme } from '../../scripts/readme-tables.ts'
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 const readmePath = resolve(root, 'README.md')
 const readme = readFileSync(readmePath, 'utf8')
 const actionYaml = readFileSync(resolve(root, 'action.yml'), 'utf8')
