@@ -203,4 +203,10 @@ describe.each(['README.md', ...docPages])('%s', page => {
       }
     }
   })
+
+  it('names only paths of the repository that exist', () => {
+    const named = [...read(page).matchAll(/`((?:__tests__|scripts|src|emulator|bench|docs|\.github)\/[^`\s]*)`/g)]
+    const missing = named.map(match => match[1] ?? '').filter(path => !existsSync(resolve(root, path)))
+    expect(missing).toEqual([])
+  })
 })
