@@ -1,4 +1,4 @@
-// The licences of what dist/ ships, against an allow-list; `npm test` runs it (__tests__/licenses.test.ts).
+// The licences of what dist/ ships, against an allow-list; `npm test` runs it (__tests__/repo/licenses.test.ts).
 // What dist/ ships is what ncc bundles: its module statistics name every file of every package in the bundle. ncc's
 // own `--license` notices cannot serve as that list: they leave out the packages that webpack concatenated into
 // another module (@actions/core, @actions/http-client, tunnel and others). So `npm run build` writes dist/licenses.txt

@@ -3,7 +3,7 @@
 // none can drift apart.
 // Run: node_modules/.bin/node scripts/readme-tables.ts        (rewrites both pages between their markers)
 //      node_modules/.bin/node scripts/readme-tables.ts --check (exits 1 when a page is stale)
-// __tests__/docs.test.ts runs the same functions.
+// __tests__/repo/docs.test.ts runs the same functions.
 
 import { readFileSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'

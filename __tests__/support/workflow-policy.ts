@@ -1,4 +1,4 @@
-// The supply-chain rules every workflow and example is held to (__tests__/workflows.test.ts): how each action is
+// The supply-chain rules every workflow and example is held to (__tests__/repo/workflows.test.ts): how each action is
 // pinned, and which job may hold which write permission. Pure functions over the YAML text and its parsed form, so a
 // test can show that each rule fires.
 import { isRecord } from '../../src/lib/guards.js'

@@ -3,7 +3,7 @@
 // signs a JWT. The real package is a lazy chunk of its own: the certificate method loads it before it signs in.
 // `jsonwebtoken/index.js` is the package itself: the "paths" entry maps the bare name only.
 
-/** What MSAL uses of jsonwebtoken (held against its sources by __tests__/jsonwebtoken.test.ts). */
+/** What MSAL uses of jsonwebtoken (held against its sources by __tests__/repo/bundle.test.ts). */
 interface JsonWebToken {
   sign(payload: object, key: unknown, options: object): string
 }

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from '@jest/globals'
-import { parseYaml } from '../scripts/readme-tables.ts'
+import { parseYaml } from '../../scripts/readme-tables.ts'
 import {
   changelogSection,
   majorTagToMove,
@@ -16,10 +16,10 @@ import {
   resolveRelease,
   type RunContext,
   type Version
-} from '../scripts/release.ts'
-import { isRecord } from '../src/lib/guards.js'
+} from '../../scripts/release.ts'
+import { isRecord } from '../../src/lib/guards.js'
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 const read = (path: string): string => readFileSync(resolve(root, path), 'utf8')
 
 function version(text: string): Version {

@@ -6,8 +6,8 @@ import { spawnSync } from 'node:child_process'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative, sep } from 'node:path'
 import { describe, expect, it } from '@jest/globals'
-import jsonWebTokenStandIn, { loadJsonWebToken } from '../src/signin/jsonwebtoken-on-demand.js'
-import * as standIn from '../src/undici-left-out.js'
+import jsonWebTokenStandIn, { loadJsonWebToken } from '../../src/signin/jsonwebtoken-on-demand.js'
+import * as standIn from '../../src/undici-left-out.js'
 
 const root = process.cwd()
 

@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from '@jest/globals'
-import { bundledPackageDirs, bundleStats, checkBundledLicenses, licenseProblems } from '../scripts/licenses.ts'
-import { noticedPackages, readNotice, renderNotices } from '../scripts/notices.ts'
+import { bundledPackageDirs, bundleStats, checkBundledLicenses, licenseProblems } from '../../scripts/licenses.ts'
+import { noticedPackages, readNotice, renderNotices } from '../../scripts/notices.ts'
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 const ncc = resolve(root, 'node_modules/@vercel/ncc/dist/ncc/cli.js')
 
 describe('the action’s bundle', () => {

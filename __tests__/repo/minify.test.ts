@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { describe, expect, it } from '@jest/globals'
 import { type Expression, type Node, type ObjectExpression, parse } from 'acorn'
-import { bundleFiles, minifyChunk } from '../scripts/minify-chunks.js'
+import { bundleFiles, minifyChunk } from '../../scripts/minify-chunks.js'
 
 const dist = join(process.cwd(), 'dist')
 

@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from '@jest/globals'
-import { SIGN_IN_ERRORS } from '../src/signin/explain/aadsts.js'
+import { SIGN_IN_ERRORS } from '../../src/signin/explain/aadsts.js'
 import {
   INPUT_GROUPS,
   markers,
@@ -14,9 +14,9 @@ import {
   replaceBetween,
   updateReadme,
   updateTroubleshooting
-} from '../scripts/readme-tables.ts'
+} from '../../scripts/readme-tables.ts'
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 const readmePath = resolve(root, 'README.md')
 const readme = readFileSync(readmePath, 'utf8')
 const actionYaml = readFileSync(resolve(root, 'action.yml'), 'utf8')
@@ -264,5 +264,11 @@ describe.each(['README.md', ...docPages])('%s', page => {
         expect({ link, anchor: found }).toEqual({ link, anchor: true })
       }
     }
+  })
+
+  it('names only paths of the repository that exist', () => {
+    const named = [...read(page).matchAll(/`((?:__tests__|scripts|src|emulator|bench|docs|\.github)\/[^`\s]*)`/g)]
+    const missing = named.map(match => match[1] ?? '').filter(path => !existsSync(resolve(root, path)))
+    expect(missing).toEqual([])
   })
 })

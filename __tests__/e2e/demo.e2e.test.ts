@@ -5,7 +5,9 @@ import { describe, expect, it } from '@jest/globals'
 
 describe('npm run demo', () => {
   it('runs the bundle on the emulator for FHIR and DICOM, exits 0, and prints no token', () => {
-    const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' }
+    const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' }
+    // The bundle under test (a scratch build of the working tree, or dist/), as for every end-to-end test.
+    if (process.env.ACTION_ENTRY !== undefined) env.ACTION_ENTRY = process.env.ACTION_ENTRY
     const result = spawnSync(process.execPath, ['scripts/demo.ts'], { encoding: 'utf8', env, timeout: 60_000 })
     expect(result.stderr).toBe('')
     expect(result.status).toBe(0)

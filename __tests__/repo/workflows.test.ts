@@ -9,8 +9,8 @@ import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from '@jest/globals'
 import { validateAction, validateWorkflow, type ValidationError } from '@action-validator/core'
 import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser'
-import { parseYaml, readActionSpec } from '../scripts/readme-tables.ts'
-import { isRecord } from '../src/lib/guards.js'
+import { parseYaml, readActionSpec } from '../../scripts/readme-tables.ts'
+import { isRecord } from '../../src/lib/guards.js'
 import {
   jobsOf,
   permissionProblems,
@@ -19,9 +19,9 @@ import {
   PUBLISHED_ACTION,
   stepsOf,
   usesLines
-} from './support/workflow-policy.ts'
+} from '../support/workflow-policy.ts'
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 const read = (path: string): string => readFileSync(resolve(root, path), 'utf8')
 const yamlFiles = (dir: string): string[] =>
   readdirSync(resolve(root, dir))
