@@ -1,7 +1,10 @@
 // auth-type workload-identity over dist/, as on a self-hosted runner pod on AKS: the emulator's cluster issuer
 // projects a service-account token into a file, Entra ID trusts its subject through a federated credential, and the
 // webhook's variables tell the action where the file and the IDs are.
-import { readFileSync, rmSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { AKS_CLIENT_ID, AKS_SUBJECT, type Emulator, startEmulator } from '../../emulator/index.ts'
 import { jwtClaims } from '../../emulator/runner.ts'
@@ -107,6 +110,49 @@ describe('workload identity', () => {
     const message = expectOneClearError(run, /AZURE_FEDERATED_TOKEN_FILE names ".*\.missing", which does not exist/)
     expect(message).toContain('azure.workload.identity/use')
     expect(em.requests()).toEqual([])
+  })
+
+  // Each would hang the step or read gigabytes if the file were read as it is named: only a regular file of at most
+  // 64 KiB is read, and the run's own limit (far below a job's) ends a hang as a failure of the test.
+  const notATokenFile: readonly (readonly [string, (dir: string) => string, RegExp])[] = [
+    [
+      'a FIFO without a writer',
+      dir => {
+        const fifo = join(dir, 'token-fifo')
+        execFileSync('mkfifo', [fifo])
+        return fifo
+      },
+      /, which is a FIFO \(named pipe\), not the token file/
+    ],
+    ['/dev/zero', () => '/dev/zero', /"\/dev\/zero", which is a character device, not the token file/],
+    ['a directory', dir => dir, /, which is a directory, not the token file/],
+    [
+      'a 2 GiB sparse file',
+      dir => {
+        const big = join(dir, 'token-sparse')
+        writeFileSync(big, '')
+        truncateSync(big, 2 * 1024 ** 3)
+        return big
+      },
+      /, which holds 2 GiB \(2147483648 bytes\), far more than a service-account token/
+    ]
+  ]
+  it.each(notATokenFile)('a token file that is %s fails at once with one clear error', async (_, make, pattern) => {
+    const webhook = await em.projectServiceAccountToken()
+    const dir = mkdtempSync(join(tmpdir(), 'ahds-token-file-'))
+    try {
+      em.clearRequests()
+      const run = await runAgainst(em, {
+        inputs: { 'auth-type': 'workload-identity', 'fhir-url': em.fhirUrl },
+        env: podEnv({ ...webhook, AZURE_FEDERATED_TOKEN_FILE: make(dir) }),
+        timeoutMs: 20_000
+      })
+      const message = expectOneClearError(run, pattern)
+      expect(message).toContain('Fix: label the runner pod azure.workload.identity/use')
+      expect(em.requests()).toEqual([])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('without the webhook variables, auth-type workload-identity is a bad input naming the fix', async () => {
