@@ -51,8 +51,15 @@ function unremovable(dir: string): { prefix?: string[]; undo: () => void } {
   return { undo: () => chmodSync(busy, 0o700) }
 }
 
+// Windows has neither mounts inside a folder nor a mode that stops its owner removing one; a file held open by a virus
+// scanner, its real case, is not something a test can make there.
+const posixIt = process.platform === 'win32' ? it.skip : it
+// Only Linux records a process's start time where the post step can read it (/proc); elsewhere the server's report is
+// all the post step has, as docs/serve-tokens.md says.
+const linuxIt = process.platform === 'linux' ? it : it.skip
+
 describe('the post step never fails the job', () => {
-  it('a server folder that cannot be removed is one warning, exit 0, no stack', async () => {
+  posixIt('a server folder that cannot be removed is one warning, exit 0, no stack', async () => {
     const job = await serve()
     const { prefix, undo } = unremovable(job.dir)
     try {
@@ -79,7 +86,7 @@ describe('the post step never fails the job', () => {
 })
 
 describe('the post step signals the server only', () => {
-  it('a pid that now names another process is left alone', async () => {
+  linuxIt('a pid that now names another process is left alone', async () => {
     const job = await serve()
     // The server is killed without recording its end, and its pid goes to another process: here the saved state and
     // the report are pointed at a process of this test's, as they would read had the kernel reused the pid.

@@ -114,17 +114,7 @@ describe('workload identity', () => {
 
   // Each would hang the step or read gigabytes if the file were read as it is named: only a regular file of at most
   // 64 KiB is read, and the run's own limit (far below a job's) ends a hang as a failure of the test.
-  const notATokenFile: readonly (readonly [string, (dir: string) => string, RegExp])[] = [
-    [
-      'a FIFO without a writer',
-      dir => {
-        const fifo = join(dir, 'token-fifo')
-        execFileSync('mkfifo', [fifo])
-        return fifo
-      },
-      /, which is a FIFO \(named pipe\), not the token file/
-    ],
-    ['/dev/zero', () => '/dev/zero', /"\/dev\/zero", which is a character device, not the token file/],
+  const notATokenFile: (readonly [string, (dir: string) => string, RegExp])[] = [
     ['a directory', dir => dir, /, which is a directory, not the token file/],
     [
       'a 2 GiB sparse file',
@@ -137,6 +127,21 @@ describe('workload identity', () => {
       /, which holds 2 GiB \(2147483648 bytes\), far more than a service-account token/
     ]
   ]
+  // FIFOs and /dev/zero are POSIX's (Windows' named pipes live elsewhere, under \\.\pipe\).
+  if (process.platform !== 'win32') {
+    notATokenFile.push(
+      [
+        'a FIFO without a writer',
+        dir => {
+          const fifo = join(dir, 'token-fifo')
+          execFileSync('mkfifo', [fifo])
+          return fifo
+        },
+        /, which is a FIFO \(named pipe\), not the token file/
+      ],
+      ['/dev/zero', () => '/dev/zero', /"\/dev\/zero", which is a character device, not the token file/]
+    )
+  }
   it.each(notATokenFile)('a token file that is %s fails at once with one clear error', async (_, make, pattern) => {
     const webhook = await em.projectServiceAccountToken()
     const dir = mkdtempSync(join(tmpdir(), 'ahds-token-file-'))
