@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { AKS_CLIENT_ID, AKS_SUBJECT, type Emulator, startEmulator } from '../../emulator/index.ts'
 import { jwtClaims } from '../../emulator/runner.ts'
+import { startServingJob } from './serve-job.ts'
 import { errorLines, expectExit, expectOneClearError, runAgainst } from './world.ts'
 
 let em: Emulator
@@ -159,6 +160,41 @@ describe('workload identity', () => {
       rmSync(dir, { recursive: true, force: true })
     }
   })
+
+  if (process.platform !== 'win32') {
+    it("the token server's renewal reads the file through the same bounded reader: a FIFO fails it at once", async () => {
+      em.setScenario({ entra: { tokenLifetimeSeconds: 3 } })
+      const webhook = await em.projectServiceAccountToken()
+      const tokenFile = webhook.AZURE_FEDERATED_TOKEN_FILE ?? ''
+      const job = await startServingJob(
+        em,
+        { 'auth-type': 'workload-identity', 'fhir-url': em.fhirUrl },
+        { env: podEnv(webhook), extraSecrets: [readFileSync(tokenFile, 'utf8')] }
+      )
+      try {
+        // The file is replaced by a FIFO that no one writes, and the first token is left to expire.
+        rmSync(tokenFile)
+        execFileSync('mkfifo', [tokenFile])
+        const expiresOn = Date.parse(job.main.outputs['expires-on'] ?? '')
+        await new Promise(resolve => setTimeout(resolve, Math.max(0, expiresOn - Date.now()) + 500))
+        const url = new URL(job.endpoint)
+        url.searchParams.set('api-version', '2019-08-01')
+        url.searchParams.set('resource', em.fhirUrl)
+        const answer = await fetch(url, {
+          headers: { 'X-IDENTITY-HEADER': job.header },
+          signal: AbortSignal.timeout(15_000)
+        })
+        const body = (await answer.json()) as Record<string, unknown>
+        expect(answer.status).toBeGreaterThanOrEqual(400)
+        expect(body.access_token).toBeUndefined()
+        expect(String(body.error_description)).toContain('which is a FIFO (named pipe), not the token file')
+      } finally {
+        rmSync(tokenFile, { force: true })
+        job.cleanup()
+        em.setScenario({})
+      }
+    })
+  }
 
   it('without the webhook variables, auth-type workload-identity is a bad input naming the fix', async () => {
     const run = await runAgainst(em, {

@@ -57,17 +57,19 @@ export const workloadIdentity: SignInMethod<WorkloadIdentitySignIn> = {
   endpoint: (signIn, authorityHost) => entraTokenEndpoint(authorityHost, signIn.tenantId),
   async credential(signIn, { authorityHost, limits, timeoutMs, state, setSecret }) {
     // Every read of the file is this one, bounded: the library's own would read a FIFO or a device without end. The
-    // first is made here, for a clear error and the token masked before any request; a later token (the token
-    // server's renewals) reads the file anew, since the kubelet rotates it.
+    // first is made here, for a clear error and the token masked before any request, and is presented by the sign-in
+    // that follows (within its time limit); any later token (the token server's renewals) reads the file anew, since
+    // the kubelet rotates it.
     const read = async (): Promise<string> => {
       const token = await readTokenFile(signIn.tokenFile, timeoutMs)
       setSecret?.(token)
       return token
     }
     let first: string | undefined = await read()
+    const firstUntil = Date.now() + timeoutMs
     state.assertionClaims = serviceAccountClaims(first)
     const getAssertion = async (): Promise<string> => {
-      const token = first ?? (await read())
+      const token = first !== undefined && Date.now() < firstUntil ? first : await read()
       first = undefined
       return token
     }
