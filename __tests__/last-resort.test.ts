@@ -4,10 +4,10 @@ import { spawnSync } from 'node:child_process'
 import { describe, expect, it } from '@jest/globals'
 import { repoRoot } from '../emulator/runner.ts'
 
-function escapeWith(code: string): { status: number | null; stdout: string; stderr: string } {
+function escapeWith(code: string, end = 'fail'): { status: number | null; stdout: string; stderr: string } {
   const script = [
     "const { installLastResort } = await import('./src/last-resort.ts')",
-    "installLastResort(() => ['s3cret-Value~1'])",
+    `installLastResort(() => ['s3cret-Value~1'], '${end}')`,
     code
   ].join('\n')
   const result = spawnSync(
@@ -32,5 +32,16 @@ describe('last-resort handlers', () => {
     expect(`${run.stdout}${run.stderr}`).not.toContain('s3cret-Value~1')
     expect(`${run.stdout}${run.stderr}`).not.toMatch(/^\s+at /m)
     expect(run.stdout).not.toContain('##[')
+  })
+
+  it('in the post step, an escape is one ::warning:: and exit 0: the job is not failed after its work is done', () => {
+    const run = escapeWith("setTimeout(() => { throw new Error('boom with s3cret-Value~1') }, 0)", 'warn')
+    expect(run.status).toBe(0)
+    const lines = run.stdout.split('\n').filter(line => line.startsWith('::'))
+    expect(lines).toHaveLength(1)
+    expect(lines[0]).toMatch(/^::warning title=Unexpected failure::Unexpected failure in the post step/)
+    expect(lines[0]).toContain('boom with [redacted]')
+    expect(`${run.stdout}${run.stderr}`).not.toContain('s3cret-Value~1')
+    expect(`${run.stdout}${run.stderr}`).not.toMatch(/^\s+at /m)
   })
 })

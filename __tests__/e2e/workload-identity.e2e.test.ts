@@ -1,10 +1,14 @@
 // auth-type workload-identity over dist/, as on a self-hosted runner pod on AKS: the emulator's cluster issuer
 // projects a service-account token into a file, Entra ID trusts its subject through a federated credential, and the
 // webhook's variables tell the action where the file and the IDs are.
-import { readFileSync, rmSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { AKS_CLIENT_ID, AKS_SUBJECT, type Emulator, startEmulator } from '../../emulator/index.ts'
 import { jwtClaims } from '../../emulator/runner.ts'
+import { startServingJob } from './serve-job.ts'
 import { errorLines, expectExit, expectOneClearError, runAgainst } from './world.ts'
 
 let em: Emulator
@@ -108,6 +112,89 @@ describe('workload identity', () => {
     expect(message).toContain('azure.workload.identity/use')
     expect(em.requests()).toEqual([])
   })
+
+  // Each would hang the step or read gigabytes if the file were read as it is named: only a regular file of at most
+  // 64 KiB is read, and the run's own limit (far below a job's) ends a hang as a failure of the test.
+  const notATokenFile: (readonly [string, (dir: string) => string, RegExp])[] = [
+    ['a directory', dir => dir, /, which is a directory, not the token file/],
+    [
+      'a 2 GiB sparse file',
+      dir => {
+        const big = join(dir, 'token-sparse')
+        writeFileSync(big, '')
+        truncateSync(big, 2 * 1024 ** 3)
+        return big
+      },
+      /, which holds 2 GiB \(2147483648 bytes\), far more than a service-account token/
+    ]
+  ]
+  // FIFOs and /dev/zero are POSIX's (Windows' named pipes live elsewhere, under \\.\pipe\).
+  if (process.platform !== 'win32') {
+    notATokenFile.push(
+      [
+        'a FIFO without a writer',
+        dir => {
+          const fifo = join(dir, 'token-fifo')
+          execFileSync('mkfifo', [fifo])
+          return fifo
+        },
+        /, which is a FIFO \(named pipe\), not the token file/
+      ],
+      ['/dev/zero', () => '/dev/zero', /"\/dev\/zero", which is a character device, not the token file/]
+    )
+  }
+  it.each(notATokenFile)('a token file that is %s fails at once with one clear error', async (_, make, pattern) => {
+    const webhook = await em.projectServiceAccountToken()
+    const dir = mkdtempSync(join(tmpdir(), 'ahds-token-file-'))
+    try {
+      em.clearRequests()
+      const run = await runAgainst(em, {
+        inputs: { 'auth-type': 'workload-identity', 'fhir-url': em.fhirUrl },
+        env: podEnv({ ...webhook, AZURE_FEDERATED_TOKEN_FILE: make(dir) }),
+        timeoutMs: 20_000
+      })
+      const message = expectOneClearError(run, pattern)
+      expect(message).toContain('Fix: label the runner pod azure.workload.identity/use')
+      expect(em.requests()).toEqual([])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  if (process.platform !== 'win32') {
+    it("the token server's renewal reads the file through the same bounded reader: a FIFO fails it at once", async () => {
+      em.setScenario({ entra: { tokenLifetimeSeconds: 3 } })
+      const webhook = await em.projectServiceAccountToken()
+      const tokenFile = webhook.AZURE_FEDERATED_TOKEN_FILE ?? ''
+      const job = await startServingJob(
+        em,
+        { 'auth-type': 'workload-identity', 'fhir-url': em.fhirUrl },
+        { env: podEnv(webhook), extraSecrets: [readFileSync(tokenFile, 'utf8')] }
+      )
+      try {
+        // The file is replaced by a FIFO that no one writes, and the first token is left to expire.
+        rmSync(tokenFile)
+        execFileSync('mkfifo', [tokenFile])
+        const expiresOn = Date.parse(job.main.outputs['expires-on'] ?? '')
+        await new Promise(resolve => setTimeout(resolve, Math.max(0, expiresOn - Date.now()) + 500))
+        const url = new URL(job.endpoint)
+        url.searchParams.set('api-version', '2019-08-01')
+        url.searchParams.set('resource', em.fhirUrl)
+        const answer = await fetch(url, {
+          headers: { 'X-IDENTITY-HEADER': job.header },
+          signal: AbortSignal.timeout(15_000)
+        })
+        const body = (await answer.json()) as Record<string, unknown>
+        expect(answer.status).toBeGreaterThanOrEqual(400)
+        expect(body.access_token).toBeUndefined()
+        expect(String(body.error_description)).toContain('which is a FIFO (named pipe), not the token file')
+      } finally {
+        rmSync(tokenFile, { force: true })
+        job.cleanup()
+        em.setScenario({})
+      }
+    })
+  }
 
   it('without the webhook variables, auth-type workload-identity is a bad input naming the fix', async () => {
     const run = await runAgainst(em, {

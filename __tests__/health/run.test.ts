@@ -17,6 +17,7 @@ import {
   verdict
 } from '../../src/health/policy.js'
 import { MAX_CONCURRENT_CHECKS, runHealthChecks } from '../../src/health/run.js'
+import { RETRY_LEAD_MS } from '../../src/lib/backoff.js'
 import { mapBounded } from '../../src/lib/bounded.js'
 import { failedCheckAnnotations } from '../../src/report/annotations.js'
 
@@ -87,8 +88,10 @@ describe('backoff maths', () => {
       ACCESS_MAX_MS,
       ACCESS_MAX_MS
     ])
-    expect(accessDelayMs(4, 5000)).toBe(5000)
-    expect(accessDelayMs(1, -10)).toBe(0)
+    // The last retry is timed to start just before the wait ends, and none when that is no longer possible.
+    expect(accessDelayMs(4, 5000)).toBe(5000 - RETRY_LEAD_MS)
+    expect(accessDelayMs(1, RETRY_LEAD_MS)).toBeUndefined()
+    expect(accessDelayMs(1, -10)).toBeUndefined()
   })
 })
 
@@ -225,11 +228,16 @@ describe('runHealthChecks', () => {
     expect(h.lines[2]).toContain('114s left')
   })
 
-  it('stops at the wait-for-access deadline, the last wait cut to the time left', async () => {
+  it('stops at the wait-for-access deadline, the last wait cut to start just before it', async () => {
     const h = harness(() => answer(401))
     const report = await runHealthChecks(config([spec('metadata')], 10_000), fhir, token, h.deps)
-    expect(h.sleeps).toEqual([2000, 4000, 4000])
-    expect(report.checks[0]).toMatchObject({ ok: false, status: 401, attempts: 4, durationMs: 10_000 })
+    expect(h.sleeps).toEqual([2000, 4000, 4000 - RETRY_LEAD_MS])
+    expect(report.checks[0]).toMatchObject({
+      ok: false,
+      status: 401,
+      attempts: 4,
+      durationMs: 10_000 - RETRY_LEAD_MS
+    })
     expect(report.checks[0]?.error).toContain('did not accept the token (401)')
   })
 

@@ -17,7 +17,7 @@ import { CLIENT, MICROSOFT, TENANT } from '../support/ids.ts'
 const CERT_PEM = '-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----'
 // What startGitHubAssertion hands over for an OIDC sign-in; no request is made for it here.
 const github = { getAssertion: () => Promise.resolve('assertion'), state: {}, sent: Promise.resolve() }
-const context = { authorityHost: MICROSOFT, limits: DEFAULT_LIMITS, state: {}, github }
+const context = { authorityHost: MICROSOFT, limits: DEFAULT_LIMITS, timeoutMs: 60_000, state: {}, github }
 
 describe('each method builds the @azure/identity class of its sign-in', () => {
   const cases: [SignIn, abstract new (...args: never[]) => unknown][] = [
@@ -43,7 +43,12 @@ describe('each method builds the @azure/identity class of its sign-in', () => {
   it('refuses an OIDC sign-in without its GitHub assertion', async () => {
     const signIn: SignIn = { type: 'oidc', clientId: CLIENT, tenantId: TENANT, audience: 'api://AzureADTokenExchange' }
     await expect(
-      methodOf(signIn).credential(signIn, { authorityHost: MICROSOFT, limits: DEFAULT_LIMITS, state: {} })
+      methodOf(signIn).credential(signIn, {
+        authorityHost: MICROSOFT,
+        limits: DEFAULT_LIMITS,
+        timeoutMs: 60_000,
+        state: {}
+      })
     ).rejects.toThrow(/GitHub assertion/)
   })
 

@@ -5,6 +5,7 @@ import type { AccessToken, TokenCredential } from '@azure/identity'
 import { AuthenticationRequiredError } from '@azure/identity'
 import { ServerError } from '@azure/msal-node'
 import { ActionError } from '../../src/errors.js'
+import { RETRY_LEAD_MS } from '../../src/lib/backoff.js'
 import { PROPAGATION_CODES, SIGN_IN_ERRORS } from '../../src/signin/explain/aadsts.js'
 import { getAccessToken } from '../../src/signin/get-token.js'
 import { PROPAGATION_MAX_MS, propagationCode, untilPropagated } from '../../src/signin/propagation.js'
@@ -110,15 +111,30 @@ describe('untilPropagated', () => {
     expect(time.sleeps).toEqual([])
   })
 
-  it('backs off to at most 30 s, never sleeps past the deadline, and then throws the last refusal', async () => {
+  it('backs off to at most 30 s, times the last retry just before the deadline, then throws the last refusal', async () => {
     const time = fakeTime()
     const endpoint = refusingUntil('AADSTS500011', Number.POSITIVE_INFINITY, time)
     const start = time.now()
     await expect(
       untilPropagated(endpoint.attempt, { waitUntil: start + 100_000, ...time, info: () => undefined })
     ).rejects.toThrow(/AADSTS500011/)
-    expect(time.sleeps).toEqual([2000, 4000, 8000, 16_000, PROPAGATION_MAX_MS, PROPAGATION_MAX_MS, 10_000])
-    expect(time.now()).toBe(start + 100_000)
+    const last = 10_000 - RETRY_LEAD_MS
+    expect(time.sleeps).toEqual([2000, 4000, 8000, 16_000, PROPAGATION_MAX_MS, PROPAGATION_MAX_MS, last])
+    expect(time.now()).toBe(start + 100_000 - RETRY_LEAD_MS)
+    expect(endpoint.calls()).toBe(8)
+  })
+
+  it('starts no retry after the deadline, even when the timer before it fires late', async () => {
+    const time = fakeTime()
+    const late = { ...time, sleep: (ms: number) => time.sleep(ms + 500) }
+    const endpoint = refusingUntil('AADSTS500011', Number.POSITIVE_INFINITY, time)
+    const start = time.now()
+    await expect(
+      untilPropagated(endpoint.attempt, { waitUntil: start + 3_000, ...late, info: () => undefined })
+    ).rejects.toThrow(/AADSTS500011/)
+    // Refused at 0, retried at 2.5 s; the next retry, timed for 2.9 s, would come at 3.4 s: not made.
+    expect(endpoint.calls()).toBe(2)
+    expect(time.now()).toBeGreaterThan(start + 3_000)
   })
 })
 

@@ -1,7 +1,7 @@
 // When a health check is tried again: a transient answer a few times whatever wait-for-access says, a refusal that
 // role propagation explains for as long as wait-for-access lasts, anything else never.
 
-import { doublingDelayMs } from '../lib/backoff.js'
+import { retryDelayWithinMs } from '../lib/backoff.js'
 import type { Attempt } from './http.js'
 
 /** Retries of a transient answer (429, 502, 503, 504, reset), allowed even when wait-for-access is 0. */
@@ -13,7 +13,7 @@ const TRANSIENT_BASE_MS = 1000
 /** Longest wait a Retry-After header can impose: a server asking for minutes gets a failed check instead. */
 export const MAX_RETRY_AFTER_MS = 30_000
 
-/** wait-for-access backoff: 2s doubling to 30s, never past the deadline. */
+/** wait-for-access backoff: 2s doubling to 30s, no retry after the deadline. */
 export const ACCESS_BASE_MS = 2000
 
 export const ACCESS_MAX_MS = 30_000
@@ -28,9 +28,10 @@ export function transientDelayMs(retry: number, serverWaitMs: number | undefined
   return Math.round(base / 2 + random() * (base / 2))
 }
 
-/** Delay before wait-for-access retry `retry` (1-based): 2s doubling to 30s, never past the time left. */
-export function accessDelayMs(retry: number, timeLeftMs: number): number {
-  return doublingDelayMs(retry, ACCESS_BASE_MS, ACCESS_MAX_MS, timeLeftMs)
+/** Delay before wait-for-access retry `retry` (1-based): 2s doubling to 30s, timed to start before the wait ends;
+ *  undefined when no retry can start in the time left. */
+export function accessDelayMs(retry: number, timeLeftMs: number): number | undefined {
+  return retryDelayWithinMs(retry, ACCESS_BASE_MS, ACCESS_MAX_MS, timeLeftMs)
 }
 
 export type Verdict = 'ok' | 'transient' | 'access' | 'final'

@@ -1,13 +1,13 @@
 // Health checks: authenticated GETs against the service, retried while a role assignment propagates and when the
 // service is briefly overloaded, a typical list all at once.
 
-import { mapBounded } from '../lib/bounded.js'
+import { type Gate, boundedGate } from '../lib/bounded.js'
 import { formatSeconds } from '../lib/durations.js'
 import { retryAfterMs } from '../lib/retry-after.js'
 import type { IssuedToken } from '../signin/issued-token.js'
 import type { Target } from '../target/read.js'
 import { describeFailure } from './failure.js'
-import { type Send, acceptHeader, attemptOnce, firstHeader, httpSend, serviceOrigin } from './http.js'
+import { type Attempt, type Send, acceptHeader, attemptOnce, firstHeader, httpSend, serviceOrigin } from './http.js'
 import { TRANSIENT_RETRIES, accessDelayMs, transientDelayMs, verdict } from './policy.js'
 import type { HealthCheckSpec, HealthConfig } from './read.js'
 
@@ -44,8 +44,9 @@ export interface HealthDeps {
 }
 
 /**
- * Checks in flight at once: a typical list (up to twenty paths) runs in one wave, so it takes about as long as its
- * slowest check; a longer one is spread out rather than flooding the service.
+ * Requests in flight at once: a typical list (up to twenty paths) runs in one wave, so it takes about as long as its
+ * slowest check; a longer one is spread out rather than flooding the service. A check waiting to retry holds no place,
+ * so every check of a longer list is tried while wait-for-access lasts, not after the first wave's wait.
  */
 export const MAX_CONCURRENT_CHECKS = 20
 
@@ -58,15 +59,25 @@ export async function runHealthChecks(
   deps: HealthDeps
 ): Promise<HealthReport> {
   if (config.checks.length === 0) return { health: 'skipped', checks: [] }
-  const checks = await mapBounded(config.checks, MAX_CONCURRENT_CHECKS, spec =>
-    runCheck(spec, config, target, token, deps)
+  // One end for every check: a check that starts later does not wait longer.
+  const deadline = (deps.now ?? Date.now)() + config.waitForAccessMs
+  const gate = boundedGate(MAX_CONCURRENT_CHECKS)
+  const checks = await Promise.all(
+    config.checks.map(spec => runCheck(spec, { ...config, deadline, gate }, target, token, deps))
   )
   return { health: checks.every(check => check.ok) ? 'healthy' : 'unhealthy', checks }
 }
 
+/** How the checks share the wait and the places in flight. */
+interface Shared {
+  /** When wait-for-access ends (ms since the epoch): no retry for it starts after. */
+  readonly deadline: number
+  readonly gate: Gate
+}
+
 async function runCheck(
   spec: HealthCheckSpec,
-  config: HealthConfig,
+  config: HealthConfig & Shared,
   target: Target,
   token: IssuedToken,
   deps: HealthDeps
@@ -82,18 +93,33 @@ async function runCheck(
     Accept: acceptHeader(target.kind)
   }
 
+  const { deadline, gate } = config
   const start = now()
-  const deadline = start + config.waitForAccessMs
-  let attempts = 0
+  const finish = (attempt: Attempt, attempts: number): CheckResult => {
+    const ok = verdict(attempt, spec.expected) === 'ok'
+    return {
+      path: spec.path,
+      url: spec.url,
+      expected: spec.expected,
+      ...(attempt.status !== undefined ? { status: attempt.status } : {}),
+      ok,
+      attempts,
+      durationMs: Math.max(0, now() - start),
+      ...(ok ? {} : { error: describeFailure(attempt, spec, target, token, deps.redact ?? []) })
+    }
+  }
+  const tryOnce = (): Promise<Attempt> => attemptOnce(spec, origin, headers, config.timeoutMs, send)
+
+  let attempt = await gate(tryOnce)
+  let attempts = 1
   let transientRetries = 0
   let accessRetries = 0
   for (;;) {
-    attempts++
-    const attempt = await attemptOnce(spec, origin, headers, config.timeoutMs, send)
     const kind = verdict(attempt, spec.expected)
     const timeLeft = deadline - now()
     const seen = attempt.status !== undefined ? String(attempt.status) : (attempt.failure ?? 'no answer')
     let delay: number | undefined
+    let forAccess = false
     if (kind === 'transient' && transientRetries < TRANSIENT_RETRIES) {
       transientRetries++
       const { headers: answered } = attempt
@@ -104,27 +130,23 @@ async function runCheck(
           `${formatSeconds(delay)}${serverWait !== undefined ? ' (as the service asked)' : ''}` +
           (timeLeft > 0 ? `, ${formatSeconds(timeLeft)} left of wait-for-access` : '')
       )
-    } else if ((kind === 'transient' || kind === 'access') && timeLeft > 0) {
-      accessRetries++
-      delay = accessDelayMs(accessRetries, timeLeft)
-      deps.info(
-        `Health check ${spec.path}: ${seen}, waiting for access; retry in ${formatSeconds(delay)}, ` +
-          `${formatSeconds(timeLeft)} left of wait-for-access`
-      )
-    }
-    if (delay === undefined) {
-      const ok = kind === 'ok'
-      return {
-        path: spec.path,
-        url: spec.url,
-        expected: spec.expected,
-        ...(attempt.status !== undefined ? { status: attempt.status } : {}),
-        ok,
-        attempts,
-        durationMs: Math.max(0, now() - start),
-        ...(ok ? {} : { error: describeFailure(attempt, spec, target, token, deps.redact ?? []) })
+    } else if (kind === 'transient' || kind === 'access') {
+      delay = accessDelayMs(accessRetries + 1, timeLeft)
+      forAccess = delay !== undefined
+      if (delay !== undefined) {
+        accessRetries++
+        deps.info(
+          `Health check ${spec.path}: ${seen}, waiting for access; retry in ${formatSeconds(delay)}, ` +
+            `${formatSeconds(timeLeft)} left of wait-for-access`
+        )
       }
     }
+    if (delay === undefined) return finish(attempt, attempts)
     await sleep(delay)
+    // A retry for wait-for-access starts before its end or not at all (a timer that fired late, a wait for a place).
+    const next = await gate(async () => (forAccess && now() >= deadline ? undefined : tryOnce()))
+    if (next === undefined) return finish(attempt, attempts)
+    attempt = next
+    attempts++
   }
 }

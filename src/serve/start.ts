@@ -15,6 +15,7 @@ import { neutralizeCommands, sanitizeServerText } from '../lib/text.js'
 import type { IssuedToken } from '../signin/issued-token.js'
 import type { SignIn } from '../signin/registry.js'
 import type { Handover } from './handover.js'
+import { processStartTime } from './process-start.js'
 import { ENDPOINT_PATH } from './protocol.js'
 import { SERVER_MARKER_VARIABLE, type ServeConfig } from './read.js'
 import { SERVER_ARGUMENT } from './role.js'
@@ -55,7 +56,9 @@ export async function serveTokens(serve: ServeConfig, signIn: ServedSignIn, toke
   core.exportVariable('IDENTITY_ENDPOINT', endpoint)
   core.exportVariable('IDENTITY_HEADER', header)
   core.exportVariable(SERVER_MARKER_VARIABLE, JSON.stringify({ step: serve.step, resources: serve.resources }))
-  core.saveState(SERVER_STATE, JSON.stringify({ pid, dir }))
+  // With the process's start time, the post step can tell the server from a later process given the same pid.
+  const startTime = processStartTime(pid)
+  core.saveState(SERVER_STATE, JSON.stringify({ pid, dir, ...(startTime === undefined ? {} : { startTime }) }))
   core.info(
     neutralizeCommands(
       `Serving fresh tokens to later steps of this job at IDENTITY_ENDPOINT ${endpoint} for ${serve.resources.join(', ')}` +

@@ -67,6 +67,7 @@ export async function openSignIn(request: Omit<SignInRequest, 'resource'>, deps:
   const method = methodOf(signIn)
   const env = deps.env ?? process.env
   const limits = deps.limits ?? DEFAULT_LIMITS
+  const timeoutMs = deps.timeoutMs ?? DEFAULT_SIGN_IN_TIMEOUT_MS
 
   // GitHub is asked for its token now, while the identity library loads.
   const audience = method.githubAudience?.(signIn)
@@ -81,6 +82,7 @@ export async function openSignIn(request: Omit<SignInRequest, 'resource'>, deps:
     (await method.credential(signIn, {
       authorityHost,
       limits,
+      timeoutMs,
       state,
       ...(deps.setSecret === undefined ? {} : { setSecret: deps.setSecret }),
       ...(github === undefined ? {} : { github })
@@ -94,7 +96,7 @@ export async function openSignIn(request: Omit<SignInRequest, 'resource'>, deps:
         try {
           return await withDeadline(
             credential.getToken(`${resource}/.default`, { abortSignal: abort.signal }),
-            deps.timeoutMs ?? DEFAULT_SIGN_IN_TIMEOUT_MS,
+            timeoutMs,
             method.endpoint(signIn, authorityHost, env)
           )
         } catch (error) {

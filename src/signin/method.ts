@@ -29,6 +29,8 @@ export interface MethodReading<S> {
 export interface CredentialContext {
   readonly authorityHost: string
   readonly limits: CredentialLimits
+  /** The sign-in's time limit, which reading a file the method presents (a service-account token) counts against. */
+  readonly timeoutMs: number
   /** Filled in by the pipeline: how the last request ended, for the explanation of a failure. */
   readonly state: SignInState
   /** The GitHub token, already asked for, of a method that presents one. */

@@ -3,7 +3,7 @@
 // sign-in refused with one of those codes is tried again until it passes or the wait runs out; any other refusal,
 // and any refusal without wait-for-access, ends the sign-in at once.
 
-import { doublingDelayMs } from '../lib/backoff.js'
+import { retryDelayWithinMs } from '../lib/backoff.js'
 import { formatSeconds } from '../lib/durations.js'
 import { PROPAGATION_CODES } from './explain/aadsts.js'
 import { readEntraFailure } from './explain/entra-failure.js'
@@ -27,7 +27,10 @@ export function propagationCode(error: unknown): string | undefined {
   return code !== undefined && PROPAGATION_CODES.has(code) ? code : undefined
 }
 
-/** Runs `attempt` until it passes, retrying a propagation refusal while the wait lasts; throws the last failure. */
+/**
+ * Runs `attempt` until it passes, retrying a propagation refusal while the wait lasts; throws the last failure. No
+ * retry starts after the wait has ended: the last one is timed to start just before.
+ */
 export async function untilPropagated<T>(attempt: () => Promise<T>, wait: PropagationWait): Promise<T> {
   for (let retry = 1; ; retry++) {
     try {
@@ -35,13 +38,15 @@ export async function untilPropagated<T>(attempt: () => Promise<T>, wait: Propag
     } catch (error) {
       const code = propagationCode(error)
       const timeLeft = wait.waitUntil - wait.now()
-      if (code === undefined || timeLeft <= 0) throw error
-      const delay = doublingDelayMs(retry, PROPAGATION_BASE_MS, PROPAGATION_MAX_MS, timeLeft)
+      const delay = retryDelayWithinMs(retry, PROPAGATION_BASE_MS, PROPAGATION_MAX_MS, timeLeft)
+      if (code === undefined || delay === undefined) throw error
       wait.info(
         `Sign-in refused with ${code} (a just-created identity, secret or service is refused until it replicates); ` +
           `retry ${retry} in ${formatSeconds(delay)}, ${formatSeconds(timeLeft)} left of wait-for-access`
       )
       await wait.sleep(delay)
+      // A timer that fired late: the wait is over, and the last refusal stands.
+      if (wait.now() >= wait.waitUntil) throw error
     }
   }
 }

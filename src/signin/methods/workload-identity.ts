@@ -3,11 +3,13 @@
 // injects AZURE_FEDERATED_TOKEN_FILE, AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_AUTHORITY_HOST; client-id and tenant-id
 // inputs take precedence over the two IDs.
 
-import { readFile } from 'node:fs/promises'
 import { ActionError, InputError } from '../../errors.js'
-import { GUID, isRecord, parseUrl } from '../../lib/guards.js'
+import { formatSeconds } from '../../lib/durations.js'
+import { GUID, parseUrl } from '../../lib/guards.js'
 import { decodeJwtPayload } from '../../lib/jwt.js'
+import { type FileRefusal, readRegularFileAtMost } from '../../lib/read-file.js'
 import { oneLine, show } from '../../lib/text.js'
+import { errorChain } from '../explain/chain.js'
 import type { SignInMethod } from '../method.js'
 import { entraOptions, entraTokenEndpoint } from '../pipeline.js'
 import { readGuid, readTenantId } from '../sign-in-inputs.js'
@@ -53,20 +55,35 @@ export const workloadIdentity: SignInMethod<WorkloadIdentitySignIn> = {
     }
   },
   endpoint: (signIn, authorityHost) => entraTokenEndpoint(authorityHost, signIn.tenantId),
-  async credential(signIn, { authorityHost, limits, state, setSecret }) {
-    // Read once here for a clear error, to mask the token before any request, and for the claims a mismatch is
-    // explained with; the library reads the file again for the token request itself.
-    const token = await readTokenFile(signIn.tokenFile)
-    setSecret?.(token)
-    state.assertionClaims = serviceAccountClaims(token)
-    const { WorkloadIdentityCredential } = await import('../identity.js')
-    return new WorkloadIdentityCredential({
-      tenantId: signIn.tenantId,
-      clientId: signIn.clientId,
-      tokenFilePath: signIn.tokenFile,
-      ...entraOptions(authorityHost, limits, state)
-    })
-  }
+  async credential(signIn, { authorityHost, limits, timeoutMs, state, setSecret }) {
+    // Every read of the file is this one, bounded: the library's own would read a FIFO or a device without end. The
+    // first is made here, for a clear error and the token masked before any request, and is presented by the sign-in
+    // that follows (within its time limit); any later token (the token server's renewals) reads the file anew, since
+    // the kubelet rotates it.
+    const read = async (): Promise<string> => {
+      const token = await readTokenFile(signIn.tokenFile, timeoutMs)
+      setSecret?.(token)
+      return token
+    }
+    let first: string | undefined = await read()
+    const firstUntil = Date.now() + timeoutMs
+    state.assertionClaims = serviceAccountClaims(first)
+    const getAssertion = async (): Promise<string> => {
+      const token = first !== undefined && Date.now() < firstUntil ? first : await read()
+      first = undefined
+      return token
+    }
+    const { ClientAssertionCredential } = await import('../identity.js')
+    return new ClientAssertionCredential(
+      signIn.tenantId,
+      signIn.clientId,
+      getAssertion,
+      entraOptions(authorityHost, limits, state)
+    )
+  },
+  // A later read of the file fails inside the library, which wraps the reader's explanation: that is the one shown.
+  explain: error =>
+    errorChain(error).find((link): link is ActionError & Record<string, unknown> => link instanceof ActionError)
 }
 
 /** The input, else the webhook's variable; checked either way, and never echoed (a GUID is expected). */
@@ -109,31 +126,23 @@ function authorityHostOf(value: string | undefined): { environmentAuthorityHost?
   return { environmentAuthorityHost: url.origin }
 }
 
-async function readTokenFile(path: string): Promise<string> {
-  const title = 'Sign-in failed: the service-account token file cannot be read'
-  let text: string
-  try {
-    text = await readFile(path, 'utf8')
-  } catch (error) {
-    const code = isRecord(error) && typeof error.code === 'string' ? error.code : 'error'
-    const why: Readonly<Record<string, string>> = {
-      ENOENT: 'does not exist: the service-account token is not projected into this pod',
-      EACCES: 'is not readable by the user the runner runs as',
-      EPERM: 'is not readable by the user the runner runs as',
-      EISDIR: 'is a directory, not the token file'
-    }
+const TOKEN_FILE_TITLE = 'Sign-in failed: the service-account token file cannot be read'
+
+async function readTokenFile(path: string, timeoutMs: number): Promise<string> {
+  const read = await readRegularFileAtMost(path, MAX_TOKEN_FILE_BYTES, timeoutMs)
+  if ('refused' in read) {
     throw new ActionError(
-      title,
+      TOKEN_FILE_TITLE,
       [
-        `${TOKEN_FILE_VARIABLE} names ${show(path)}, which ${why[code] ?? `could not be read (${oneLine(code)})`}.`,
+        `${TOKEN_FILE_VARIABLE} names ${show(path)}, which ${refusalText(read.refused)}.`,
         `Fix: ${SETUP}; the webhook mounts the token at /var/run/secrets/azure/tokens/azure-identity-token.`
       ].join('\n')
     )
   }
-  const token = text.trim()
-  if (token === '' || token.length > MAX_TOKEN_FILE_BYTES || token.split('.').length !== 3) {
+  const token = read.text.trim()
+  if (token === '' || token.split('.').length !== 3) {
     throw new ActionError(
-      title,
+      TOKEN_FILE_TITLE,
       [
         `${TOKEN_FILE_VARIABLE} names ${show(path)}, which ${token === '' ? 'is empty' : 'does not hold a service-account token (a JWT)'}.`,
         `Fix: point ${TOKEN_FILE_VARIABLE} at the projected token (${SETUP}).`
@@ -141,6 +150,50 @@ async function readTokenFile(path: string): Promise<string> {
     )
   }
   return token
+}
+
+/** What the path is instead of a token file, in words. */
+function refusalText(refused: FileRefusal): string {
+  const notTheFile = 'not the token file, so it is not read'
+  switch (refused.kind) {
+    case 'too large':
+      return (
+        `holds ${formatBytes(refused.bytes)}, far more than a service-account token (about a kilobyte; ` +
+        `at most ${formatBytes(MAX_TOKEN_FILE_BYTES)} is read), so it is not the token file`
+      )
+    case 'timeout':
+      return `could not be read within ${formatSeconds(refused.ms)} (a file system that does not answer)`
+    case 'error': {
+      const why: Readonly<Record<string, string>> = {
+        ENOENT: 'does not exist: the service-account token is not projected into this pod',
+        ENOTDIR: 'does not exist: the service-account token is not projected into this pod',
+        EACCES: 'is not readable by the user the runner runs as',
+        EPERM: 'is not readable by the user the runner runs as'
+      }
+      return why[refused.code] ?? `could not be read (${oneLine(refused.code)})`
+    }
+    case 'fifo':
+      return `is a FIFO (named pipe), ${notTheFile}: reading one waits for a writer`
+    case 'directory':
+      return `is a directory, ${notTheFile}`
+    case 'character device':
+    case 'block device':
+    case 'socket':
+    case 'special file':
+      return `is a ${refused.kind}, ${notTheFile}`
+  }
+}
+
+/** A size in the unit a person reads at a glance. */
+function formatBytes(bytes: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB']
+  let value = bytes
+  let unit = 0
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024
+    unit++
+  }
+  return unit === 0 ? `${bytes} bytes` : `${Number(value.toFixed(1))} ${units[unit] ?? ''} (${bytes} bytes)`
 }
 
 /** The claims a federated credential is matched against: issuer, subject and audience (never the token itself). */
