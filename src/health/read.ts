@@ -5,7 +5,8 @@ import { InputError } from '../errors.js'
 import { type RawInputs, readBoolean, readDuration } from '../inputs.js'
 import { CONTROL_CHARACTERS, parseUrl } from '../lib/guards.js'
 import { show } from '../lib/text.js'
-import type { ServiceKind, Target } from '../target/read.js'
+import type { Target } from '../target/read.js'
+import { type ServiceKind, SERVICE_KINDS, serviceOf } from '../target/services/registry.js'
 import { anonymousOnlyWarning } from './anonymous.js'
 import { auditHeaders } from './audit.js'
 
@@ -30,14 +31,10 @@ export interface HealthConfig {
 const MAX_HEALTH_CHECKS = 50
 const MAX_WAIT_FOR_ACCESS_MS = 6 * 60 * 60 * 1000 // a GitHub-hosted job's own limit
 const MAX_HEALTH_CHECK_TIMEOUT_MS = 10 * 60 * 1000
-/**
- * Defaults that read no patient data: FHIR metadata (the service answers) and a Patient count (the token and a read
- * role work; the answer holds only a total); the DICOM change feed's latest entry without its instance metadata.
- */
-export const DEFAULT_CHECKS: Readonly<Record<'fhir' | 'dicom', readonly string[]>> = {
-  fhir: ['metadata', 'Patient?_summary=count'],
-  dicom: ['changefeed?limit=1&includemetadata=false']
-}
+/** Each service's defaults, which read no patient data (see each service's file). */
+export const DEFAULT_CHECKS: Readonly<Record<ServiceKind, readonly string[]>> = Object.fromEntries(
+  SERVICE_KINDS.map(kind => [kind, serviceOf(kind).defaultChecks])
+) as Record<ServiceKind, readonly string[]>
 
 /** The health checks to run, or undefined when none were asked for. Throws InputError. */
 export function readHealth(
@@ -75,16 +72,8 @@ export function readHealth(
   }))
   const anonymousOnly = anonymousOnlyWarning(checks, target.kind, serviceUrl, DEFAULT_CHECKS[target.kind])
   if (anonymousOnly !== undefined) warnings.push(anonymousOnly)
-  const requestHeaders = serviceHeaders(target.kind, sendAuditHeaders ? auditHeaders(env) : {})
+  const requestHeaders = serviceOf(target.kind).checkHeaders(sendAuditHeaders ? auditHeaders(env) : {})
   return { checks, waitForAccessMs, timeoutMs, failOnUnhealthy, requestHeaders }
-}
-
-/**
- * FHIR: `Prefer: handling=strict`, so an unknown or unsupported search parameter fails the check instead of being
- * ignored, and the audit headers. DICOM takes neither.
- */
-function serviceHeaders(kind: ServiceKind, audit: Readonly<Record<string, string>>): Record<string, string> {
-  return kind === 'fhir' ? { Prefer: 'handling=strict', ...audit } : {}
 }
 
 /** wait-for-access: how long a new identity's sign-in and then the checks may wait for access, in ms. */

@@ -1,0 +1,61 @@
+// Every data plane of Azure Health Data Services the action knows. Adding one is a file in this folder and a line in
+// SERVICES: its input, hosts, audience, checks and advice all follow from the file, and the compiler names every member
+// it must fill. Also what a host or a resource says about the service behind it.
+
+import { parseUrl } from '../../lib/guards.js'
+import type { CloudName } from '../clouds.js'
+import { dicom } from './dicom.js'
+import { fhir } from './fhir.js'
+import type { Service } from './service.js'
+
+/** In the order messages and reports list them. */
+export const SERVICES = { fhir, dicom } as const satisfies Readonly<Record<string, Service>>
+
+export type ServiceKind = keyof typeof SERVICES
+export const SERVICE_KINDS = Object.keys(SERVICES) as readonly ServiceKind[]
+
+export function serviceOf(kind: ServiceKind): Service {
+  return SERVICES[kind]
+}
+
+/** The retired generic audience: the services answer 401 "The audience is invalid" or AADSTS650057. */
+export const LEGACY_GENERIC_RESOURCE = 'https://azurehealthcareapis.com'
+
+/** What a host is: a service host of a known cloud (the longest suffix wins), or unknown (custom domain, emulator). */
+export function classifyServiceHost(hostname: string): { kind: ServiceKind; cloud: CloudName } | undefined {
+  const host = hostname.toLowerCase()
+  let found: { kind: ServiceKind; cloud: CloudName; suffix: string } | undefined
+  for (const kind of SERVICE_KINDS) {
+    for (const [cloud, suffixes] of Object.entries(serviceOf(kind).hostSuffixes) as [CloudName, readonly string[]][]) {
+      for (const suffix of suffixes) {
+        if (host.endsWith(suffix) && suffix.length > (found?.suffix.length ?? 0)) found = { kind, cloud, suffix }
+      }
+    }
+  }
+  return found && { kind: found.kind, cloud: found.cloud }
+}
+
+/** A warning when a service host belongs to another cloud than the one signed in to; undefined when consistent. */
+export function cloudMismatchWarning(input: string, hostname: string, cloud: CloudName): string | undefined {
+  const found = classifyServiceHost(hostname)
+  if (found === undefined || found.cloud === cloud) return undefined
+  return (
+    `${input} is a ${found.cloud} host but environment is ${cloud}: the sign-in will likely fail. ` +
+    `Set environment: ${found.cloud}.`
+  )
+}
+
+/** The service whose one shared audience this origin is, if any. */
+export function serviceWithAudience(origin: string): ServiceKind | undefined {
+  return SERVICE_KINDS.find(kind => serviceOf(kind).sharedAudience === origin)
+}
+
+/**
+ * True when a resource names a service (a service host or a shared audience): such a resource must not end with a
+ * slash, since the services compare `aud` exactly.
+ */
+export function isHealthServiceResource(resource: string): boolean {
+  const url = parseUrl(resource)
+  if (url === undefined) return false
+  return serviceWithAudience(url.origin) !== undefined || classifyServiceHost(url.hostname) !== undefined
+}
