@@ -1,15 +1,17 @@
-// Data-plane access control shared by the FHIR and DICOM services: bearer token validation (signature, issuer,
+// Data-plane access control shared by the FHIR, DICOM and de-identification services: bearer token validation (signature, issuer,
 // lifetime, audience) and role assignments with propagation delay.
 import { bearerToken, type EmuRequest } from './http.ts'
 import { decodeJwt, hasValidSignature } from './jwt.ts'
 import type { RoleAssignment } from './scenario.ts'
 import type { World } from './world.ts'
 
-export type Service = 'fhir' | 'dicom'
+export type Service = 'fhir' | 'dicom' | 'deid'
 
 export const READ_ROLES: Readonly<Record<Service, readonly string[]>> = {
   fhir: ['FHIR Data Reader', 'FHIR Data Writer', 'FHIR Data Contributor', 'FHIR Data Exporter', 'FHIR Data Importer'],
-  dicom: ['DICOM Data Reader', 'DICOM Data Owner']
+  dicom: ['DICOM Data Reader', 'DICOM Data Owner'],
+  // Listing jobs needs a batch role or Data Owner; DeID Realtime Data User allows only the real-time endpoint.
+  deid: ['DeID Data Owner', 'DeID Batch Data Owner', 'DeID Batch Data Reader']
 }
 
 const SMART_USER = 'FHIR SMART User'

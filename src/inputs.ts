@@ -64,6 +64,7 @@ export const INPUTS = {
   'fhir-url': { maxLength: 2048 },
   'dicom-url': { maxLength: 2048 },
   'dicom-api-version': { maxLength: 32 },
+  'deid-url': { maxLength: 2048 },
   resource: { maxLength: 2048 },
   'auth-type': { maxLength: 64 },
   'client-id': { maxLength: 256 },

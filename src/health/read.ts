@@ -65,14 +65,14 @@ export function readHealth(
     )
   }
   const specs = lines.length > 0 ? lines : DEFAULT_CHECKS[target.kind].map(path => ({ path, expected: [200] as const }))
-  const checks: HealthCheckSpec[] = specs.map(({ path, expected }) => ({
-    path,
-    url: resolveCheckUrl(path, serviceUrl),
-    expected
-  }))
+  const service = serviceOf(target.kind)
+  const checks: HealthCheckSpec[] = specs.map(({ path, expected }) => {
+    const url = resolveCheckUrl(path, serviceUrl)
+    return { path, url: service.checkUrl?.(new URL(url)).href ?? url, expected }
+  })
   const anonymousOnly = anonymousOnlyWarning(checks, target.kind, serviceUrl, DEFAULT_CHECKS[target.kind])
   if (anonymousOnly !== undefined) warnings.push(anonymousOnly)
-  const requestHeaders = serviceOf(target.kind).checkHeaders(sendAuditHeaders ? auditHeaders(env) : {})
+  const requestHeaders = service.checkHeaders(sendAuditHeaders ? auditHeaders(env) : {})
   return { checks, waitForAccessMs, timeoutMs, failOnUnhealthy, requestHeaders }
 }
 

@@ -53,14 +53,15 @@ export function readTarget(raw: RawInputs, cloud: CloudName, warnings: string[])
   if (given.length > 1) {
     throw new InputError(
       serviceOf(given[1] ?? 'dicom').input,
-      'give only one of fhir-url or dicom-url: one service per step (use two steps).'
+      'give only one of fhir-url, dicom-url or deid-url: one service per step (use two steps).'
     )
   }
   const [kind] = given
   if (kind === undefined && resourceInput === '') {
     throw new InputError(
       'fhir-url',
-      'no service given. Set fhir-url (a FHIR service), dicom-url (a DICOM service) or resource (any other resource).'
+      'no service given. Set fhir-url (a FHIR service), dicom-url (a DICOM service), deid-url (a de-identification ' +
+        'service) or resource (any other resource).'
     )
   }
   const resource = resourceInput === '' ? undefined : readResource(resourceInput, warnings)
@@ -75,6 +76,17 @@ export function readTarget(raw: RawInputs, cloud: CloudName, warnings: string[])
     throw new InputError(
       service.input,
       `${url.hostname} is a ${serviceOf(found).name}: use ${serviceOf(found).input} instead.`
+    )
+  }
+  const form = service.hostForm
+  if (found === kind && form !== undefined && !form.pattern.test(url.hostname.toLowerCase())) {
+    throw new InputError(service.input, `${url.hostname} is not a ${service.name} host: use ${form.text}.`)
+  }
+  if (!service.clouds.includes(cloud)) {
+    throw new InputError(
+      service.input,
+      `the ${service.name} exists only in ${service.clouds.join(', ')}, not in ${cloud}: set environment: ` +
+        `${service.clouds[0] ?? 'AzureCloud'}, or remove ${service.input}.`
     )
   }
   pushDefined(warnings, cloudMismatchWarning(service.input, url.hostname, cloud))

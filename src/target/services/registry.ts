@@ -4,12 +4,13 @@
 
 import { parseUrl } from '../../lib/guards.js'
 import type { CloudName } from '../clouds.js'
+import { deid } from './deid.js'
 import { dicom } from './dicom.js'
 import { fhir } from './fhir.js'
 import type { Service } from './service.js'
 
 /** In the order messages and reports list them. */
-export const SERVICES = { fhir, dicom } as const satisfies Readonly<Record<string, Service>>
+export const SERVICES = { fhir, dicom, deid } as const satisfies Readonly<Record<string, Service>>
 
 export type ServiceKind = keyof typeof SERVICES
 export const SERVICE_KINDS = Object.keys(SERVICES) as readonly ServiceKind[]
