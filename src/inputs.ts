@@ -75,7 +75,7 @@ export const INPUTS = {
   audience: { maxLength: 512 },
   environment: { maxLength: 64 },
   'authority-host': { maxLength: 2048 },
-  'export-variable': { maxLength: 256 },
+  'export-variable': { maxLength: 1024, multiLine: true },
   'health-check': { maxLength: 16 },
   'health-check-paths': { maxLength: 16384, multiLine: true },
   'wait-for-access': { maxLength: 32 },

@@ -14,16 +14,13 @@ import { ActionError } from '../errors.js'
 import { neutralizeCommands, sanitizeServerText } from '../lib/text.js'
 import type { IssuedToken } from '../signin/issued-token.js'
 import type { SignIn } from '../signin/registry.js'
-import type { Handover } from './handover.js'
+import { type Handover, LOG_FILE, SERVER_STATE } from './handover.js'
 import { ENDPOINT_PATH } from './protocol.js'
 import { SERVER_MARKER_VARIABLE, type ServeConfig } from './read.js'
 import { SERVER_ARGUMENT } from './role.js'
-import { LOG_FILE } from './run-server.js'
 
 /** The runner's OIDC request token lives about 6 h 10 min, a hosted job at most 6 h: nothing is left to serve after. */
 export const SERVER_LIFETIME_MS = (6 * 60 + 15) * 60 * 1000
-/** The post step's state: where the server's pid and folder are kept. */
-export const SERVER_STATE = 'token-server'
 const START_TIMEOUT_MS = 15_000
 
 export interface ServedSignIn {
@@ -32,18 +29,27 @@ export interface ServedSignIn {
   readonly secrets: readonly string[]
 }
 
-export async function serveTokens(serve: ServeConfig, signIn: ServedSignIn, token: IssuedToken): Promise<void> {
+/** `tokens`: the step's own, which name the identity the server serves. */
+export async function serveTokens(
+  serve: ServeConfig,
+  signIn: ServedSignIn,
+  tokens: readonly { readonly token: IssuedToken }[]
+): Promise<void> {
+  const claims = tokens[0]?.token.claims ?? {}
   // 256 bits, masked before it is written anywhere.
   const header = randomBytes(32).toString('base64url')
   core.setSecret(header)
   const dir = mkdtempSync(join(process.env.RUNNER_TEMP || tmpdir(), 'ahds-token-server-'))
   const oidcUrl = process.env.ACTIONS_ID_TOKEN_REQUEST_URL
   const oidcToken = process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN
+  // Field by field: only what the hand-over declares goes down the pipe, whatever else the caller's object holds.
   const handover: Handover = {
-    ...signIn,
+    signIn: signIn.signIn,
+    authorityHost: signIn.authorityHost,
+    secrets: signIn.secrets,
     resources: serve.resources,
-    ...(token.claims.appId === undefined ? {} : { clientId: token.claims.appId }),
-    ...(token.claims.oid === undefined ? {} : { objectId: token.claims.oid }),
+    ...(claims.appId === undefined ? {} : { clientId: claims.appId }),
+    ...(claims.oid === undefined ? {} : { objectId: claims.oid }),
     header,
     ...(oidcUrl && oidcToken ? { oidc: { url: oidcUrl, token: oidcToken } } : {}),
     endsAt: Date.now() + SERVER_LIFETIME_MS,

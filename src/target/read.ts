@@ -4,7 +4,7 @@
 import { InputError } from '../errors.js'
 import { type InputName, type RawInputs, pushDefined } from '../inputs.js'
 import { GUID, parseUrl } from '../lib/guards.js'
-import { show } from '../lib/text.js'
+import { listInWords, show } from '../lib/text.js'
 import { type CloudName, parseCloud } from './clouds.js'
 import { DICOM_RESOURCE } from './services/dicom.js'
 import {
@@ -45,30 +45,44 @@ export function readCloud(value: string): CloudName {
   return cloud
 }
 
-/** The service the token is for, from a service's URL input or resource. */
-export function readTarget(raw: RawInputs, cloud: CloudName, warnings: string[]): Target {
+/**
+ * What the step's tokens are for: each service whose URL input is set (in the registry's order, one token each), or
+ * resource alone. resource may also override the audience of one service, never of several.
+ */
+export function readTargets(raw: RawInputs, cloud: CloudName, warnings: string[]): readonly Target[] {
   const given = SERVICE_KINDS.filter(kind => raw[serviceOf(kind).input] !== '')
   const resourceInput = raw.resource
-
-  if (given.length > 1) {
-    throw new InputError(
-      serviceOf(given[1] ?? 'dicom').input,
-      'give only one of fhir-url, dicom-url or deid-url: one service per step (use two steps).'
-    )
-  }
-  const [kind] = given
-  if (kind === undefined && resourceInput === '') {
+  if (given.length === 0 && resourceInput === '') {
     throw new InputError(
       'fhir-url',
       'no service given. Set fhir-url (a FHIR service), dicom-url (a DICOM service), deid-url (a de-identification ' +
         'service) or resource (any other resource).'
     )
   }
+  if (given.length > 1 && resourceInput !== '') {
+    throw new InputError(
+      'resource',
+      `overrides the audience of one service, but ${listInWords(
+        given.map(kind => serviceOf(kind).input),
+        'and'
+      )} ` +
+        'are set, and each gets a token for its own audience: remove resource, or give that service in a step of its own.'
+    )
+  }
   const resource = resourceInput === '' ? undefined : readResource(resourceInput, warnings)
   // Each service's own other inputs are checked even when unused, so a typo never goes unnoticed.
   for (const each of SERVICE_KINDS) serviceOf(each).checkInputs?.(raw)
-  if (kind === undefined) return { kind: 'resource', resource: resource ?? '' }
+  if (given.length === 0) return [{ kind: 'resource', resource: resource ?? '' }]
+  return given.map(kind => readServiceTarget(kind, raw, cloud, resource, warnings))
+}
 
+function readServiceTarget(
+  kind: ServiceKind,
+  raw: RawInputs,
+  cloud: CloudName,
+  resource: string | undefined,
+  warnings: string[]
+): Target {
   const service = serviceOf(kind)
   const url = readServiceUrl(kind, raw[service.input])
   const found = classifyServiceHost(url.hostname)?.kind

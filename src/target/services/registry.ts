@@ -3,6 +3,7 @@
 // it must fill. Also what a host or a resource says about the service behind it.
 
 import { parseUrl } from '../../lib/guards.js'
+import { listInWords } from '../../lib/text.js'
 import type { CloudName } from '../clouds.js'
 import { deid } from './deid.js'
 import { dicom } from './dicom.js'
@@ -59,4 +60,22 @@ export function isHealthServiceResource(resource: string): boolean {
   const url = parseUrl(resource)
   if (url === undefined) return false
   return serviceWithAudience(url.origin) !== undefined || classifyServiceHost(url.hostname) !== undefined
+}
+
+/**
+ * A line of a per-service input, `fhir: …`: the service it names and the rest. A line without a known service's
+ * prefix (a path, or an https URL, whose scheme is no service) names none.
+ */
+export function servicePrefix(line: string): { kind?: ServiceKind; rest: string } {
+  const found = /^([a-z]+):\s*(.*)$/i.exec(line)
+  const kind = SERVICE_KINDS.find(each => each === found?.[1]?.toLowerCase())
+  return kind === undefined ? { rest: line } : { kind, rest: found?.[2] ?? '' }
+}
+
+/** `fhir:, dicom: or deid:`, for the messages that ask for a prefix. */
+export function prefixesInWords(kinds: readonly ServiceKind[] = SERVICE_KINDS): string {
+  return listInWords(
+    kinds.map(kind => `${kind}:`),
+    'or'
+  )
 }
