@@ -2,7 +2,7 @@
 // a `nextLink` carrying a continuation token), Azure-style JSON errors, 401 with the challenge and 403 without a DeID
 // role. A job holds storage locations and status, never document text.
 import { randomUUID } from 'node:crypto'
-import { checkAccess, wwwAuthenticate } from './access.ts'
+import { challenged, checkAccess } from './access.ts'
 import { type EmuRequest, type EmuResponse, jsonResponse } from './http.ts'
 import { DEID_AUDIENCE } from './scenario.ts'
 import type { World } from './world.ts'
@@ -43,13 +43,7 @@ export async function handleDeid(req: EmuRequest, world: World): Promise<EmuResp
     )
   }
   const access = await checkAccess(req, world, DEID_AUDIENCE, 'deid')
-  if (access.outcome === 'unauthenticated') {
-    return {
-      status: 401,
-      headers: { 'www-authenticate': wwwAuthenticate(world, DEID_AUDIENCE, access.wrongAudience) },
-      body: ''
-    }
-  }
+  if (access.outcome === 'unauthenticated') return challenged(world, DEID_AUDIENCE, access.wrongAudience)
   // No further detail: the service says nothing about which role is missing.
   if (access.outcome === 'forbidden') return azureError(403, 'Forbidden', 'Forbidden')
   if (req.method === 'GET' && req.url.pathname === '/jobs') return listJobs(req, world)
