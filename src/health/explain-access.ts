@@ -128,7 +128,7 @@ function describe401(context: AccessDeniedContext): string {
   } else if (withoutSlash(aud) === LEGACY_GENERIC_RESOURCE) {
     lines.push(
       `The token is for the retired generic audience ${LEGACY_GENERIC_RESOURCE}, which the services reject: ` +
-        `ask for '${expected}' instead (fhir-url and dicom-url do this).`
+        `ask for '${expected}' instead (${service?.input ?? 'a service URL input'} does this).`
     )
   } else if (service !== undefined && shared !== undefined) {
     lines.push(
@@ -138,7 +138,7 @@ function describe401(context: AccessDeniedContext): string {
   } else {
     lines.push(
       `The token was issued for another service: its audience is '${aud}', the service expects '${expected}'. ` +
-        'Check that fhir-url or resource names this very service.'
+        `Check that ${service?.input ?? 'the service URL'} or resource names this very service.`
     )
   }
   if (wrongTenant) {

@@ -5,7 +5,7 @@ import { InputError } from '../errors.js'
 import { type RawInputs, readBoolean, readDuration } from '../inputs.js'
 import { CONTROL_CHARACTERS, parseUrl } from '../lib/guards.js'
 import { itemLines } from '../lib/lines.js'
-import { show } from '../lib/text.js'
+import { listInWords, show } from '../lib/text.js'
 import type { Target } from '../target/read.js'
 import {
   type ServiceKind,
@@ -84,8 +84,10 @@ export function readHealth(
   if (services.length === 0) {
     throw new InputError(
       lines.length > 0 ? 'health-check-paths' : 'health-check',
-      'needs a service to check, and resource alone names none: set fhir-url, dicom-url or deid-url (resource may ' +
-        'stay, to override the audience), or remove the health check.'
+      `needs a service to check, and resource alone names none: set ${listInWords(
+        SERVICE_KINDS.map(kind => serviceOf(kind).input),
+        'or'
+      )} (resource may stay, to override the audience), or remove the health check.`
     )
   }
   const linesOf = assignLines(

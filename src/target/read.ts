@@ -14,6 +14,7 @@ import {
   classifyServiceHost,
   cloudMismatchWarning,
   isHealthServiceResource,
+  serviceInputs,
   serviceOf
 } from './services/registry.js'
 
@@ -55,8 +56,7 @@ export function readTargets(raw: RawInputs, cloud: CloudName, warnings: string[]
   if (given.length === 0 && resourceInput === '') {
     throw new InputError(
       'fhir-url',
-      'no service given. Set fhir-url (a FHIR service), dicom-url (a DICOM service), deid-url (a de-identification ' +
-        'service) or resource (any other resource).'
+      `no service given. Set ${listInWords([...serviceInputs(), 'resource (any other resource)'], 'or')}.`
     )
   }
   if (given.length > 1 && resourceInput !== '') {

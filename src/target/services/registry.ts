@@ -72,6 +72,11 @@ export function servicePrefix(line: string): { kind?: ServiceKind; rest: string 
   return kind === undefined ? { rest: line } : { kind, rest: found?.[2] ?? '' }
 }
 
+/** `fhir-url (a FHIR service)`, ...: each service's URL input, for a message that lists them. */
+export function serviceInputs(): string[] {
+  return SERVICE_KINDS.map(kind => `${serviceOf(kind).input} (a ${serviceOf(kind).name})`)
+}
+
 /** `fhir:, dicom: or deid:`, for the messages that ask for a prefix. */
 export function prefixesInWords(kinds: readonly ServiceKind[] = SERVICE_KINDS): string {
   return listInWords(
