@@ -69,6 +69,29 @@ describe('bad inputs', () => {
 })
 
 describe('targets', () => {
+  test('de-identification: the shared audience, a host of another form refused with the form, public cloud only', () => {
+    const deid = 'https://mydeid.api.eus001.deid.azure.com'
+    expect(read({ ...OIDC, 'fhir-url': '', 'deid-url': `${deid}/` }).targets).toEqual([
+      { kind: 'deid', resource: 'https://deid.azure.com', serviceUrl: deid }
+    ])
+    const form = inputError({ ...OIDC, 'fhir-url': '', 'deid-url': 'https://mydeid.eus001.deid.azure.com' })
+    expect(form.message).toBe(
+      "Input 'deid-url': mydeid.eus001.deid.azure.com is not a de-identification service host: use " +
+        '<name>.api.<region code>.deid.azure.com, e.g. https://myservice.api.eus001.deid.azure.com.'
+    )
+    const cloud = inputError({ ...OIDC, 'fhir-url': '', 'deid-url': deid, environment: 'AzureChinaCloud' })
+    expect(cloud.message).toContain('exists only in AzureCloud, not in AzureChinaCloud: set environment: AzureCloud')
+  })
+
+  test('several services: one target each, in the order fhir, dicom, deid, each with its own audience', () => {
+    const config = read({ ...OIDC, 'deid-url': 'https://x.api.weu001.deid.azure.com', 'dicom-url': DICOM_URL })
+    expect(config.targets.map(t => [t.kind, t.resource])).toEqual([
+      ['fhir', FHIR_URL],
+      ['dicom', 'https://dicom.healthcareapis.azure.com'],
+      ['deid', 'https://deid.azure.com']
+    ])
+  })
+
   test('FHIR: the resource is the origin and the service URL keeps the path without a trailing slash', () => {
     const config = read({ ...OIDC, 'fhir-url': 'https://fhir.contoso.example:8443/r4/' })
     expect(config.targets[0]).toEqual({
