@@ -69,9 +69,32 @@ describe('bad inputs', () => {
 })
 
 describe('targets', () => {
+  test('de-identification: the shared audience, a host of another form refused with the form, public cloud only', () => {
+    const deid = 'https://mydeid.api.eus001.deid.azure.com'
+    expect(read({ ...OIDC, 'fhir-url': '', 'deid-url': `${deid}/` }).targets).toEqual([
+      { kind: 'deid', resource: 'https://deid.azure.com', serviceUrl: deid }
+    ])
+    const form = inputError({ ...OIDC, 'fhir-url': '', 'deid-url': 'https://mydeid.eus001.deid.azure.com' })
+    expect(form.message).toBe(
+      "Input 'deid-url': mydeid.eus001.deid.azure.com is not a de-identification service host: use " +
+        '<name>.api.<region code>.deid.azure.com, e.g. https://myservice.api.eus001.deid.azure.com.'
+    )
+    const cloud = inputError({ ...OIDC, 'fhir-url': '', 'deid-url': deid, environment: 'AzureChinaCloud' })
+    expect(cloud.message).toContain('exists only in AzureCloud, not in AzureChinaCloud: set environment: AzureCloud')
+  })
+
+  test('several services: one target each, in the order fhir, dicom, deid, each with its own audience', () => {
+    const config = read({ ...OIDC, 'deid-url': 'https://x.api.weu001.deid.azure.com', 'dicom-url': DICOM_URL })
+    expect(config.targets.map(t => [t.kind, t.resource])).toEqual([
+      ['fhir', FHIR_URL],
+      ['dicom', 'https://dicom.healthcareapis.azure.com'],
+      ['deid', 'https://deid.azure.com']
+    ])
+  })
+
   test('FHIR: the resource is the origin and the service URL keeps the path without a trailing slash', () => {
     const config = read({ ...OIDC, 'fhir-url': 'https://fhir.contoso.example:8443/r4/' })
-    expect(config.target).toEqual({
+    expect(config.targets[0]).toEqual({
       kind: 'fhir',
       resource: 'https://fhir.contoso.example:8443',
       serviceUrl: 'https://fhir.contoso.example:8443/r4'
@@ -80,14 +103,14 @@ describe('targets', () => {
 
   test('FHIR: a trailing slash never reaches the resource', () => {
     const config = read({ ...OIDC, 'fhir-url': `${FHIR_URL}/` })
-    expect(config.target.resource).toBe(FHIR_URL)
-    expect(config.target.serviceUrl).toBe(FHIR_URL)
+    expect(config.targets[0]?.resource).toBe(FHIR_URL)
+    expect(config.targets[0]?.serviceUrl).toBe(FHIR_URL)
     expect(config.warnings).toEqual([])
   })
 
   test('Azure API for FHIR hosts are FHIR services', () => {
     const config = read({ ...OIDC, 'fhir-url': 'https://legacy.azurehealthcareapis.com' })
-    expect(config.target.resource).toBe('https://legacy.azurehealthcareapis.com')
+    expect(config.targets[0]?.resource).toBe('https://legacy.azurehealthcareapis.com')
   })
 
   test.each([
@@ -100,7 +123,7 @@ describe('targets', () => {
     ['https://gateway.contoso.example/dicom/v2', {}, 'https://gateway.contoso.example/dicom/v2']
   ])('DICOM %s %j: service URL %s, the fixed DICOM resource', (dicomUrl, extra, serviceUrl) => {
     const config = read({ ...OIDC, 'fhir-url': '', 'dicom-url': dicomUrl, ...extra })
-    expect(config.target).toEqual({ kind: 'dicom', resource: 'https://dicom.healthcareapis.azure.com', serviceUrl })
+    expect(config.targets[0]).toEqual({ kind: 'dicom', resource: 'https://dicom.healthcareapis.azure.com', serviceUrl })
   })
 
   test('DICOM: a dicom-api-version that contradicts the URL is an error', () => {
@@ -111,16 +134,16 @@ describe('targets', () => {
   test('resource overrides the derived resource but not the service URL', () => {
     const custom = 'https://fhir.contoso.example'
     const fhir = read({ ...OIDC, 'fhir-url': `${FHIR_URL}/r4`, resource: custom })
-    expect(fhir.target).toEqual({ kind: 'fhir', resource: custom, serviceUrl: `${FHIR_URL}/r4` })
+    expect(fhir.targets[0]).toEqual({ kind: 'fhir', resource: custom, serviceUrl: `${FHIR_URL}/r4` })
     const dicom = read({ ...OIDC, 'fhir-url': '', 'dicom-url': DICOM_URL, resource: custom })
-    expect(dicom.target).toEqual({ kind: 'dicom', resource: custom, serviceUrl: `${DICOM_URL}/v2` })
+    expect(dicom.targets[0]).toEqual({ kind: 'dicom', resource: custom, serviceUrl: `${DICOM_URL}/v2` })
   })
 
   test.each(['https://management.azure.com/', 'api://0b1d5c1e-6f4a-4c1b-9a0e-2f3d4c5b6a79', CLIENT_ID])(
     'resource %s on its own is kept exactly, without a service URL',
     resource => {
       const config = read({ ...OIDC, 'fhir-url': '', resource })
-      expect(config.target).toEqual({ kind: 'resource', resource })
+      expect(config.targets[0]).toEqual({ kind: 'resource', resource })
       expect(config.warnings).toEqual([])
     }
   )
@@ -131,7 +154,7 @@ describe('targets', () => {
     [{ 'fhir-url': '', 'dicom-url': DICOM_URL, resource: 'https://dicom.healthcareapis.azure.com/' }]
   ])('a FHIR or DICOM resource with a trailing slash is kept, with a 401 warning: %j', target => {
     const config = read({ ...OIDC, ...target })
-    expect(config.target.resource).toBe(target.resource)
+    expect(config.targets[0]?.resource).toBe(target.resource)
     expect(config.warnings).toHaveLength(1)
     expect(config.warnings[0]).toMatch(/slash.*401/)
   })
@@ -343,10 +366,31 @@ describe('sign-in methods from the registry', () => {
 })
 
 describe('export-variable', () => {
-  test('a plain name is kept; none is undefined', () => {
-    expect(read({ ...OIDC, 'export-variable': 'FHIR_TOKEN' }).exportVariable).toBe('FHIR_TOKEN')
-    expect(read({ ...OIDC, 'export-variable': '_token2' }).exportVariable).toBe('_token2')
-    expect(read(OIDC).exportVariable).toBeUndefined()
+  test('with several services, one line per service names its token; a line may leave a service out', () => {
+    const both = { ...OIDC, 'dicom-url': DICOM_URL }
+    const lines = '# names\nfhir: FHIR_TOKEN\n DICOM: DICOM_TOKEN '
+    expect(read({ ...both, 'export-variable': lines }).exportVariables).toEqual([
+      { kind: 'fhir', name: 'FHIR_TOKEN' },
+      { kind: 'dicom', name: 'DICOM_TOKEN' }
+    ])
+    expect(read({ ...both, 'export-variable': 'dicom: DICOM_TOKEN' }).exportVariables).toEqual([
+      { kind: 'dicom', name: 'DICOM_TOKEN' }
+    ])
+  })
+
+  test('a line with a control character or a workflow command is refused, and not shown as one', () => {
+    const error = inputError({ ...OIDC, 'export-variable': 'FHIR_TOKEN\n::warning::x\u001b' })
+    expect(error.input).toBe('export-variable')
+    expect(error.message).not.toContain('\u001b')
+    expect(error.message).not.toContain('\n')
+  })
+
+  test('a plain name is kept for the one token; none is no export', () => {
+    expect(read({ ...OIDC, 'export-variable': 'FHIR_TOKEN' }).exportVariables).toEqual([
+      { kind: 'fhir', name: 'FHIR_TOKEN' }
+    ])
+    expect(read({ ...OIDC, 'export-variable': '_token2' }).exportVariables).toEqual([{ kind: 'fhir', name: '_token2' }])
+    expect(read(OIDC).exportVariables).toEqual([])
   })
 
   test.each([
@@ -432,7 +476,7 @@ describe('export-variable', () => {
     'OSX_TOKEN',
     'PUBLIC_FHIR_TOKEN'
   ])('%s stays free', name => {
-    expect(read({ ...OIDC, 'export-variable': name }).exportVariable).toBe(name)
+    expect(read({ ...OIDC, 'export-variable': name }).exportVariables).toEqual([{ kind: 'fhir', name }])
   })
 })
 
@@ -445,37 +489,70 @@ describe('health checks', () => {
   test('FHIR defaults: metadata and Patient?_summary=count expecting 200, with strict search handling', () => {
     const health = read({ ...OIDC, 'health-check': 'TRUE' }).health
     expect(health).toEqual({
-      checks: [
-        { path: 'metadata', url: `${FHIR_URL}/metadata`, expected: [200] },
-        { path: 'Patient?_summary=count', url: `${FHIR_URL}/Patient?_summary=count`, expected: [200] }
+      services: [
+        {
+          kind: 'fhir',
+          checks: [
+            { path: 'metadata', url: `${FHIR_URL}/metadata`, expected: [200] },
+            { path: 'Patient?_summary=count', url: `${FHIR_URL}/Patient?_summary=count`, expected: [200] }
+          ],
+          requestHeaders: {
+            Prefer: 'handling=strict',
+            'X-MS-AZUREFHIR-AUDIT-SOURCE': 'azure-health-data-services-token'
+          }
+        }
       ],
-      waitForAccessMs: 0,
       timeoutMs: 30_000,
-      failOnUnhealthy: true,
-      requestHeaders: { Prefer: 'handling=strict', 'X-MS-AZUREFHIR-AUDIT-SOURCE': 'azure-health-data-services-token' }
+      failOnUnhealthy: true
     })
   })
 
   test('DICOM default: changefeed?limit=1&includemetadata=false under the versioned base, no FHIR headers', () => {
     const health = read({ ...OIDC, 'fhir-url': '', 'dicom-url': `${DICOM_URL}/v1`, 'health-check': 'true' }).health
-    expect(health?.checks).toEqual([
+    expect(health?.services[0]?.checks).toEqual([
       {
         path: 'changefeed?limit=1&includemetadata=false',
         url: `${DICOM_URL}/v1/changefeed?limit=1&includemetadata=false`,
         expected: [200]
       }
     ])
-    expect(health?.requestHeaders).toEqual({})
+    expect(health?.services[0]?.requestHeaders).toEqual({})
   })
 
   test('paths imply health-check; comments and blank lines are skipped; statuses are de-duplicated', () => {
     const paths = ['# probes', '', 'metadata', '  /Observation?_count=1 403  ', 'studies 200,204,200'].join('\n')
     const health = read({ ...OIDC, 'fhir-url': `${FHIR_URL}/r4`, 'health-check-paths': paths }).health
-    expect(health?.checks).toEqual([
+    expect(health?.services[0]?.checks).toEqual([
       { path: 'metadata', url: `${FHIR_URL}/r4/metadata`, expected: [200] },
       { path: '/Observation?_count=1', url: `${FHIR_URL}/r4/Observation?_count=1`, expected: [403] },
       { path: 'studies', url: `${FHIR_URL}/r4/studies`, expected: [200, 204] }
     ])
+  })
+
+  test('several services: each prefixed line to its service; with health-check, a service without lines runs its defaults', () => {
+    const both = { ...OIDC, 'dicom-url': DICOM_URL }
+    const paths = 'dicom: studies 200,204\nFHIR:Patient?_summary=count'
+    const planned = (extra: Record<string, string>) =>
+      read({ ...both, 'health-check-paths': paths, ...extra }).health?.services.map(s => [
+        s.kind,
+        s.checks.map(c => c.url)
+      ])
+    expect(planned({})).toEqual([
+      ['fhir', [`${FHIR_URL}/Patient?_summary=count`]],
+      ['dicom', [`${DICOM_URL}/v2/studies`]]
+    ])
+    const onlyDicom = read({ ...both, 'health-check-paths': 'dicom: studies', 'health-check': 'true' }).health
+    expect(onlyDicom?.services.map(s => [s.kind, s.checks.map(c => c.path)])).toEqual([
+      ['fhir', ['metadata', 'Patient?_summary=count']],
+      ['dicom', ['studies']]
+    ])
+    expect(read({ ...both, 'health-check-paths': 'dicom: studies' }).health?.services.map(s => s.kind)).toEqual([
+      'dicom'
+    ])
+    // With one service, a prefix naming it is allowed as well as none.
+    expect(
+      read({ ...OIDC, 'health-check-paths': 'fhir: metadata\nPatient?_summary=count' }).health?.services
+    ).toHaveLength(1)
   })
 
   test('comments may also follow a check, as in the README', () => {
@@ -486,7 +563,7 @@ describe('health checks', () => {
       'Observation?_count=1 403  # prove an identity is denied'
     ].join('\n')
     const health = read({ ...OIDC, 'health-check-paths': paths }).health
-    expect(health?.checks.map(c => [c.path, c.expected])).toEqual([
+    expect(health?.services[0]?.checks.map(c => [c.path, c.expected])).toEqual([
       ['metadata', [200]],
       ['Patient?_count=1', [200]],
       ['studies?limit=1', [200, 204]],
@@ -497,7 +574,10 @@ describe('health checks', () => {
   test('a leading slash keeps the DICOM version; an absolute URL on the same origin reaches outside it', () => {
     const paths = `/changefeed/latest\n${DICOM_URL}/health/check 200,503`
     const health = read({ ...OIDC, 'fhir-url': '', 'dicom-url': DICOM_URL, 'health-check-paths': paths }).health
-    expect(health?.checks.map(c => c.url)).toEqual([`${DICOM_URL}/v2/changefeed/latest`, `${DICOM_URL}/health/check`])
+    expect(health?.services[0]?.checks.map(c => c.url)).toEqual([
+      `${DICOM_URL}/v2/changefeed/latest`,
+      `${DICOM_URL}/health/check`
+    ])
   })
 
   test.each(['/%2e%2e/admin', 'a/./b', '//attacker.example.com/x', 'meta\\data', 'metadata#x', 'javascript:alert(1)'])(
@@ -522,7 +602,7 @@ describe('health checks', () => {
     ['1m30s', 90_000],
     ['6h', 21_600_000]
   ])('wait-for-access %s is %d ms', (value, ms) => {
-    expect(read({ ...OIDC, 'health-check': 'true', 'wait-for-access': value }).health?.waitForAccessMs).toBe(ms)
+    expect(read({ ...OIDC, 'health-check': 'true', 'wait-for-access': value }).waitForAccessMs).toBe(ms)
   })
 
   test('health-check-timeout and fail-on-unhealthy are read', () => {
@@ -542,11 +622,11 @@ describe('the Config', () => {
   test('is deeply frozen', () => {
     const config = read({ ...OIDC, 'health-check': 'true' })
     expect(Object.isFrozen(config)).toBe(true)
-    expect(Object.isFrozen(config.target)).toBe(true)
+    expect(Object.isFrozen(config.targets[0])).toBe(true)
     expect(Object.isFrozen(config.signIn)).toBe(true)
-    expect(Object.isFrozen(config.health?.checks[0]?.expected)).toBe(true)
+    expect(Object.isFrozen(config.health?.services[0]?.checks[0]?.expected)).toBe(true)
     expect(() => {
-      ;(config.target as { resource: string }).resource = 'https://attacker.example.com'
+      ;(config.targets[0] as { resource: string }).resource = 'https://attacker.example.com'
     }).toThrow(TypeError)
   })
 
@@ -601,7 +681,7 @@ describe('secretInputValues', () => {
 })
 
 describe('one-line inputs', () => {
-  it.each(['fhir-url', 'resource', 'client-id', 'tenant-id', 'client-secret', 'audience', 'export-variable'])(
+  it.each(['fhir-url', 'resource', 'client-id', 'tenant-id', 'client-secret', 'audience'])(
     '%s refuses a line break or control character, without quoting a secret',
     name => {
       const error = inputError({ ...OIDC, [name]: 'value\n::warning::x\u001b' })
@@ -612,7 +692,9 @@ describe('one-line inputs', () => {
   )
 
   it('lets the multi-line inputs have their lines', () => {
-    expect(read({ ...OIDC, 'health-check-paths': 'metadata\nPatient?_count=1 200' }).health?.checks).toHaveLength(2)
+    expect(
+      read({ ...OIDC, 'health-check-paths': 'metadata\nPatient?_count=1 200' }).health?.services[0]?.checks
+    ).toHaveLength(2)
   })
 })
 

@@ -1,15 +1,17 @@
-// Data-plane access control shared by the FHIR and DICOM services: bearer token validation (signature, issuer,
+// Data-plane access control shared by the FHIR, DICOM and de-identification services: bearer token validation (signature, issuer,
 // lifetime, audience) and role assignments with propagation delay.
-import { bearerToken, type EmuRequest } from './http.ts'
+import { bearerToken, type EmuRequest, type EmuResponse } from './http.ts'
 import { decodeJwt, hasValidSignature } from './jwt.ts'
 import type { RoleAssignment } from './scenario.ts'
 import type { World } from './world.ts'
 
-export type Service = 'fhir' | 'dicom'
+export type Service = 'fhir' | 'dicom' | 'deid'
 
 export const READ_ROLES: Readonly<Record<Service, readonly string[]>> = {
   fhir: ['FHIR Data Reader', 'FHIR Data Writer', 'FHIR Data Contributor', 'FHIR Data Exporter', 'FHIR Data Importer'],
-  dicom: ['DICOM Data Reader', 'DICOM Data Owner']
+  dicom: ['DICOM Data Reader', 'DICOM Data Owner'],
+  // Listing jobs needs a batch role or Data Owner; DeID Realtime Data User allows only the real-time endpoint.
+  deid: ['DeID Data Owner', 'DeID Batch Data Owner', 'DeID Batch Data Reader']
 }
 
 const SMART_USER = 'FHIR SMART User'
@@ -65,4 +67,9 @@ export function wwwAuthenticate(world: World, audience: string, wrongAudience: b
   const tenant = world.scenario.tenants[0]?.id ?? 'common'
   const base = `Bearer authorization_uri="${world.authorityHost}/${tenant}", resource_id="${audience}", realm="${audience}"`
   return wrongAudience ? `${base}, error="invalid_token", error_description="The audience is invalid"` : base
+}
+
+/** A 401 with the challenge and no body, as the DICOM and de-identification services answer. */
+export function challenged(world: World, audience: string, wrongAudience: boolean): EmuResponse {
+  return { status: 401, headers: { 'www-authenticate': wwwAuthenticate(world, audience, wrongAudience) }, body: '' }
 }

@@ -46,6 +46,7 @@ process.stdout.write(`Azure Health Data Services emulator (test credentials, not
   Microsoft Entra ID     ${info.authorityHost}
   FHIR service           ${info.fhirUrl}
   DICOM service          ${info.dicomUrl}
+  De-identification      ${info.deidUrl}
   GitHub OIDC            ${info.oidcRequestUrl}
   Managed identity       ${info.managedIdentityEndpoint}
   CA certificate         ${info.caFile}

@@ -1,6 +1,6 @@
 // The DICOM service: versioned DICOMweb routes (changefeed, QIDO studies), anonymous health, 401/403 as the service.
 import { randomUUID } from 'node:crypto'
-import { checkAccess, wwwAuthenticate } from './access.ts'
+import { challenged, checkAccess } from './access.ts'
 import { type EmuRequest, type EmuResponse, jsonResponse, textResponse } from './http.ts'
 import { DICOM_AUDIENCE } from './scenario.ts'
 import type { World } from './world.ts'
@@ -75,13 +75,7 @@ export async function handleDicom(req: EmuRequest, world: World): Promise<EmuRes
   }
 
   const access = await checkAccess(req, world, DICOM_AUDIENCE, 'dicom')
-  if (access.outcome === 'unauthenticated') {
-    return {
-      status: 401,
-      headers: { 'www-authenticate': wwwAuthenticate(world, DICOM_AUDIENCE, access.wrongAudience) },
-      body: ''
-    }
-  }
+  if (access.outcome === 'unauthenticated') return challenged(world, DICOM_AUDIENCE, access.wrongAudience)
   if (access.outcome === 'forbidden') return textResponse(403, 'Authorization failed.')
 
   if (req.method !== 'GET') return textResponse(405, '')

@@ -1,5 +1,5 @@
 // A local stand-in for Microsoft Entra ID, GitHub's OIDC token service, managed identity and the Azure Health Data
-// Services FHIR and DICOM services, over real TLS. Importable by tests (start/stop in-process) and run by cli.ts.
+// Services FHIR, DICOM and de-identification services, over real TLS. Importable by tests (start/stop in-process) and run by cli.ts.
 // Where the emulator repeats a fact of src/ (role names, DICOM API versions, the DICOM audience, GUID shapes), it does
 // so on purpose: it is an independent model of the services, so a bug in src/ cannot hide in both.
 import { randomBytes } from 'node:crypto'
@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as tls from 'node:tls'
 import { type ClientCertificate, createCertificateAuthority, createClientCertificate } from './ca.ts'
+import { handleDeid } from './deid.ts'
 import { handleDicom } from './dicom.ts'
 import { handleEntra } from './entra/index.ts'
 import { takeFault } from './faults.ts'
@@ -19,6 +20,7 @@ import { createSigningKey } from './jwt.ts'
 import { mintServiceAccountToken, type ServiceAccountTokenOptions } from './kubernetes.ts'
 import { handleManagedIdentity, MANAGED_IDENTITY_PATH } from './managed-identity.ts'
 import {
+  defaultScenario,
   effectiveResources,
   mergeScenario,
   type AppSpec,
@@ -45,6 +47,7 @@ export {
   FEDERATED_AUDIENCE,
   DEFAULT_SUBJECT,
   DICOM_AUDIENCE,
+  DEID_AUDIENCE,
   ARM_AUDIENCE,
   AKS_CLIENT_ID,
   AKS_ISSUER,
@@ -77,6 +80,7 @@ export interface Emulator {
   readonly githubIssuer: string
   readonly fhirUrl: string
   readonly dicomUrl: string
+  readonly deidUrl: string
   readonly managedIdentityEndpoint: string
   readonly managedIdentityHeader: string
   readonly scenario: Scenario
@@ -99,6 +103,7 @@ export const HOSTS = {
   githubIssuer: 'token.actions.githubusercontent.com',
   fhirSuffix: '.fhir.azurehealthcareapis.com',
   dicomSuffix: '.dicom.azurehealthcareapis.com',
+  deidSuffix: '.deid.azure.com',
   management: 'management.azure.com'
 } as const
 
@@ -109,6 +114,8 @@ const SERVER_NAMES = [
   HOSTS.githubIssuer,
   `*${HOSTS.fhirSuffix}`,
   `*${HOSTS.dicomSuffix}`,
+  // The default scenario's region; a wildcard covers one label only.
+  `*.api.${defaultScenario.deid.region}${HOSTS.deidSuffix}`,
   HOSTS.management
 ]
 
@@ -126,6 +133,7 @@ export function partyForHost(host: string): Party {
   if (name === HOSTS.githubPipelines || name === HOSTS.githubIssuer) return 'github'
   if (name.endsWith(HOSTS.fhirSuffix)) return 'fhir'
   if (name.endsWith(HOSTS.dicomSuffix)) return 'dicom'
+  if (name.endsWith(HOSTS.deidSuffix)) return 'deid'
   if (name === 'localhost' || name === '127.0.0.1' || name === '[::1]') return 'managed-identity'
   return 'other'
 }
@@ -204,6 +212,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     github: req => handleGithub(req, currentWorld()),
     fhir: req => handleFhir(req, currentWorld()),
     dicom: req => handleDicom(req, currentWorld()),
+    deid: req => handleDeid(req, currentWorld()),
     'managed-identity': req => handleManagedIdentity(req, currentWorld(), managedIdentityHeader),
     other: req => Promise.resolve(otherParty(req, currentWorld().scenario.tenants[0]?.id ?? ''))
   }
@@ -224,10 +233,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     github: '',
     fhir: '',
     dicom: '',
+    deid: '',
     'managed-identity': ''
   }
   let fhirUrl: string
   let dicomUrl: string
+  let deidUrl: string
   try {
     const base = mergeScenario(options.scenario)
     if (listen.mode === 'hosts') {
@@ -245,6 +256,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       urls['managed-identity'] = `https://localhost${port}`
       fhirUrl = `https://${base.fhir.serviceName}${HOSTS.fhirSuffix}${port}`
       dicomUrl = `https://${base.dicom.serviceName}${HOSTS.dicomSuffix}${port}`
+      deidUrl = `https://${base.deid.serviceName}.api.${base.deid.region}${HOSTS.deidSuffix}${port}`
     } else {
       for (const party of Object.keys(urls) as (keyof typeof urls)[]) {
         const listener = await Listener.start(tlsOptions, '127.0.0.1', 0, pipelineFor(party), timers)
@@ -258,6 +270,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       }
       fhirUrl = urls.fhir
       dicomUrl = urls.dicom
+      deidUrl = urls.deid
     }
 
     // One builder for start-up and setScenario: only start-up may create certificates (it is the one that can wait),
@@ -301,6 +314,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       },
       fhirUrl,
       dicomUrl,
+      deidUrl,
       managedIdentityEndpoint: `${urls['managed-identity']}${MANAGED_IDENTITY_PATH}`,
       managedIdentityHeader,
       get scenario() {

@@ -5,6 +5,7 @@ export interface EmulatorInfo {
   readonly authorityHost: string
   readonly fhirUrl: string
   readonly dicomUrl: string
+  readonly deidUrl: string
   readonly oidcRequestUrl: string
   readonly oidcRequestToken: string
   readonly githubIssuer: string
@@ -28,6 +29,7 @@ export function emulatorInfo(emulator: Emulator): EmulatorInfo {
     authorityHost: emulator.authorityHost,
     fhirUrl: emulator.fhirUrl,
     dicomUrl: emulator.dicomUrl,
+    deidUrl: emulator.deidUrl,
     oidcRequestUrl: emulator.oidcRequestUrl,
     oidcRequestToken: emulator.oidcRequestToken,
     githubIssuer: emulator.githubIssuer,

@@ -54,8 +54,9 @@ export interface ActionRun {
   readonly durationMs: number
   /** When the process ended (ms since the Unix epoch), to time it against the emulator's request log. */
   readonly endedAt: number
-  /** The export-variable input, if any: its line in the env file may carry the token. */
-  readonly exportVariable?: string
+  /** The names the export-variable input gives (one, or a `service: NAME` line each): their lines in the env file
+   *  may carry a token. */
+  readonly exportVariables?: readonly string[]
 }
 
 export const DEFAULT_RUN_TIMEOUT_MS = 45_000
@@ -83,7 +84,10 @@ export async function runAction(options: RunOptions = {}): Promise<ActionRun> {
       readFile(summaryPath, 'utf8'),
       readFile(statePath, 'utf8')
     ])
-    const exportVariable = options.inputs?.['export-variable']
+    const exportVariables = (options.inputs?.['export-variable'] ?? '')
+      .split(/\r?\n/)
+      .map(line => line.replace(/^\s*[a-z]+:/i, '').trim())
+      .filter(name => name !== '')
     return {
       ...result,
       outputs: parseFileCommand(outputFile),
@@ -94,7 +98,7 @@ export async function runAction(options: RunOptions = {}): Promise<ActionRun> {
       state: parseFileCommand(stateFile),
       durationMs,
       endedAt,
-      ...(exportVariable ? { exportVariable } : {})
+      ...(exportVariables.length > 0 ? { exportVariables } : {})
     }
   } finally {
     await rm(options.runnerTemp === undefined ? runnerTemp : files, { recursive: true, force: true })

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs'
 import { isRecord } from '../src/lib/guards.ts'
 import { DEFAULT_CHANGEFEED, DEFAULT_FHIR_RESOURCES } from './patients.ts'
 
-export type Party = 'entra' | 'github' | 'fhir' | 'dicom' | 'managed-identity' | 'other'
+export type Party = 'entra' | 'github' | 'fhir' | 'dicom' | 'deid' | 'managed-identity' | 'other'
 
 export interface TenantSpec {
   readonly id: string
@@ -72,10 +72,12 @@ export type FhirRole =
   | 'FHIR SMART User'
   | 'FHIR Data Converter'
 export type DicomRole = 'DICOM Data Reader' | 'DICOM Data Owner'
+export type DeidRole =
+  'DeID Data Owner' | 'DeID Batch Data Owner' | 'DeID Batch Data Reader' | 'DeID Realtime Data User'
 
 export interface RoleAssignment {
-  readonly role: FhirRole | DicomRole | (string & {})
-  readonly service: 'fhir' | 'dicom'
+  readonly role: FhirRole | DicomRole | DeidRole | (string & {})
+  readonly service: 'fhir' | 'dicom' | 'deid'
   /** The assignment takes effect this long after emulator start (or the last setScenario): RBAC propagation. */
   readonly effectiveAfterMs?: number
 }
@@ -177,6 +179,14 @@ export interface DicomSpec {
   readonly unversionedStatus: number
 }
 
+export interface DeidSpec {
+  /** In hosts mode: https://<name>.api.<region>.deid.azure.com */
+  readonly serviceName: string
+  readonly region: string
+  /** Batch jobs the list answers, a page at a time (storage locations and status, no document text). */
+  readonly jobs: readonly Record<string, unknown>[]
+}
+
 export interface Scenario {
   readonly tenants: readonly TenantSpec[]
   readonly apps: readonly AppSpec[]
@@ -191,6 +201,7 @@ export interface Scenario {
   readonly faults: readonly FaultSpec[]
   readonly fhir: FhirSpec
   readonly dicom: DicomSpec
+  readonly deid: DeidSpec
 }
 
 type DeepPartial<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T
@@ -208,6 +219,7 @@ export const FEDERATED_AUDIENCE = 'api://AzureADTokenExchange'
 export const DEFAULT_SUBJECT = 'repo:contoso/health-pipeline:ref:refs/heads/main'
 export const DICOM_AUDIENCE = 'https://dicom.healthcareapis.azure.com'
 export const ARM_AUDIENCE = 'https://management.azure.com'
+export const DEID_AUDIENCE = 'https://deid.azure.com'
 
 export const AKS_CLIENT_ID = '3c5e7a9b-1d2f-4e6a-8c0b-2d4f6a8c0e1f'
 export const AKS_ISSUER = 'https://oidc.prod-aks.azure.com/6f2d9c1e-4b7a-4e3c-9a8d-5c1b0e7f3a2d/'
@@ -222,8 +234,22 @@ const USER_MI_OBJECT_ID = 'b1c2d3e4-f5a6-4b7c-8d9e-0f1a2b3c4d5e'
 
 const dataRoles: readonly RoleAssignment[] = [
   { role: 'FHIR Data Contributor', service: 'fhir' },
-  { role: 'DICOM Data Owner', service: 'dicom' }
+  { role: 'DICOM Data Owner', service: 'dicom' },
+  { role: 'DeID Batch Data Reader', service: 'deid' }
 ]
+
+/** A batch job as the service lists it: where the documents are and how far it got. */
+function deidJob(name: string, status: string): Record<string, unknown> {
+  return {
+    name,
+    operation: 'Surrogate',
+    sourceLocation: { location: 'https://contosostorage.blob.core.windows.net/notes', prefix: 'in/' },
+    targetLocation: { location: 'https://contosostorage.blob.core.windows.net/notes', prefix: 'out/' },
+    status,
+    createdAt: '2026-11-30T08:00:00Z',
+    summary: { successful: 12, failed: 0, canceled: 0, total: 12, bytesProcessed: 40960 }
+  }
+}
 
 export const defaultScenario: Scenario = {
   tenants: [{ id: DEFAULT_TENANT_ID, domain: DEFAULT_TENANT_DOMAIN, displayName: 'Contoso' }],
@@ -322,6 +348,15 @@ export const defaultScenario: Scenario = {
     studies: [],
     changefeed: DEFAULT_CHANGEFEED,
     unversionedStatus: 404
+  },
+  deid: {
+    serviceName: 'contoso-deid',
+    region: 'eus001',
+    jobs: [
+      deidJob('nightly-2026-11-30', 'Succeeded'),
+      deidJob('nightly-2026-12-01', 'Succeeded'),
+      deidJob('nightly-2026-12-02', 'Running')
+    ]
   }
 }
 
@@ -344,7 +379,7 @@ export function loadScenarioFile(path: string): ScenarioInput {
   return parsed
 }
 
-/** Default resources when the scenario lists none: the FHIR service, DICOM and Azure Resource Manager. */
+/** Default resources when the scenario lists none: the FHIR service, DICOM, de-identification and Azure Resource Manager. */
 export function effectiveResources(scenario: Scenario, fhirUrl: string): readonly string[] {
-  return scenario.resources ?? [fhirUrl, DICOM_AUDIENCE, ARM_AUDIENCE]
+  return scenario.resources ?? [fhirUrl, DICOM_AUDIENCE, DEID_AUDIENCE, ARM_AUDIENCE]
 }

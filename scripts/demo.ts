@@ -42,6 +42,17 @@ const runs: readonly DemoRun[] = [
     expectExit: 0
   },
   {
+    title: 'A workspace in one step: FHIR, DICOM and de-identification, GitHub OIDC, one token each',
+    inputs: {
+      ...oidc,
+      'fhir-url': info.fhirUrl,
+      'dicom-url': info.dicomUrl,
+      'deid-url': info.deidUrl,
+      'health-check': 'true'
+    },
+    expectExit: 0
+  },
+  {
     title: 'FHIR service, client secret, as an identity that holds no role (fails on purpose: see the explanation)',
     inputs: {
       ...oidc,
@@ -64,7 +75,9 @@ const indent = (text: string): string =>
     .map(line => `    ${line}`)
     .join('\n')
 
-print(`Emulator: Entra ID ${info.authorityHost}, FHIR ${info.fhirUrl}, DICOM ${info.dicomUrl}`)
+print(
+  `Emulator: Entra ID ${info.authorityHost}, FHIR ${info.fhirUrl}, DICOM ${info.dicomUrl}, de-identification ${info.deidUrl}`
+)
 let surprises = 0
 try {
   for (const demo of runs) {
@@ -115,9 +128,10 @@ function runnerView(stdout: string): string {
     .join('\n')
 }
 
-/** The token is never printed: only its length and the claims a person checks (audience, identity, expiry). */
+/** No token is printed (`token`, `fhir-token`, ...): only its length and the claims a person checks (audience,
+ *  identity, expiry). */
 function describeOutput(name: string, value: string): string {
-  if (name === 'token') {
+  if (/^([a-z]+-)?token$/.test(name)) {
     const { aud, appid, oid, tid, exp } = jwtClaims(value)
     return `*** (${value.length} characters; aud ${String(aud)}, appid ${String(appid)}, oid ${String(oid)}, tid ${String(tid)}, exp ${String(exp)})`
   }

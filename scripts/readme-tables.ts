@@ -34,7 +34,7 @@ export interface ActionSpec {
  * group: a new input fails the check until it is added here, so it cannot land in the README without a place.
  */
 export const INPUT_GROUPS: Readonly<Record<string, readonly string[]>> = {
-  service: ['fhir-url', 'dicom-url', 'dicom-api-version', 'resource', 'export-variable'],
+  service: ['fhir-url', 'dicom-url', 'dicom-api-version', 'deid-url', 'resource', 'export-variable'],
   'sign-in': [
     'auth-type',
     'client-id',
@@ -168,7 +168,7 @@ export function renderInputsTable(inputs: readonly ActionInput[]): string {
 
 export function renderOutputsTable(spec: ActionSpec): string {
   const rows = spec.outputs.map(output => `| ${code(output.name)} | ${tableCell(output.description)} |`)
-  return ['| Output | Description |', '| --- | --- |', ...rows].join('\n')
+  return [PRETTIER_IGNORE, '| Output | Description |', '| --- | --- |', ...rows].join('\n')
 }
 
 /** A sign-in failure the action explains: SIGN_IN_ERRORS in src/signin/explain/aadsts.ts. */

@@ -2,25 +2,26 @@
 // reads its own inputs, and nothing downstream reads inputs again. No network, no logging: bad input fails here with
 // an InputError that names the input and the fix, before any request is made.
 
-import { readHealth, readWaitForAccess, type HealthConfig } from './health/read.js'
+import { type HealthPlan, readHealth, readWaitForAccess } from './health/read.js'
 import { type GetInput, readRawInputs, stepSecrets } from './inputs.js'
 import { type ServeConfig, readServe } from './serve/read.js'
 import { readSignIn } from './signin/read.js'
 import type { SignIn } from './signin/registry.js'
 import type { CloudName } from './target/clouds.js'
-import { readExportVariable } from './target/export-variable.js'
-import { type Target, readCloud, readTarget } from './target/read.js'
+import { type ExportVariable, readExportVariables } from './target/export-variable.js'
+import { type Target, readCloud, readTargets } from './target/read.js'
 
 export interface Config {
-  readonly target: Target
+  /** What the tokens are for: one or more services, one token each, or one bare resource. */
+  readonly targets: readonly Target[]
   readonly signIn: SignIn
   readonly cloud: CloudName
   /** Sign-in host, https origin without a trailing slash, e.g. `https://login.microsoftonline.com`. */
   readonly authorityHost: string
-  /** Environment variable to export the token under, if asked for. */
-  readonly exportVariable?: string
+  /** Environment variables to export tokens under, if asked for. */
+  readonly exportVariables: readonly ExportVariable[]
   /** Absent when no health check was asked for. */
-  readonly health?: HealthConfig
+  readonly health?: HealthPlan
   /** Absent unless serve-tokens is true: the resources the job's token server hands out. */
   readonly serve?: ServeConfig
   /** wait-for-access in ms: one wait, shared by a just-created identity's sign-in and then the health checks. */
@@ -38,18 +39,18 @@ export function readConfig(getInput: GetInput, env: NodeJS.ProcessEnv = process.
   const warnings: string[] = []
 
   const cloud = readCloud(raw.environment)
-  const target = readTarget(raw, cloud, warnings)
+  const targets = readTargets(raw, cloud, warnings)
   const { signIn, authorityHost } = readSignIn(raw, cloud, env, warnings)
-  const exportVariable = readExportVariable(raw['export-variable'])
-  const health = readHealth(raw, target, env, warnings)
-  const serve = readServe(raw, target, env, warnings)
+  const exportVariables = readExportVariables(raw['export-variable'], targets)
+  const health = readHealth(raw, targets, env, warnings)
+  const serve = readServe(raw, targets, env, warnings)
 
   const config: Config = {
-    target,
+    targets,
     signIn,
     cloud,
     authorityHost,
-    ...(exportVariable === undefined ? {} : { exportVariable }),
+    exportVariables,
     ...(health === undefined ? {} : { health }),
     ...(serve === undefined ? {} : { serve }),
     waitForAccessMs: readWaitForAccess(raw),

@@ -1,4 +1,5 @@
-// The action's story: mask the secrets, read the inputs, sign in, hand the token over, check the service, report.
+// The action's story: mask the secrets, read the inputs, sign in once, hand over a token per service, check each
+// service, report.
 
 import * as core from '@actions/core'
 import { readConfig } from './config.js'
@@ -6,14 +7,14 @@ import { ActionError, InputError } from './errors.js'
 import { installLastResort } from './last-resort.js'
 import { neutralizeCommands, sanitizeServerText, spellingsOf } from './lib/text.js'
 import { nodeDebugNetworkModules } from './lib/node-debug.js'
-import { type HealthReport, runHealthChecks } from './health/run.js'
+import { type HealthReport, runPlannedChecks } from './health/run.js'
 import { stepSecrets } from './inputs.js'
 import { reportUnhealthy } from './report/annotations.js'
-import { describeSignIn, publishHealth, publishToken } from './report/outputs.js'
+import { describeSignIn, publishHealth, publishTokens } from './report/outputs.js'
 import { renderSummary, writeSummary } from './report/summary.js'
 import { markMainStep } from './serve/role.js'
 import { serveTokens } from './serve/start.js'
-import { getAccessToken } from './signin/get-token.js'
+import { getAccessTokens } from './signin/get-token.js'
 import { githubIdToken } from './signin/github-oidc-request.js'
 
 const getInput = (name: string): string => core.getInput(name)
@@ -39,28 +40,21 @@ export async function run(): Promise<void> {
 
     // One wait for access: what a just-created identity's sign-in spends of it, the health checks no longer have.
     const waitUntil = Date.now() + config.waitForAccessMs
-    const token = await getAccessToken(
-      { ...config, resource: config.target.resource, secrets, waitUntil },
-      {
-        getIDToken: githubIdToken({ env: process.env, setSecret: core.setSecret }),
-        info,
-        setSecret: core.setSecret
-      }
-    )
-    publishToken(token, config.exportVariable)
-    info(describeSignIn(token))
-    if (config.serve) await serveTokens(config.serve, config, token)
+    const { signIn, authorityHost, cloud } = config
+    const tokens = await getAccessTokens({ signIn, authorityHost, cloud, secrets, waitUntil }, config.targets, {
+      getIDToken: githubIdToken({ env: process.env, setSecret: core.setSecret }),
+      info,
+      setSecret: core.setSecret
+    })
+    publishTokens(tokens, config.exportVariables)
+    for (const { token } of tokens) info(describeSignIn(token))
+    if (config.serve) await serveTokens(config.serve, { signIn, authorityHost, secrets }, tokens)
 
     const report: HealthReport = config.health
-      ? await runHealthChecks(
-          { ...config.health, waitForAccessMs: Math.max(0, waitUntil - Date.now()) },
-          config.target,
-          token,
-          { info, redact: secrets }
-        )
+      ? await runPlannedChecks(config.health, tokens, Math.max(0, waitUntil - Date.now()), { info, redact: secrets })
       : { health: 'skipped', checks: [] }
     publishHealth(report)
-    await writeSummary(renderSummary(token, config.target, report))
+    await writeSummary(renderSummary(tokens, report))
     reportUnhealthy(report, config.health?.failOnUnhealthy ?? true)
   } catch (error) {
     fail(error, secrets)

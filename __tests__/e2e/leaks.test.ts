@@ -28,7 +28,7 @@ describe('findLeaks', () => {
       stdout: `::add-mask::${jwt}\nSigned in\n`,
       outputFile: `token<<d\n${jwt}\nd\n`,
       envFile: `FHIR_TOKEN<<d\n${jwt}\nd\n`,
-      exportVariable: 'FHIR_TOKEN'
+      exportVariables: ['FHIR_TOKEN']
     }
     expect(findLeaks(run, [jwt])).toEqual([])
   })
@@ -72,7 +72,7 @@ describe('findPhiLeaks', () => {
       stderr: `born ${PHI_BIRTH_DATE}`,
       outputFile: `health-report<<d\n[{"error":"${PHI_MARKER}"}]\nd\n`,
       envFile: `FHIR_TOKEN<<d\n${PHI_MARKER}\nd\n`,
-      exportVariable: 'FHIR_TOKEN',
+      exportVariables: ['FHIR_TOKEN'],
       summary: `<td>${PHI_MARKER}</td>`
     }
     const where = findPhiLeaks(run, { serverLog: `listening\nrefused ${PHI_BIRTH_DATE}\n` }).map(leak => leak.where)

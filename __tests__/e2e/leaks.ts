@@ -65,8 +65,8 @@ interface Leak {
 }
 
 /**
- * Where any secret appears outside the allowed places: `::add-mask::` lines, the `token` output, and the
- * export-variable's line when one was asked for. Reports where, never the secret itself.
+ * Where any secret appears outside the allowed places: `::add-mask::` lines, the token outputs, and the lines of the
+ * names export-variable gives. Reports where, never the secret itself.
  */
 export function findLeaks(run: ActionRun, secrets: readonly string[]): Leak[] {
   const needles = secretNeedles(secrets)
@@ -86,15 +86,18 @@ export function findLeaks(run: ActionRun, secrets: readonly string[]): Leak[] {
   scan('stderr', 'stderr', run.stderr)
   for (const [name, value] of Object.entries(parseFileCommand(run.outputFile))) {
     scan('outputs', `output name ${name}`, name)
-    if (name !== 'token') scan('outputs', `output ${name}`, value)
+    if (!isTokenOutput(name)) scan('outputs', `output ${name}`, value)
   }
   for (const [name, value] of Object.entries(parseFileCommand(run.envFile))) {
     scan('env', `env name ${name}`, name)
-    if (name !== run.exportVariable) scan('env', `env ${name}`, value)
+    if (!(run.exportVariables ?? []).includes(name)) scan('env', `env ${name}`, value)
   }
   scan('summary', 'job summary', run.summary)
   return leaks
 }
+
+/** The outputs that hold a token: `token`, and each service's own (`fhir-token`, ...). */
+export const isTokenOutput = (name: string): boolean => /^([a-z]+-)?token$/.test(name)
 
 const JWT_PATTERN = /eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}/g
 

@@ -12,7 +12,7 @@ import {
   unescapeCommand,
   workflowCommands
 } from '../../emulator/runner.ts'
-import { findLeaks, findPhiLeaks, proxySecrets } from './leaks.ts'
+import { findLeaks, findPhiLeaks, isTokenOutput, proxySecrets } from './leaks.ts'
 
 /**
  * For a suite of fault cases: each call starts a fresh emulator with the given faults (none: as it starts), so cases
@@ -139,5 +139,5 @@ export async function runAgainst(em: Emulator, options: RunOptions & { extraSecr
 }
 
 function tokenOutput(run: ActionRun): string[] {
-  return run.outputs.token ? [run.outputs.token] : []
+  return Object.entries(run.outputs).flatMap(([name, value]) => (isTokenOutput(name) && value !== '' ? [value] : []))
 }

@@ -16,6 +16,7 @@ describe('hosts mode', () => {
     expect(emu.authorityHost).toBe(`https://login.microsoftonline.com:${port}`)
     expect(emu.fhirUrl).toBe(`https://contoso-fhir.fhir.azurehealthcareapis.com:${port}`)
     expect(emu.dicomUrl).toBe(`https://contoso-dicom.dicom.azurehealthcareapis.com:${port}`)
+    expect(emu.deidUrl).toBe(`https://contoso-deid.api.eus001.deid.azure.com:${port}`)
     expect(emu.oidcRequestUrl).toMatch(
       new RegExp(`^https://pipelines\\.actions\\.githubusercontent\\.com:${port}/.+\\?api-version=2\\.0$`)
     )
@@ -45,6 +46,12 @@ describe('hosts mode', () => {
       connectTo: via()
     })
     expect(dicom.status).toBe(204)
+    // A token for DICOM is the wrong audience for the de-identification service: routed to it, and refused by it.
+    const deid = await call(emu, `${emu.deidUrl}/jobs?api-version=2024-11-15`, {
+      headers: { authorization: `Bearer ${accessToken}` },
+      connectTo: via()
+    })
+    expect(deid.status).toBe(401)
     const oidc = await call(emu, `${emu.oidcRequestUrl}&audience=api://AzureADTokenExchange`, {
       headers: { authorization: `Bearer ${emu.oidcRequestToken}` },
       connectTo: via()
@@ -57,7 +64,7 @@ describe('hosts mode', () => {
     )
     expect(parseJson<{ issuer: string }>(issuer.body).issuer).toBe('https://token.actions.githubusercontent.com')
 
-    expect(emu.requests().map(r => r.party)).toEqual(['entra', 'fhir', 'dicom', 'github', 'github'])
+    expect(emu.requests().map(r => r.party)).toEqual(['entra', 'fhir', 'dicom', 'deid', 'github', 'github'])
     expect(emu.requests()[1]?.origin).toBe(`https://another-ws-fhir.fhir.azurehealthcareapis.com:${port}`)
   })
 })

@@ -5,6 +5,7 @@ import {
   DEFAULT_CLIENT_SECRET,
   DEFAULT_SUBJECT,
   DEFAULT_TENANT_ID,
+  DEID_AUDIENCE,
   DICOM_AUDIENCE,
   NO_ROLES_CLIENT_ID,
   NO_ROLES_CLIENT_SECRET
@@ -282,5 +283,58 @@ describe('managed identity (App Service protocol)', () => {
       `${emu.managedIdentityEndpoint}?api-version=2019-08-01&resource=${encodeURIComponent(emu.fhirUrl)}`
     )
     expect(res.status).toBe(401)
+  })
+})
+
+describe('de-identification service', () => {
+  const jobs = (path: string): string => `${emu.deidUrl}${path}`
+  interface Page {
+    value: { name: string; status: string }[]
+    nextLink?: string
+  }
+
+  it('lists jobs a page at a time, following nextLink to the last page', async () => {
+    const token = await tokenFor(DEID_AUDIENCE)
+    const names: string[] = []
+    let next: string | undefined = jobs('/jobs?api-version=2024-11-15&maxpagesize=2')
+    let pages = 0
+    while (next !== undefined) {
+      const res = await call(emu, next, { headers: bearer(token) })
+      expect(res.status).toBe(200)
+      const page = parseJson<Page>(res.body)
+      expect(page.value.length).toBeLessThanOrEqual(2)
+      names.push(...page.value.map(job => job.name))
+      next = page.nextLink
+      pages++
+    }
+    expect(pages).toBe(2)
+    expect(names).toEqual(emu.scenario.deid.jobs.map(job => job.name))
+  })
+
+  it('refuses a request without the api-version, whatever the token', async () => {
+    const res = await call(emu, jobs('/jobs'), { headers: bearer(await tokenFor(DEID_AUDIENCE)) })
+    expect(res.status).toBe(400)
+    expect(parseJson<{ error: { code: string } }>(res.body).error.code).toBe('MissingApiVersionParameter')
+  })
+
+  it('answers 401 with the challenge for a token of another audience, 403 without a DeID role', async () => {
+    const wrong = await call(emu, jobs('/jobs?api-version=2024-11-15'), {
+      headers: bearer(await tokenFor(DICOM_AUDIENCE))
+    })
+    expect(wrong.status).toBe(401)
+    expect(wrong.headers['www-authenticate']).toContain(`resource_id="${DEID_AUDIENCE}"`)
+    const noRole = await tokenFor(DEID_AUDIENCE, NO_ROLES_CLIENT_ID, NO_ROLES_CLIENT_SECRET)
+    const denied = await call(emu, jobs('/jobs?api-version=2024-11-15'), { headers: bearer(noRole) })
+    expect(denied.status).toBe(403)
+    expect(parseJson<{ error: { code: string } }>(denied.body).error.code).toBe('Forbidden')
+  })
+
+  it('allows listing to a batch reader, not to a real-time user alone', async () => {
+    const objectId = emu.scenario.apps.find(app => app.clientId === NO_ROLES_CLIENT_ID)?.objectId ?? ''
+    emu.setScenario({ roles: { [objectId]: [{ role: 'DeID Realtime Data User', service: 'deid' }] } })
+    const token = await tokenFor(DEID_AUDIENCE, NO_ROLES_CLIENT_ID, NO_ROLES_CLIENT_SECRET)
+    expect((await call(emu, jobs('/jobs?api-version=2024-11-15'), { headers: bearer(token) })).status).toBe(403)
+    emu.setScenario({ roles: { [objectId]: [{ role: 'DeID Batch Data Reader', service: 'deid' }] } })
+    expect((await call(emu, jobs('/jobs?api-version=2024-11-15'), { headers: bearer(token) })).status).toBe(200)
   })
 })

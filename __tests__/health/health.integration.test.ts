@@ -51,8 +51,17 @@ function configFor(inputs: Record<string, string>, clientId?: string): { target:
     ...inputs
   }
   const config = readConfig(name => all[name] ?? '', {})
-  if (config.health === undefined) throw new Error('no health checks configured')
-  return { target: config.target, health: config.health }
+  const [target] = config.targets
+  const [service] = config.health?.services ?? []
+  if (config.health === undefined || service === undefined || target === undefined) {
+    throw new Error('no health checks configured')
+  }
+  const { timeoutMs, failOnUnhealthy } = config.health
+  const { checks, requestHeaders } = service
+  return {
+    target,
+    health: { checks, requestHeaders, timeoutMs, failOnUnhealthy, waitForAccessMs: config.waitForAccessMs }
+  }
 }
 
 async function check(
@@ -254,7 +263,7 @@ test('the summary of a real failed run escapes server text and holds no token', 
       }
     }
   )
-  const html = renderSummary(token, target, report)
+  const html = renderSummary([{ target, token }], report)
   expect(report.checks[0]).toMatchObject({ status: 500, ok: false })
   expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;')
   expect(html).not.toContain('<script>')

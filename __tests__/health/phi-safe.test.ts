@@ -139,9 +139,9 @@ describe('audit headers', () => {
   it('go with FHIR checks unless audit-headers is false, with strict handling either way', () => {
     const inputs = (extra: Record<string, string>) => (name: string) =>
       ({ 'fhir-url': FHIR_URL, 'client-id': CLIENT, 'tenant-id': TENANT, 'health-check': 'true', ...extra })[name] ?? ''
-    const on = readConfig(inputs({}), env).health?.requestHeaders
+    const on = readConfig(inputs({}), env).health?.services[0]?.requestHeaders
     expect(on).toMatchObject({ Prefer: 'handling=strict', 'X-MS-AZUREFHIR-AUDIT-RUN-ID': '9876543210' })
-    const off = readConfig(inputs({ 'audit-headers': 'false' }), env).health?.requestHeaders
+    const off = readConfig(inputs({ 'audit-headers': 'false' }), env).health?.services[0]?.requestHeaders
     expect(off).toEqual({ Prefer: 'handling=strict' })
     expect(() => readConfig(inputs({ 'audit-headers': 'maybe' }), env)).toThrow(/audit-headers/)
   })

@@ -208,7 +208,7 @@ describe('README links and sections', () => {
     const headings = prose(readme).filter(line => line.startsWith('## '))
     const order = [
       '## Minimal workflow',
-      '## Workspace workflow: FHIR and DICOM',
+      '## Workspace workflow: every service in one step',
       '## Set up in Azure',
       '## Inputs',
       '## Outputs',
@@ -219,12 +219,14 @@ describe('README links and sections', () => {
     expect(Buffer.byteLength(readme)).toBeLessThan(25 * 1024)
   })
 
-  it('shows the minimal workflow, an OIDC job with its permissions block, in the first screen', () => {
+  it('shows the minimal workflow, an OIDC job for a FHIR and a DICOM service in one step, in the first screen', () => {
     const firstScreen = readme.split('\n').slice(0, 40).join('\n')
     const workflow = /```yaml\n([\s\S]*?)```/.exec(firstScreen)?.[1] ?? ''
     expect(workflow).toMatch(/^permissions:\n\s+contents: read\n\s+id-token: write/)
     expect(workflow).toContain('uses: OWNER/azure-health-data-services-token@v1')
-    expect(workflow).toContain('steps.fhir.outputs.token')
+    expect(workflow).toMatch(/fhir-url: .*\n\s+dicom-url: /)
+    expect(workflow).toContain('steps.hds.outputs.fhir-token')
+    expect(workflow).toContain('steps.hds.outputs.dicom-token')
   })
 
   it('ends with the set-up commands to try it without Azure, and the local debugging command', () => {

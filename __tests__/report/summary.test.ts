@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Target } from '../../src/target/read.js'
 import type { HealthReport } from '../../src/health/run.js'
-import { escapeHtml, renderSummary, writeSummary } from '../../src/report/summary.js'
+import { escapeHtml } from '../../src/lib/html.js'
+import { renderSummary, writeSummary } from '../../src/report/summary.js'
 import type { IssuedToken } from '../../src/signin/issued-token.js'
 
 const SERVICE = 'https://ws-dicom.dicom.azurehealthcareapis.com'
@@ -58,7 +59,7 @@ describe('escapeHtml', () => {
 })
 
 describe('renderSummary', () => {
-  const html = renderSummary(token, target, report)
+  const html = renderSummary([{ target, token }], report)
 
   it('shows the identity and never the token', () => {
     for (const value of ['app-456', 'oid-123', 'tenant-789', 'https://dicom.healthcareapis.azure.com', 'oidc']) {
@@ -89,7 +90,10 @@ describe('renderSummary', () => {
   })
 
   it('says when no checks were asked for, and omits a service URL a bare resource lacks', () => {
-    const bare = renderSummary(token, { kind: 'resource', resource: 'api://x' }, { health: 'skipped', checks: [] })
+    const bare = renderSummary([{ target: { kind: 'resource', resource: 'api://x' }, token }], {
+      health: 'skipped',
+      checks: []
+    })
     expect(bare).toContain('Health: skipped')
     expect(bare).toContain('No health checks were asked for.')
     expect(bare).not.toContain('Service URL')

@@ -62,7 +62,8 @@ function target(service: 'fhir' | 'dicom'): Target {
 
 function configFor(signIn: SignIn, service: 'fhir' | 'dicom' = 'fhir'): Config {
   return {
-    target: target(service),
+    targets: [target(service)],
+    exportVariables: [],
     signIn,
     cloud: 'AzureCloud',
     authorityHost: em.authorityHost,
@@ -95,7 +96,7 @@ async function signIn(config: Config, limits: CredentialLimits = DEFAULT_LIMITS,
   const { getIDToken } = await import('@actions/core')
   const logged: string[] = []
   const issued = await getAccessToken(
-    { ...config, resource: config.target.resource },
+    { ...config, resource: config.targets[0]?.resource ?? '' },
     { getIDToken, info: (line: string) => logged.push(line), limits, ...(timeoutMs === undefined ? {} : { timeoutMs }) }
   )
   return { issued, logged }

@@ -1,17 +1,11 @@
+import { authorityHostFor, isMicrosoftAuthorityHost, parseCloud } from '../../src/target/clouds.js'
+import { DICOM_RESOURCE, looksLikeApiVersion, parseDicomApiVersion } from '../../src/target/services/dicom.js'
+import { fhirResourceFor } from '../../src/target/services/fhir.js'
 import {
-  authorityHostFor,
   classifyServiceHost,
   cloudMismatchWarning,
-  isMicrosoftAuthorityHost,
-  parseCloud
-} from '../../src/target/clouds.js'
-import {
-  DICOM_RESOURCE,
-  fhirResourceFor,
-  isHealthServiceResource,
-  looksLikeApiVersion,
-  parseDicomApiVersion
-} from '../../src/target/services.js'
+  isHealthServiceResource
+} from '../../src/target/services/registry.js'
 
 test('the DICOM resource is the one fixed audience of every DICOM service', () => {
   expect(DICOM_RESOURCE).toBe('https://dicom.healthcareapis.azure.com')

@@ -2,7 +2,8 @@
 // statement and SMART configuration, and the health endpoints of both), so a list of only those passes with any token,
 // or none. Such a list gets a warning naming a check that does need the identity's read role.
 
-import type { ServiceKind } from '../target/read.js'
+import type { TargetKind } from '../target/read.js'
+import { serviceOf } from '../target/services/registry.js'
 
 /** What of a check this needs: the path as written and the resolved URL (read.ts builds them, and calls this). */
 interface Check {
@@ -11,20 +12,17 @@ interface Check {
 }
 
 /** Paths (under the service URL, or from the origin's root) answered without a token. */
-const ANONYMOUS_PATHS: Readonly<Record<ServiceKind, readonly string[]>> = {
-  // `$versions` and `_schema/versions` are marked anonymous in the open-source server too.
-  fhir: ['metadata', '.well-known/smart-configuration', 'health/check', '$versions', '_schema/versions'],
-  dicom: ['health/check'],
-  resource: []
+function anonymousPaths(kind: TargetKind): readonly string[] {
+  return kind === 'resource' ? [] : serviceOf(kind).anonymousPaths
 }
 
 /** True when the service answers this check without a token. */
-export function isAnonymousCheck(spec: Check, kind: ServiceKind, serviceUrl: string): boolean {
+export function isAnonymousCheck(spec: Check, kind: TargetKind, serviceUrl: string): boolean {
   const base = new URL(serviceUrl).pathname.replace(/\/+$/, '').toLowerCase()
   const pathname = decoded(new URL(spec.url).pathname).replace(/\/+$/, '').toLowerCase()
   const underBase = pathname.startsWith(`${base}/`) ? pathname.slice(base.length + 1) : undefined
   const fromRoot = pathname.replace(/^\//, '')
-  return ANONYMOUS_PATHS[kind].some(path => path === underBase || path === fromRoot)
+  return anonymousPaths(kind).some(path => path === underBase || path === fromRoot)
 }
 
 function decoded(path: string): string {
@@ -41,12 +39,12 @@ function decoded(path: string): string {
  */
 export function anonymousOnlyWarning(
   checks: readonly Check[],
-  kind: ServiceKind,
+  kind: TargetKind,
   serviceUrl: string,
   defaults: readonly string[]
 ): string | undefined {
   if (checks.length === 0 || !checks.every(check => isAnonymousCheck(check, kind, serviceUrl))) return undefined
-  const proving = defaults.find(path => !ANONYMOUS_PATHS[kind].includes(path))
+  const proving = defaults.find(path => !anonymousPaths(kind).includes(path))
   const paths = checks.map(check => check.path).join(', ')
   return (
     `health-check-paths: every check (${paths}) targets an endpoint the service answers without a token, so the ` +

@@ -5,42 +5,27 @@
 import { oneLine } from '../lib/text.js'
 import { parseUrl } from '../lib/guards.js'
 import type { TokenClaims } from '../signin/issued-token.js'
-import type { ServiceKind } from '../target/read.js'
-import { isAzureApiForFhirHost } from '../target/api-for-fhir.js'
-import { DICOM_RESOURCE, LEGACY_GENERIC_RESOURCE } from '../target/services.js'
+import type { TargetKind } from '../target/read.js'
+import { LEGACY_GENERIC_RESOURCE, serviceOf } from '../target/services/registry.js'
+import type { Service } from '../target/services/service.js'
 
-const READ_ROLES: Readonly<Record<ServiceKind, readonly string[]>> = {
-  fhir: ['FHIR Data Reader', 'FHIR Data Writer', 'FHIR Data Contributor', 'FHIR Data Exporter', 'FHIR Data Importer'],
-  dicom: ['DICOM Data Reader', 'DICOM Data Owner'],
-  resource: []
-}
+const serviceFor = (kind: TargetKind): Service | undefined => (kind === 'resource' ? undefined : serviceOf(kind))
+
+const hostOf = (serviceUrl: string | undefined): string | undefined =>
+  serviceUrl ? parseUrl(serviceUrl)?.hostname.toLowerCase() : undefined
 
 /** The role assignment scope for a service URL, with the parts the URL reveals filled in. */
-function roleScope(kind: ServiceKind, serviceUrl: string | undefined): string {
-  const base = '/subscriptions/<subscription-id>/resourceGroups/<resource-group>/providers/Microsoft.HealthcareApis'
-  const host = (serviceUrl ? parseUrl(serviceUrl)?.hostname.toLowerCase() : undefined) ?? ''
-  // Health Data Services hosts are `<workspace>-<service>.<kind>.azurehealthcareapis.*`; workspace names have no hyphen.
-  const workspaceService = /^([a-z0-9]+)-([a-z0-9-]+)\.(fhir|dicom)\.azurehealthcareapis\.[a-z]+$/.exec(host)
-  if (workspaceService) {
-    const [, workspace = '', service = '', type = ''] = workspaceService
-    return `${base}/workspaces/${workspace}/${type}services/${service}`
-  }
-  // Azure API for FHIR: `<name>.azurehealthcareapis.com`.
-  const apiForFhir = /^([a-z0-9-]+)\.azurehealthcareapis\.[a-z]+$/.exec(host)
-  if (kind === 'fhir' && apiForFhir) return `${base}/services/${apiForFhir[1] ?? ''}`
-  if (kind === 'dicom') return `${base}/workspaces/<workspace>/dicomservices/<dicom-service>`
-  if (kind === 'fhir') return `${base}/workspaces/<workspace>/fhirservices/<fhir-service>`
-  return '<resource-id of the service>'
+function roleScope(kind: TargetKind, serviceUrl: string | undefined): string {
+  return serviceFor(kind)?.roleScope(hostOf(serviceUrl) ?? '') ?? '<resource-id of the service>'
 }
 
-function serviceName(kind: ServiceKind): string {
-  if (kind === 'fhir') return 'FHIR service'
-  if (kind === 'dicom') return 'DICOM service'
-  return 'service'
+function serviceName(kind: TargetKind): string {
+  return serviceFor(kind)?.name ?? 'service'
 }
 
 function describe403(context: AccessDeniedContext): string {
-  const roles = READ_ROLES[context.kind]
+  const service = serviceFor(context.kind)
+  const roles = service?.readRoles ?? []
   const oid = context.claims.oid
   const who = oid ? `object ID ${oid}` : 'the identity (its object ID, the oid claim, was not in the token)'
   const app = context.claims.appId ? ` (application ${context.claims.appId})` : ''
@@ -49,27 +34,13 @@ function describe403(context: AccessDeniedContext): string {
       'that allows this request.'
   ]
   if (roles.length > 0) {
-    const converter =
-      context.kind === 'fhir' ? ' (FHIR Data Converter is not enough: it only allows $convert-data)' : ''
-    lines.push(`Roles that grant a read: ${roles.join(', ')}${converter}.`)
-    if (context.kind === 'fhir') {
-      lines.push(
-        'FHIR SMART User does not serve a pipeline: it grants access only to tokens with a fhirUser claim and SMART ' +
-          "clinical scopes, which a pipeline identity's token does not have."
-      )
-    }
+    const note = service?.readRolesNote === undefined ? '' : ` (${service.readRolesNote})`
+    lines.push(`Roles that grant a read: ${roles.join(', ')}${note}.`)
+    lines.push(...(service?.accessNotes?.(hostOf(context.serviceUrl), oid) ?? []))
   } else {
     lines.push("Assign the service's data-plane role that allows this request.")
   }
   const role = roles[0] ?? '<role>'
-  const host = context.serviceUrl ? parseUrl(context.serviceUrl)?.hostname : undefined
-  if (context.kind === 'fhir' && host !== undefined && isAzureApiForFhirHost(host)) {
-    lines.push(
-      'This is Azure API for FHIR: besides Azure RBAC, access may be granted by its list of allowed object IDs (local ' +
-        `RBAC, under Authentication in the portal), which Access control (IAM) does not show. Add ${oid ?? 'the object ID'} ` +
-        'there, or assign a role as below; the service caches access decisions for up to 5 minutes either way.'
-    )
-  }
   lines.push(
     'Assign one (Owner or User Access Administrator on the scope is needed to assign it; use --assignee-principal-type User for a person):',
     `  az role assignment create --assignee-object-id ${oid ?? '<object-id>'} --assignee-principal-type ServicePrincipal ` +
@@ -121,9 +92,10 @@ function tenantInAuthority(uri: string | undefined): string | undefined {
 function expectedAudience(context: AccessDeniedContext, challenge: BearerChallenge): string {
   const announced = challenge.resourceId ?? challenge.realm
   if (announced) return announced
-  if (context.kind === 'dicom') return DICOM_RESOURCE
-  if (context.kind === 'fhir' && context.serviceUrl) return parseUrl(context.serviceUrl)?.origin ?? context.resource
-  return context.resource
+  const service = serviceFor(context.kind)
+  const url = context.serviceUrl === undefined ? undefined : parseUrl(context.serviceUrl)
+  if (service?.sharedAudience !== undefined) return service.sharedAudience
+  return service !== undefined && url !== undefined ? service.resourceFor(url) : context.resource
 }
 
 function describe401(context: AccessDeniedContext): string {
@@ -131,6 +103,8 @@ function describe401(context: AccessDeniedContext): string {
   const expected = oneLine(expectedAudience(context, challenge))
   const aud = context.claims.aud === undefined ? undefined : oneLine(context.claims.aud)
   const lines = [`The ${serviceName(context.kind)} did not accept the token (401).`]
+  const service = serviceFor(context.kind)
+  const shared = service?.sharedAudience
   if (challenge.error || challenge.errorDescription) {
     lines.push(`It said: ${oneLine([challenge.error, challenge.errorDescription].filter(Boolean).join(': '))}.`)
   }
@@ -154,18 +128,17 @@ function describe401(context: AccessDeniedContext): string {
   } else if (withoutSlash(aud) === LEGACY_GENERIC_RESOURCE) {
     lines.push(
       `The token is for the retired generic audience ${LEGACY_GENERIC_RESOURCE}, which the services reject: ` +
-        `ask for '${expected}' instead (fhir-url and dicom-url do this).`
+        `ask for '${expected}' instead (${service?.input ?? 'a service URL input'} does this).`
     )
-  } else if (context.kind === 'dicom') {
+  } else if (service !== undefined && shared !== undefined) {
     lines.push(
-      `The token is for '${aud}', but every DICOM service accepts only tokens for ${DICOM_RESOURCE}, whatever its ` +
-        'URL: use dicom-url (or resource: ' +
-        `${DICOM_RESOURCE}).`
+      `The token is for '${aud}', but every ${service.name} accepts only tokens for ${shared}, whatever its URL: ` +
+        `use ${service.input} (or resource: ${shared}).`
     )
   } else {
     lines.push(
       `The token was issued for another service: its audience is '${aud}', the service expects '${expected}'. ` +
-        'Check that fhir-url or resource names this very service.'
+        `Check that ${service?.input ?? 'the service URL'} or resource names this very service.`
     )
   }
   if (wrongTenant) {
@@ -184,7 +157,7 @@ function describe401(context: AccessDeniedContext): string {
 
 interface AccessDeniedContext {
   status: 401 | 403
-  kind: ServiceKind
+  kind: TargetKind
   resource: string
   /** Absent for a bare resource; the role scope then stays a placeholder. */
   serviceUrl?: string | undefined

@@ -5,6 +5,7 @@
 import { capitalize } from '../lib/text.js'
 import type { IssuedToken } from '../signin/issued-token.js'
 import type { Target } from '../target/read.js'
+import { serviceOf } from '../target/services/registry.js'
 import { errorDiagnostics } from './diagnostics.js'
 import { explainAccessDenied } from './explain-access.js'
 import { explainRefusedParameter } from './explain-search.js'
@@ -36,7 +37,8 @@ export function describeFailure(
     [token.token, ...redact]
   )
   const line = capitalize(diagnostics.kind === 'none' ? got : `${got}: ${diagnostics.text}`)
-  if (status === 400 && target.kind === 'fhir' && diagnostics.kind === 'structured') {
+  const searches = target.kind !== 'resource' && serviceOf(target.kind).searchParameters === true
+  if (status === 400 && searches && diagnostics.kind === 'structured') {
     const refused = explainRefusedParameter(spec, diagnostics.unsupportedParameters)
     return refused === undefined ? line : `${line}\n${refused}`
   }

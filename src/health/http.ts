@@ -5,7 +5,8 @@ import { HttpClient } from '@actions/http-client'
 import type { IncomingMessage } from 'node:http'
 import { formatSeconds } from '../lib/durations.js'
 import { isRecord, parseUrl } from '../lib/guards.js'
-import type { ServiceKind, Target } from '../target/read.js'
+import type { Target, TargetKind } from '../target/read.js'
+import { serviceOf } from '../target/services/registry.js'
 import type { HealthCheckSpec } from './read.js'
 
 export type ResponseHeaders = Readonly<Record<string, string | readonly string[] | undefined>>
@@ -39,16 +40,8 @@ const REDIRECT_STATUSES: readonly number[] = [301, 302, 303, 307, 308]
 
 const USER_AGENT = 'azure-health-data-services-token'
 
-export function acceptHeader(kind: ServiceKind): string {
-  switch (kind) {
-    case 'fhir':
-      return 'application/fhir+json'
-    case 'dicom':
-      // QIDO-RS answers application/dicom+json; the change feed answers application/json.
-      return 'application/dicom+json, application/json'
-    case 'resource':
-      return 'application/json'
-  }
+export function acceptHeader(kind: TargetKind): string {
+  return kind === 'resource' ? 'application/json' : serviceOf(kind).accept
 }
 
 /** The https origin the token may be sent to, or undefined when the target has no usable service URL. */

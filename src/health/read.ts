@@ -1,11 +1,19 @@
-// Reads the health-check inputs into the checks to run: which paths (with the statuses each accepts), resolved
-// against the service URL so that the token can only go to the service, and how long to wait.
+// Reads the health-check inputs into the checks to run, per service: which paths (with the statuses each accepts),
+// resolved against the service's URL so that its token can only go to it, and how long each request may take.
 
 import { InputError } from '../errors.js'
 import { type RawInputs, readBoolean, readDuration } from '../inputs.js'
 import { CONTROL_CHARACTERS, parseUrl } from '../lib/guards.js'
-import { show } from '../lib/text.js'
-import type { ServiceKind, Target } from '../target/read.js'
+import { itemLines } from '../lib/lines.js'
+import { listInWords, show } from '../lib/text.js'
+import type { Target } from '../target/read.js'
+import {
+  type ServiceKind,
+  SERVICE_KINDS,
+  prefixesInWords,
+  serviceOf,
+  servicePrefix
+} from '../target/services/registry.js'
 import { anonymousOnlyWarning } from './anonymous.js'
 import { auditHeaders } from './audit.js'
 
@@ -18,6 +26,7 @@ export interface HealthCheckSpec {
   readonly expected: readonly number[]
 }
 
+/** What one service's checks run with. */
 export interface HealthConfig {
   readonly checks: readonly HealthCheckSpec[]
   readonly waitForAccessMs: number
@@ -27,28 +36,40 @@ export interface HealthConfig {
   readonly requestHeaders: Readonly<Record<string, string>>
 }
 
+/** One service's checks as the inputs give them. */
+export interface ServiceChecks {
+  readonly kind: ServiceKind
+  readonly checks: readonly HealthCheckSpec[]
+  readonly requestHeaders: Readonly<Record<string, string>>
+}
+
+/** Every service's checks, in the step's order of services; the time they may take comes from wait-for-access. */
+export interface HealthPlan {
+  readonly services: readonly ServiceChecks[]
+  readonly timeoutMs: number
+  readonly failOnUnhealthy: boolean
+}
+
 const MAX_HEALTH_CHECKS = 50
 const MAX_WAIT_FOR_ACCESS_MS = 6 * 60 * 60 * 1000 // a GitHub-hosted job's own limit
 const MAX_HEALTH_CHECK_TIMEOUT_MS = 10 * 60 * 1000
-/**
- * Defaults that read no patient data: FHIR metadata (the service answers) and a Patient count (the token and a read
- * role work; the answer holds only a total); the DICOM change feed's latest entry without its instance metadata.
- */
-export const DEFAULT_CHECKS: Readonly<Record<'fhir' | 'dicom', readonly string[]>> = {
-  fhir: ['metadata', 'Patient?_summary=count'],
-  dicom: ['changefeed?limit=1&includemetadata=false']
-}
+/** Each service's defaults, which read no patient data (see each service's file). */
+export const DEFAULT_CHECKS: Readonly<Record<ServiceKind, readonly string[]>> = Object.fromEntries(
+  SERVICE_KINDS.map(kind => [kind, serviceOf(kind).defaultChecks])
+) as Record<ServiceKind, readonly string[]>
 
-/** The health checks to run, or undefined when none were asked for. Throws InputError. */
+/**
+ * The health checks to run, or undefined when none were asked for. A service runs the lines of health-check-paths
+ * meant for it; one without lines runs its defaults when health-check is true. Throws InputError.
+ */
 export function readHealth(
   raw: RawInputs,
-  target: Target,
+  targets: readonly Target[],
   env: NodeJS.ProcessEnv = {},
   warnings: string[] = []
-): HealthConfig | undefined {
+): HealthPlan | undefined {
   const asked = readBoolean('health-check', raw['health-check'], false)
   const lines = readHealthCheckLines(raw['health-check-paths'])
-  const waitForAccessMs = readWaitForAccess(raw)
   const timeoutMs = readDuration(
     'health-check-timeout',
     raw['health-check-timeout'] || '30s',
@@ -59,32 +80,61 @@ export function readHealth(
   const sendAuditHeaders = readBoolean('audit-headers', raw['audit-headers'], true)
   if (!asked && lines.length === 0) return undefined
 
-  const { serviceUrl } = target
-  if (serviceUrl === undefined || target.kind === 'resource') {
+  const services = targets.flatMap(target => (target.kind === 'resource' ? [] : [{ ...target, kind: target.kind }]))
+  if (services.length === 0) {
     throw new InputError(
       lines.length > 0 ? 'health-check-paths' : 'health-check',
-      'needs a service to check, and resource alone names none: set fhir-url or dicom-url (resource may stay, to ' +
-        'override the audience), or remove the health check.'
+      `needs a service to check, and resource alone names none: set ${listInWords(
+        SERVICE_KINDS.map(kind => serviceOf(kind).input),
+        'or'
+      )} (resource may stay, to override the audience), or remove the health check.`
     )
   }
-  const specs = lines.length > 0 ? lines : DEFAULT_CHECKS[target.kind].map(path => ({ path, expected: [200] as const }))
-  const checks: HealthCheckSpec[] = specs.map(({ path, expected }) => ({
-    path,
-    url: resolveCheckUrl(path, serviceUrl),
-    expected
-  }))
-  const anonymousOnly = anonymousOnlyWarning(checks, target.kind, serviceUrl, DEFAULT_CHECKS[target.kind])
-  if (anonymousOnly !== undefined) warnings.push(anonymousOnly)
-  const requestHeaders = serviceHeaders(target.kind, sendAuditHeaders ? auditHeaders(env) : {})
-  return { checks, waitForAccessMs, timeoutMs, failOnUnhealthy, requestHeaders }
+  const linesOf = assignLines(
+    lines,
+    services.map(target => target.kind)
+  )
+  const audit = sendAuditHeaders ? auditHeaders(env) : {}
+  const planned = services.flatMap(target => {
+    const own = linesOf.get(target.kind) ?? []
+    if (own.length === 0 && !asked) return []
+    const specs = own.length > 0 ? own : DEFAULT_CHECKS[target.kind].map(path => ({ path, expected: [200] as const }))
+    const service = serviceOf(target.kind)
+    const serviceUrl = target.serviceUrl ?? ''
+    const checks: HealthCheckSpec[] = specs.map(({ path, expected }) => {
+      const url = resolveCheckUrl(path, serviceUrl)
+      return { path, url: service.checkUrl?.(new URL(url)).href ?? url, expected }
+    })
+    const anonymousOnly = anonymousOnlyWarning(checks, target.kind, serviceUrl, DEFAULT_CHECKS[target.kind])
+    if (anonymousOnly !== undefined) warnings.push(anonymousOnly)
+    return [{ kind: target.kind, checks, requestHeaders: service.checkHeaders(audit) }]
+  })
+  return { services: planned, timeoutMs, failOnUnhealthy }
 }
 
-/**
- * FHIR: `Prefer: handling=strict`, so an unknown or unsupported search parameter fails the check instead of being
- * ignored, and the audit headers. DICOM takes neither.
- */
-function serviceHeaders(kind: ServiceKind, audit: Readonly<Record<string, string>>): Record<string, string> {
-  return kind === 'fhir' ? { Prefer: 'handling=strict', ...audit } : {}
+/** Each line to its service: by its prefix, or, with one service in the step, unprefixed. */
+function assignLines(lines: readonly CheckLine[], kinds: readonly ServiceKind[]): Map<ServiceKind, CheckLine[]> {
+  const input = 'health-check-paths'
+  const byKind = new Map<ServiceKind, CheckLine[]>()
+  for (const line of lines) {
+    const kind = line.kind ?? (kinds.length === 1 ? kinds[0] : undefined)
+    if (kind === undefined) {
+      throw new InputError(
+        input,
+        `${line.where} names no service, and this step has several: begin it with ${prefixesInWords(kinds)} ` +
+          `(e.g. ${kinds[0] ?? 'fhir'}: ${line.path}).`
+      )
+    }
+    if (!kinds.includes(kind)) {
+      throw new InputError(
+        input,
+        `${line.where} is for the ${serviceOf(kind).name}, but ${serviceOf(kind).input} is not set: set it, or ` +
+          'remove the line.'
+      )
+    }
+    byKind.set(kind, [...(byKind.get(kind) ?? []), line])
+  }
+  return byKind
 }
 
 /** wait-for-access: how long a new identity's sign-in and then the checks may wait for access, in ms. */
@@ -93,20 +143,23 @@ export function readWaitForAccess(raw: RawInputs): number {
 }
 
 interface CheckLine {
+  /** The service its prefix names, if any. */
+  readonly kind?: ServiceKind
   readonly path: string
   readonly expected: readonly number[]
+  /** Where it is, for a message. */
+  readonly where: string
 }
 
-/** `PATH [STATUS[,STATUS...]]` per line; blank lines and `#` comments are skipped. */
+/** `[SERVICE:] PATH [STATUS[,STATUS...]]` per line; blank lines and `#` comments are skipped. */
 function readHealthCheckLines(text: string): CheckLine[] {
   const input = 'health-check-paths'
   const lines: CheckLine[] = []
-  for (const [index, rawLine] of text.split(/\r?\n/).entries()) {
-    // A `#` at the start or after a space starts a comment; inside a path it would be a fragment (refused later).
-    const line = rawLine.replace(/(^|\s)#.*$/, '').trim()
-    if (line === '') continue
-    const where = `line ${index + 1} (${show(line)})`
+  for (const item of itemLines(text)) {
+    const where = `line ${item.number} (${show(item.text)})`
+    const { kind, rest: line } = servicePrefix(item.text)
     const [path = '', statuses, ...rest] = line.split(/\s+/)
+    if (path === '') throw new InputError(input, `${where} names a service but no path: add the path after it.`)
     if (CONTROL_CHARACTERS.test(path)) {
       throw new InputError(input, `${where} has a control character in its path: write the path as plain text.`)
     }
@@ -116,7 +169,12 @@ function readHealthCheckLines(text: string): CheckLine[] {
         `${where} has more than a path and a status list: write "PATH [STATUS[,STATUS...]]", without spaces in the list.`
       )
     }
-    lines.push({ path, expected: statuses === undefined ? [200] : readStatuses(statuses, where) })
+    lines.push({
+      ...(kind === undefined ? {} : { kind }),
+      path,
+      expected: statuses === undefined ? [200] : readStatuses(statuses, where),
+      where
+    })
   }
   if (lines.length > MAX_HEALTH_CHECKS) {
     throw new InputError(input, `has ${lines.length} checks, more than ${MAX_HEALTH_CHECKS}: remove some.`)

@@ -6,12 +6,15 @@ import { formatSeconds } from '../lib/durations.js'
 import { retryAfterMs } from '../lib/retry-after.js'
 import type { IssuedToken } from '../signin/issued-token.js'
 import type { Target } from '../target/read.js'
+import type { ServiceKind } from '../target/services/registry.js'
 import { describeFailure } from './failure.js'
 import { type Attempt, type Send, acceptHeader, attemptOnce, firstHeader, httpSend, serviceOrigin } from './http.js'
 import { TRANSIENT_RETRIES, accessDelayMs, transientDelayMs, verdict } from './policy.js'
-import type { HealthCheckSpec, HealthConfig } from './read.js'
+import type { HealthCheckSpec, HealthConfig, HealthPlan } from './read.js'
 
 export interface CheckResult {
+  /** The service checked, when the step has one (a bare resource has no checks). */
+  readonly service?: ServiceKind
   readonly path: string
   readonly url: string
   readonly expected: readonly number[]
@@ -52,6 +55,43 @@ export const MAX_CONCURRENT_CHECKS = 20
 
 const defaultSleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
 
+/** A service's token: the one its checks send. */
+export interface ServiceToken {
+  readonly target: Target
+  readonly token: IssuedToken
+}
+
+/**
+ * Every service's checks at once, each with its own token and within what is left of wait-for-access; the report lists
+ * the checks grouped by service, in the step's order.
+ */
+export async function runPlannedChecks(
+  plan: HealthPlan,
+  tokens: readonly ServiceToken[],
+  waitForAccessMs: number,
+  deps: HealthDeps
+): Promise<HealthReport> {
+  const reports = await Promise.all(
+    plan.services.map(async ({ kind, checks, requestHeaders }) => {
+      const own = tokens.find(each => each.target.kind === kind)
+      if (own === undefined) throw new Error(`No token for the ${kind} checks`)
+      const config = {
+        checks,
+        requestHeaders,
+        waitForAccessMs,
+        timeoutMs: plan.timeoutMs,
+        failOnUnhealthy: plan.failOnUnhealthy
+      }
+      const report = await runHealthChecks(config, own.target, own.token, deps)
+      return report.checks.map(check => ({ service: kind, ...check }))
+    })
+  )
+  const checks = reports.flat()
+  if (checks.length === 0) return { health: 'skipped', checks }
+  return { health: checks.every(check => check.ok) ? 'healthy' : 'unhealthy', checks }
+}
+
+/** One service's checks, with its token. */
 export async function runHealthChecks(
   config: HealthConfig,
   target: Target,

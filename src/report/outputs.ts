@@ -1,19 +1,36 @@
-// Hands the results to later steps: the token and what it is for, and the health of the service.
+// Hands the results to later steps: the tokens and what they are for, and the health of the services.
 
 import * as core from '@actions/core'
-import type { HealthReport } from '../health/run.js'
+import type { HealthReport, ServiceToken } from '../health/run.js'
 import type { IssuedToken } from '../signin/issued-token.js'
+import type { ExportVariable } from '../target/export-variable.js'
 
-/** Hands the token to later steps. The token is masked before it is written anywhere. */
-export function publishToken(token: IssuedToken, exportVariable: string | undefined): void {
-  core.setSecret(token.token)
-  core.setOutput('token', token.token)
-  core.setOutput('expires-on', token.expiresOn.toISOString())
-  core.setOutput('resource', token.resource)
-  core.setOutput('object-id', token.claims.oid ?? '')
-  core.setOutput('app-id', token.claims.appId ?? '')
-  core.setOutput('tenant-id', token.claims.tenantId ?? '')
-  if (exportVariable !== undefined) core.exportVariable(exportVariable, token.token)
+/**
+ * Hands the tokens to later steps, each masked before it is written anywhere. Each service's token goes to its own
+ * outputs (`fhir-token`, `fhir-expires-on`, ...); `token`, `expires-on` and `resource` hold the step's token when it
+ * has exactly one, and are left unset when it has several, so that no step takes one service's token for another's.
+ */
+export function publishTokens(tokens: readonly ServiceToken[], exportVariables: readonly ExportVariable[]): void {
+  for (const { token } of tokens) core.setSecret(token.token)
+  const [only] = tokens
+  if (tokens.length === 1 && only !== undefined) {
+    core.setOutput('token', only.token.token)
+    core.setOutput('expires-on', only.token.expiresOn.toISOString())
+    core.setOutput('resource', only.token.resource)
+  }
+  for (const { target, token } of tokens) {
+    if (target.kind === 'resource') continue
+    core.setOutput(`${target.kind}-token`, token.token)
+    core.setOutput(`${target.kind}-expires-on`, token.expiresOn.toISOString())
+  }
+  // One sign-in: every token names the same identity.
+  core.setOutput('object-id', only?.token.claims.oid ?? '')
+  core.setOutput('app-id', only?.token.claims.appId ?? '')
+  core.setOutput('tenant-id', only?.token.claims.tenantId ?? '')
+  for (const { kind, name } of exportVariables) {
+    const token = tokens.find(each => each.target.kind === kind)?.token.token
+    if (token !== undefined) core.exportVariable(name, token)
+  }
 }
 
 export function publishHealth(report: HealthReport): void {
@@ -22,8 +39,8 @@ export function publishHealth(report: HealthReport): void {
 }
 
 /**
- * The one line a successful sign-in logs: who, for what, until when. Never the token. The claims are GUIDs or absent
- * (readTokenClaims), and the resource is one line of plain text (readConfig).
+ * The one line a successful sign-in logs per token: who, for what, until when. Never the token. The claims are GUIDs
+ * or absent (readTokenClaims), and the resource is one line of plain text (readConfig).
  */
 export function describeSignIn(token: IssuedToken): string {
   const { appId, oid, tenantId } = token.claims

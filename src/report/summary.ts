@@ -1,54 +1,68 @@
-// The job summary: who signed in, for what, and how each health check went. Never the token.
+// The job summary: who signed in, for what, and how each health check went, grouped by service. Never a token.
 // core.summary writes HTML and does not escape text, and check errors hold server text, so every value is escaped
 // here, and each table stays on one line: a blank line inside would end the HTML block and let Markdown in.
 
 import * as core from '@actions/core'
-import type { CheckResult, HealthReport } from '../health/run.js'
-import type { IssuedToken } from '../signin/issued-token.js'
-import type { Target } from '../target/read.js'
+import type { CheckResult, HealthReport, ServiceToken } from '../health/run.js'
+import { escapeHtml } from '../lib/html.js'
+import type { TargetKind } from '../target/read.js'
+import { serviceOf } from '../target/services/registry.js'
 
-const ENTITIES: Readonly<Record<string, string>> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-  '|': '&#124;',
-  '`': '&#96;'
-}
+const nameOf = (kind: TargetKind | undefined): string =>
+  kind === undefined || kind === 'resource' ? 'resource' : serviceOf(kind).name
 
-/** Text as inert HTML: markup characters, Markdown table pipes and backticks escaped; line breaks kept as <br>. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"'|`]/g, char => ENTITIES[char] ?? char).replace(/\r\n|\r|\n/g, '<br>')
-}
-
-export function renderSummary(token: IssuedToken, target: Target, report: HealthReport): string {
-  const { appId, oid, tenantId } = token.claims
+export function renderSummary(tokens: readonly ServiceToken[], report: HealthReport): string {
+  const [first] = tokens
+  const { appId, oid, tenantId } = first?.token.claims ?? {}
   const identity: [string, string][] = [
-    ['Sign-in method', token.signInMethod],
+    ['Sign-in method', first?.token.signInMethod ?? 'unknown'],
     ['Application (client) ID', appId ?? 'unknown'],
     ['Object ID', oid ?? 'unknown'],
-    ['Tenant', tenantId ?? 'unknown'],
-    ['Resource', token.resource],
-    ...(target.serviceUrl !== undefined ? [['Service URL', target.serviceUrl] as [string, string]] : []),
-    ['Token expires', token.expiresOn.toISOString()]
+    ['Tenant', tenantId ?? 'unknown']
   ]
+  // One service: its token in the same table; several: a table of tokens, one row each.
+  if (tokens.length === 1 && first !== undefined) {
+    identity.push(
+      ['Resource', first.token.resource],
+      ...(first.target.serviceUrl !== undefined ? [['Service URL', first.target.serviceUrl] as [string, string]] : []),
+      ['Token expires', first.token.expiresOn.toISOString()]
+    )
+  }
   const lines = [
     '<h2>Azure Health Data Services access</h2>',
     table(
       ['', ''],
       identity.map(([name, value]) => [`<strong>${escapeHtml(name)}</strong>`, escapeHtml(value)])
-    ),
-    `<h3>Health: ${escapeHtml(report.health)}</h3>`
+    )
   ]
-  if (report.health === 'skipped') {
-    lines.push('<p>No health checks were asked for.</p>')
-  } else {
+  if (tokens.length > 1) {
     lines.push(
-      table(['Check', 'Expected', 'Status', 'Result', 'Attempts', 'Time', 'Details'], report.checks.map(checkRow))
+      table(
+        ['Service', 'Resource', 'Service URL', 'Token expires'],
+        tokens.map(({ target, token }) =>
+          [nameOf(target.kind), token.resource, target.serviceUrl ?? '', token.expiresOn.toISOString()].map(escapeHtml)
+        )
+      )
     )
   }
+  lines.push(`<h3>Health: ${escapeHtml(report.health)}</h3>`)
+  if (report.health === 'skipped') {
+    lines.push('<p>No health checks were asked for.</p>')
+    return lines.join('\n') + '\n'
+  }
+  const groups = groupByService(report.checks)
+  for (const [kind, checks] of groups) {
+    if (groups.size > 1) lines.push(`<h4>${escapeHtml(nameOf(kind))}</h4>`)
+    lines.push(table(['Check', 'Expected', 'Status', 'Result', 'Attempts', 'Time', 'Details'], checks.map(checkRow)))
+  }
   return lines.join('\n') + '\n'
+}
+
+/** The checks of each service together, services in the order their first check comes. */
+function groupByService(checks: readonly CheckResult[]): Map<CheckResult['service'], CheckResult[]> {
+  const groups = new Map<CheckResult['service'], CheckResult[]>()
+  for (const check of checks) groups.set(check.service, [...(groups.get(check.service) ?? []), check])
+  return groups
 }
 
 function checkRow(check: CheckResult): string[] {

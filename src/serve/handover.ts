@@ -1,9 +1,16 @@
 // What the step hands the token server through its stdin, an anonymous pipe: the sign-in (with its secret, if any),
 // the runner's OIDC request token, the header, the resources. Never argv, the environment or a file. One JSON text.
+// Also the names the step, the server and the post step share: the server's files and the post step's state key.
 
 import { isRecord } from '../lib/guards.js'
 import type { SignIn } from '../signin/registry.js'
 import type { OidcRequest } from './github-token.js'
+
+/** In the server's own folder: its log (its stdout and stderr) and its report, which the post step reads. */
+export const LOG_FILE = 'server.log'
+export const REPORT_FILE = 'report.json'
+/** The post step's state: where the server's pid and folder are kept. */
+export const SERVER_STATE = 'token-server'
 
 export interface Handover {
   readonly signIn: SignIn

@@ -8,8 +8,7 @@ import { isRecord } from '../lib/guards.js'
 import { neutralizeCommands, oneLine } from '../lib/text.js'
 import { processStartTime } from './process-start.js'
 import { parseReport, renderServeSummary, reportLines } from './report.js'
-import { LOG_FILE, REPORT_FILE } from './run-server.js'
-import { SERVER_STATE } from './start.js'
+import { LOG_FILE, REPORT_FILE, SERVER_STATE } from './handover.js'
 
 const STOP_WAIT_MS = 5_000
 const POLL_MS = 50

@@ -1,17 +1,19 @@
-// Reads serve-tokens and serve-resources into what the token server may hand out: the step's own resource first, then
+// Reads serve-tokens and serve-resources into what the token server may hand out: the step's own resources first, then
 // the others the same identity may get. Also refuses a second token server in one job, naming the step that started
 // the first. No network, no logging.
 
 import { InputError } from '../errors.js'
 import { type RawInputs, readBoolean } from '../inputs.js'
 import { CONTROL_CHARACTERS, isRecord } from '../lib/guards.js'
+import { itemLines } from '../lib/lines.js'
 import { listInWords, oneLine, show } from '../lib/text.js'
 import { readResource } from '../target/read.js'
 import type { Target } from '../target/read.js'
 import { canonicalResource, resourceKey } from '../target/served.js'
 
 export interface ServeConfig {
-  /** The resources the server answers for, each once, the step's own first; exactly as asked of Entra ID. */
+  /** The resources the server answers for, each once, the step's own (every service's) first; exactly as asked of
+   *  Entra ID. */
   readonly resources: readonly string[]
   /** The step's id (GITHUB_ACTION), named when a later step asks for a second server. */
   readonly step: string
@@ -25,7 +27,7 @@ const MAX_SERVED_RESOURCES = 20
 /** The token server to start, or undefined when serve-tokens is not true. Throws InputError. */
 export function readServe(
   raw: RawInputs,
-  target: Target,
+  targets: readonly Target[],
   env: Readonly<Record<string, string | undefined>>,
   warnings: string[]
 ): ServeConfig | undefined {
@@ -53,7 +55,7 @@ export function readServe(
         'instead of this endpoint: unset it in the later steps that should get tokens from it.'
     )
   }
-  const byKey = new Map<string, string>([[resourceKey(target.resource), target.resource]])
+  const byKey = new Map<string, string>(targets.map(target => [resourceKey(target.resource), target.resource]))
   for (const line of lines) {
     // The scope suffix is tolerated here, as callers of the endpoint may send it; the rest as for resource.
     const checked = readResource(line.replace(/\/\.default\/?$/i, ''), [], 'serve-resources')
@@ -88,20 +90,16 @@ function refuseSecondServer(env: Readonly<Record<string, string | undefined>>): 
 
 /** One resource per line; blank lines and # comments are ignored, as in health-check-paths. */
 function readResourceLines(text: string): string[] {
-  const lines: string[] = []
-  for (const [index, rawLine] of text.split(/\r?\n/).entries()) {
-    const line = rawLine.replace(/(^|\s)#.*$/, '').trim()
-    if (line === '') continue
+  return itemLines(text).map(({ number, text: line }) => {
     if (/\s/.test(line) || CONTROL_CHARACTERS.test(line)) {
       throw new InputError(
         'serve-resources',
-        `line ${index + 1} (${show(line.replace(new RegExp(CONTROL_CHARACTERS.source, 'g'), ' '))}) is not one ` +
+        `line ${number} (${show(line.replace(new RegExp(CONTROL_CHARACTERS.source, 'g'), ' '))}) is not one ` +
           'resource: put one resource per line, without spaces.'
       )
     }
-    lines.push(line)
-  }
-  return lines
+    return line
+  })
 }
 
 /** The marker's JSON, read leniently: it is only used to name the first step. */

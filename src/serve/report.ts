@@ -3,7 +3,7 @@
 // server, read by the post step, shown in the log and the job summary. Never a token or the header.
 
 import { isRecord } from '../lib/guards.js'
-import { escapeHtml } from '../report/summary.js'
+import { escapeHtml } from '../lib/html.js'
 
 export interface ResourceCounts {
   answers: number

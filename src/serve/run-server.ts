@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { readTextAtMost } from '../lib/read-text.js'
 import { type SignInSession, openSignIn } from '../signin/get-token.js'
 import { githubIdToken } from './github-token.js'
-import { type Handover, readHandover } from './handover.js'
+import { type Handover, REPORT_FILE, readHandover } from './handover.js'
 import { newReport } from './report.js'
 import { startTokenServer } from './server.js'
 
@@ -15,9 +15,6 @@ import { startTokenServer } from './server.js'
 const READY_FD = 3
 /** Far beyond any hand-over; a larger one is not ours. */
 const MAX_HANDOVER_BYTES = 1_000_000
-
-export const REPORT_FILE = 'report.json'
-export const LOG_FILE = 'server.log'
 
 export async function runTokenServer(): Promise<void> {
   const handover = readHandover(await readStdin())

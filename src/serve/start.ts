@@ -14,17 +14,16 @@ import { ActionError } from '../errors.js'
 import { neutralizeCommands, sanitizeServerText } from '../lib/text.js'
 import type { IssuedToken } from '../signin/issued-token.js'
 import type { SignIn } from '../signin/registry.js'
-import type { Handover } from './handover.js'
+import { type Handover, LOG_FILE, SERVER_STATE } from './handover.js'
 import { processStartTime } from './process-start.js'
 import { ENDPOINT_PATH } from './protocol.js'
 import { SERVER_MARKER_VARIABLE, type ServeConfig } from './read.js'
 import { SERVER_ARGUMENT } from './role.js'
-import { LOG_FILE } from './run-server.js'
+
+type Env = Readonly<Record<string, string | undefined>>
 
 /** The runner's OIDC request token lives about 6 h 10 min, a hosted job at most 6 h: nothing is left to serve after. */
 export const SERVER_LIFETIME_MS = (6 * 60 + 15) * 60 * 1000
-/** The post step's state: where the server's pid and folder are kept. */
-export const SERVER_STATE = 'token-server'
 const START_TIMEOUT_MS = 15_000
 
 export interface ServedSignIn {
@@ -33,23 +32,17 @@ export interface ServedSignIn {
   readonly secrets: readonly string[]
 }
 
-export async function serveTokens(serve: ServeConfig, signIn: ServedSignIn, token: IssuedToken): Promise<void> {
+/** `tokens`: the step's own, which name the identity the server serves. */
+export async function serveTokens(
+  serve: ServeConfig,
+  signIn: ServedSignIn,
+  tokens: readonly { readonly token: IssuedToken }[]
+): Promise<void> {
   // 256 bits, masked before it is written anywhere.
   const header = randomBytes(32).toString('base64url')
   core.setSecret(header)
   const dir = mkdtempSync(join(process.env.RUNNER_TEMP || tmpdir(), 'ahds-token-server-'))
-  const oidcUrl = process.env.ACTIONS_ID_TOKEN_REQUEST_URL
-  const oidcToken = process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN
-  const handover: Handover = {
-    ...signIn,
-    resources: serve.resources,
-    ...(token.claims.appId === undefined ? {} : { clientId: token.claims.appId }),
-    ...(token.claims.oid === undefined ? {} : { objectId: token.claims.oid }),
-    header,
-    ...(oidcUrl && oidcToken ? { oidc: { url: oidcUrl, token: oidcToken } } : {}),
-    endsAt: Date.now() + SERVER_LIFETIME_MS,
-    dir
-  }
+  const handover = buildHandover(serve, signIn, tokens, { header, dir, env: process.env, now: Date.now() })
   const { pid, port } = await startServerProcess(handover)
 
   const endpoint = `http://127.0.0.1:${port}${ENDPOINT_PATH}`
@@ -65,6 +58,33 @@ export async function serveTokens(serve: ServeConfig, signIn: ServedSignIn, toke
         ' (until the post step, at most 6 h 15 min)'
     )
   )
+}
+
+/**
+ * The hand-over, field by field: only what its type declares goes down the pipe, whatever else the caller's objects
+ * hold (a whole configuration passed as the sign-in, say).
+ */
+export function buildHandover(
+  serve: Pick<ServeConfig, 'resources'>,
+  signIn: ServedSignIn,
+  tokens: readonly { readonly token: Pick<IssuedToken, 'claims'> }[],
+  made: { readonly header: string; readonly dir: string; readonly env: Env; readonly now: number }
+): Handover {
+  const claims = tokens[0]?.token.claims ?? {}
+  const oidcUrl = made.env.ACTIONS_ID_TOKEN_REQUEST_URL
+  const oidcToken = made.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN
+  return {
+    signIn: signIn.signIn,
+    authorityHost: signIn.authorityHost,
+    secrets: signIn.secrets,
+    resources: serve.resources,
+    ...(claims.appId === undefined ? {} : { clientId: claims.appId }),
+    ...(claims.oid === undefined ? {} : { objectId: claims.oid }),
+    header: made.header,
+    ...(oidcUrl && oidcToken ? { oidc: { url: oidcUrl, token: oidcToken } } : {}),
+    endsAt: made.now + SERVER_LIFETIME_MS,
+    dir: made.dir
+  }
 }
 
 async function startServerProcess(handover: Handover): Promise<{ pid: number; port: number }> {
@@ -140,7 +160,7 @@ function readLog(path: string): string {
  * The server's environment: the step's, without anything secret or step-bound. The secrets it needs come through the
  * pipe. RUNNER_TRACKING_ID stays: the runner ends the job's leftover processes by it.
  */
-export function serverEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+export function serverEnv(env: Env): Record<string, string> {
   const kept: Record<string, string> = {}
   for (const [name, value] of Object.entries(env)) {
     if (value === undefined || !keep(name)) continue

@@ -54,6 +54,26 @@ export async function getAccessToken(request: SignInRequest, deps: SignInDeps): 
   return session.getToken(request.resource)
 }
 
+/**
+ * One token per target from one sign-in: the credential (and an OIDC sign-in's GitHub token, while it is fresh) is
+ * shared, and Microsoft Entra ID is asked once per resource. The first token alone, so the others find the credential
+ * ready (the sign-in host's metadata read once, a failure explained once); then the others at once.
+ */
+export async function getAccessTokens<T extends { readonly resource: string }>(
+  request: Omit<SignInRequest, 'resource'>,
+  targets: readonly T[],
+  deps: SignInDeps
+): Promise<{ target: T; token: IssuedToken }[]> {
+  const session = await openSignIn(request, deps)
+  const tokenFor = async (target: T): Promise<{ target: T; token: IssuedToken }> => ({
+    target,
+    token: await session.getToken(target.resource)
+  })
+  const [first, ...others] = targets
+  if (first === undefined) return []
+  return [await tokenFor(first), ...(await Promise.all(others.map(tokenFor)))]
+}
+
 /** One sign-in's credential, asked for tokens as often as needed: the credential's cache answers until a token nears
  *  expiry, then it signs in again (asking GitHub anew for an OIDC sign-in). */
 export interface SignInSession {

@@ -2,14 +2,11 @@
 // It was retired on 30 September 2026, and besides Azure RBAC it granted access through a list of allowed object IDs
 // that Access control (IAM) does not show. Pure data and functions.
 
-import { classifyServiceHost } from './clouds.js'
-
 export const API_FOR_FHIR_RETIRED_ON = '30 September 2026'
 
-/** True for an Azure API for FHIR host of a known cloud. */
+/** True for an Azure API for FHIR host of a known cloud: one name right under the public or US Government domain. */
 export function isAzureApiForFhirHost(hostname: string): boolean {
-  const host = hostname.toLowerCase()
-  return classifyServiceHost(host)?.kind === 'fhir' && /^[a-z0-9-]+\.azurehealthcareapis\.[a-z]+$/.test(host)
+  return /^[a-z0-9-]+\.azurehealthcareapis\.(com|us)$/.test(hostname.toLowerCase())
 }
 
 /** The start-up warning for an Azure API for FHIR host; undefined for any other. */

@@ -1,5 +1,5 @@
-// The Azure clouds: their names, sign-in hosts, and the host names of their FHIR and DICOM services. Pure data and
-// functions.
+// The Azure clouds: their names, sign-in hosts and federated-credential audiences (the services' hosts per cloud are
+// in services/). Pure data and functions.
 
 import { parseUrl } from '../lib/guards.js'
 
@@ -13,30 +13,20 @@ interface CloudInfo {
   /** The recommended audience of a federated credential in this cloud (MSAL's TokenExchangeAudience): what the
    *  GitHub OIDC token is asked for when audience is not given. */
   readonly federatedAudience: string
-  /** Host suffixes of the FHIR services (Health Data Services, then Azure API for FHIR). */
-  readonly fhirHostSuffixes: readonly string[]
-  readonly dicomHostSuffixes: readonly string[]
 }
 
 const CLOUDS: Readonly<Record<CloudName, CloudInfo>> = {
   AzureCloud: {
     authorityHost: 'https://login.microsoftonline.com',
-    federatedAudience: DEFAULT_FEDERATED_AUDIENCE,
-    fhirHostSuffixes: ['.fhir.azurehealthcareapis.com', '.azurehealthcareapis.com'],
-    dicomHostSuffixes: ['.dicom.azurehealthcareapis.com']
+    federatedAudience: DEFAULT_FEDERATED_AUDIENCE
   },
   AzureUSGovernment: {
     authorityHost: 'https://login.microsoftonline.us',
-    federatedAudience: 'api://AzureADTokenExchangeUSGov',
-    fhirHostSuffixes: ['.fhir.azurehealthcareapis.us', '.azurehealthcareapis.us'],
-    dicomHostSuffixes: ['.dicom.azurehealthcareapis.us']
+    federatedAudience: 'api://AzureADTokenExchangeUSGov'
   },
   AzureChinaCloud: {
-    // Health Data Services availability in China is unverified: no host suffixes, so no cloud is inferred from them.
     authorityHost: 'https://login.chinacloudapi.cn',
-    federatedAudience: 'api://AzureADTokenExchangeChina',
-    fhirHostSuffixes: [],
-    dicomHostSuffixes: []
+    federatedAudience: 'api://AzureADTokenExchangeChina'
   }
 }
 
@@ -79,28 +69,4 @@ export function federatedAudienceFor(cloud: CloudName): string {
 export function isMicrosoftAuthorityHost(authorityHost: string): boolean {
   const url = parseUrl(authorityHost)
   return url?.protocol === 'https:' && url.port === '' && MICROSOFT_AUTHORITY_HOSTS.has(url.hostname)
-}
-
-export type ServiceHostKind = 'fhir' | 'dicom'
-
-/** What a host looks like: a FHIR or DICOM service host of a known cloud, or unknown (custom domain, emulator). */
-export function classifyServiceHost(hostname: string): { kind: ServiceHostKind; cloud: CloudName } | undefined {
-  const host = hostname.toLowerCase()
-  for (const cloud of CLOUD_NAMES) {
-    const info = CLOUDS[cloud]
-    // DICOM first: its suffix is more specific than Azure API for FHIR's `.azurehealthcareapis.com`.
-    if (info.dicomHostSuffixes.some(suffix => host.endsWith(suffix))) return { kind: 'dicom', cloud }
-    if (info.fhirHostSuffixes.some(suffix => host.endsWith(suffix))) return { kind: 'fhir', cloud }
-  }
-  return undefined
-}
-
-/** A warning when a service host belongs to another cloud than the one signed in to; undefined when consistent. */
-export function cloudMismatchWarning(input: string, hostname: string, cloud: CloudName): string | undefined {
-  const found = classifyServiceHost(hostname)
-  if (found === undefined || found.cloud === cloud) return undefined
-  return (
-    `${input} is a ${found.cloud} host but environment is ${cloud}: the sign-in will likely fail. ` +
-    `Set environment: ${found.cloud}.`
-  )
 }

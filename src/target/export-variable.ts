@@ -1,8 +1,17 @@
 // The export-variable input: a name for the token in later steps' environment, refused when something later in the
-// job reads that name.
+// job reads that name. With several services, one `service: NAME` line each.
 
 import { InputError } from '../errors.js'
+import { itemLines } from '../lib/lines.js'
 import { show } from '../lib/text.js'
+import type { Target, TargetKind } from './read.js'
+import { prefixesInWords, servicePrefix } from './services/registry.js'
+
+/** Which token goes under which name. */
+export interface ExportVariable {
+  readonly kind: TargetKind
+  readonly name: string
+}
 
 /**
  * Names something later in the job reads, grouped by reader: exporting the token under one would hijack a later step
@@ -184,8 +193,45 @@ function readerOf(name: string): string | undefined {
   return GITHUB_CREDENTIAL.test(upper) ? 'tools that send a GitHub token to GitHub' : undefined
 }
 
-export function readExportVariable(value: string): string | undefined {
-  if (value === '') return undefined
+/**
+ * The names to export the tokens under: a bare name for the one token of a step with one target, or a line
+ * `fhir: FHIR_TOKEN` per service (any of the step's services may be left out). Throws InputError.
+ */
+export function readExportVariables(value: string, targets: readonly Target[]): readonly ExportVariable[] {
+  const input = 'export-variable'
+  const [only] = targets
+  const exports: ExportVariable[] = []
+  for (const line of itemLines(value)) {
+    const { kind, rest } = servicePrefix(line.text)
+    const where = `line ${line.number} (${show(line.text)})`
+    if (kind === undefined && (targets.length > 1 || only === undefined)) {
+      throw new InputError(
+        input,
+        `${where} names no service, and this step has several: write one line per service, each beginning with ` +
+          `${prefixesInWords(targets.flatMap(t => (t.kind === 'resource' ? [] : [t.kind])))} (e.g. fhir: FHIR_TOKEN).`
+      )
+    }
+    const target = kind === undefined ? only : targets.find(t => t.kind === kind)
+    if (target === undefined) {
+      throw new InputError(
+        input,
+        `${where} names the ${kind ?? ''} token, which this step does not get: remove the line.`
+      )
+    }
+    const name = readExportVariable(rest)
+    if (exports.some(e => e.kind === target.kind)) {
+      throw new InputError(input, `${where}: the ${target.kind} token has a name already: give one line per service.`)
+    }
+    if (exports.some(e => e.name.toUpperCase() === name.toUpperCase())) {
+      throw new InputError(input, `${where}: ${name} is named twice: give each token a name of its own.`)
+    }
+    exports.push({ kind: target.kind, name })
+  }
+  return exports
+}
+
+/** One name, checked: a variable name nothing later in the job reads. */
+function readExportVariable(value: string): string {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(value)) {
     throw new InputError(
       'export-variable',

@@ -1,27 +1,28 @@
-// Reads which service the token is for: fhir-url, dicom-url or resource (with dicom-api-version), and the cloud. The
-// FHIR audience is the service URL without a trailing slash; the DICOM audience is one for every DICOM service.
+// Reads which service the token is for: a service's URL input (the registry in services/ says which, and how each
+// derives its audience and base URL) or resource, and the cloud.
 
 import { InputError } from '../errors.js'
 import { type InputName, type RawInputs, pushDefined } from '../inputs.js'
 import { GUID, parseUrl } from '../lib/guards.js'
-import { show } from '../lib/text.js'
-import { apiForFhirWarning } from './api-for-fhir.js'
-import { type CloudName, classifyServiceHost, cloudMismatchWarning, parseCloud } from './clouds.js'
+import { listInWords, show } from '../lib/text.js'
+import { type CloudName, parseCloud } from './clouds.js'
+import { DICOM_RESOURCE } from './services/dicom.js'
 import {
-  DEFAULT_DICOM_API_VERSION,
-  DICOM_API_VERSIONS,
-  DICOM_RESOURCE,
   LEGACY_GENERIC_RESOURCE,
-  fhirResourceFor,
+  SERVICE_KINDS,
+  type ServiceKind,
+  classifyServiceHost,
+  cloudMismatchWarning,
   isHealthServiceResource,
-  looksLikeApiVersion,
-  parseDicomApiVersion
-} from './services.js'
+  serviceInputs,
+  serviceOf
+} from './services/registry.js'
 
-export type ServiceKind = 'fhir' | 'dicom' | 'resource'
+/** A service of the registry, or a bare resource (any other Azure resource: a token, no checks). */
+export type TargetKind = ServiceKind | 'resource'
 
 export interface Target {
-  readonly kind: ServiceKind
+  readonly kind: TargetKind
   /** The resource (audience) the token is requested for, exactly as sent (scope = `${resource}/.default`). */
   readonly resource: string
   /**
@@ -45,55 +46,71 @@ export function readCloud(value: string): CloudName {
   return cloud
 }
 
-/** The service the token is for, from fhir-url, dicom-url or resource. */
-export function readTarget(raw: RawInputs, cloud: CloudName, warnings: string[]): Target {
-  const fhirUrl = raw['fhir-url']
-  const dicomUrl = raw['dicom-url']
+/**
+ * What the step's tokens are for: each service whose URL input is set (in the registry's order, one token each), or
+ * resource alone. resource may also override the audience of one service, never of several.
+ */
+export function readTargets(raw: RawInputs, cloud: CloudName, warnings: string[]): readonly Target[] {
+  const given = SERVICE_KINDS.filter(kind => raw[serviceOf(kind).input] !== '')
   const resourceInput = raw.resource
-
-  if (fhirUrl !== '' && dicomUrl !== '') {
-    throw new InputError('dicom-url', 'give only one of fhir-url or dicom-url: one service per step (use two steps).')
-  }
-  if (fhirUrl === '' && dicomUrl === '' && resourceInput === '') {
+  if (given.length === 0 && resourceInput === '') {
     throw new InputError(
       'fhir-url',
-      'no service given. Set fhir-url (a FHIR service), dicom-url (a DICOM service) or resource (any other resource).'
+      `no service given. Set ${listInWords([...serviceInputs(), 'resource (any other resource)'], 'or')}.`
+    )
+  }
+  if (given.length > 1 && resourceInput !== '') {
+    throw new InputError(
+      'resource',
+      `overrides the audience of one service, but ${listInWords(
+        given.map(kind => serviceOf(kind).input),
+        'and'
+      )} ` +
+        'are set, and each gets a token for its own audience: remove resource, or give that service in a step of its own.'
     )
   }
   const resource = resourceInput === '' ? undefined : readResource(resourceInput, warnings)
-  // The DICOM API version input is checked even when unused, so a typo never goes unnoticed.
-  const apiVersion = readDicomApiVersion(raw['dicom-api-version'])
+  // Each service's own other inputs are checked even when unused, so a typo never goes unnoticed.
+  for (const each of SERVICE_KINDS) serviceOf(each).checkInputs?.(raw)
+  if (given.length === 0) return [{ kind: 'resource', resource: resource ?? '' }]
+  return given.map(kind => readServiceTarget(kind, raw, cloud, resource, warnings))
+}
 
-  if (fhirUrl !== '') {
-    const url = readServiceUrl('fhir-url', fhirUrl)
-    if (classifyServiceHost(url.hostname)?.kind === 'dicom') {
-      throw new InputError('fhir-url', `${url.hostname} is a DICOM service: use dicom-url instead.`)
-    }
-    pushDefined(warnings, cloudMismatchWarning('fhir-url', url.hostname, cloud))
-    pushDefined(warnings, apiForFhirWarning('fhir-url', url.hostname))
-    return {
-      kind: 'fhir',
-      resource: resource ?? fhirResourceFor(url),
-      serviceUrl: url.origin + url.pathname.replace(/\/+$/, '')
-    }
+function readServiceTarget(
+  kind: ServiceKind,
+  raw: RawInputs,
+  cloud: CloudName,
+  resource: string | undefined,
+  warnings: string[]
+): Target {
+  const service = serviceOf(kind)
+  const url = readServiceUrl(kind, raw[service.input])
+  const found = classifyServiceHost(url.hostname)?.kind
+  if (found !== undefined && found !== kind) {
+    throw new InputError(
+      service.input,
+      `${url.hostname} is a ${serviceOf(found).name}: use ${serviceOf(found).input} instead.`
+    )
   }
-  if (dicomUrl !== '') {
-    const url = readServiceUrl('dicom-url', dicomUrl)
-    if (classifyServiceHost(url.hostname)?.kind === 'fhir') {
-      throw new InputError('dicom-url', `${url.hostname} is a FHIR service: use fhir-url instead.`)
-    }
-    pushDefined(warnings, cloudMismatchWarning('dicom-url', url.hostname, cloud))
-    return { kind: 'dicom', resource: resource ?? DICOM_RESOURCE, serviceUrl: dicomServiceUrl(url, apiVersion, raw) }
+  const form = service.hostForm
+  if (found === kind && form !== undefined && !form.pattern.test(url.hostname.toLowerCase())) {
+    throw new InputError(service.input, `${url.hostname} is not a ${service.name} host: use ${form.text}.`)
   }
-  return { kind: 'resource', resource: resource ?? '' }
+  if (!service.clouds.includes(cloud)) {
+    throw new InputError(
+      service.input,
+      `the ${service.name} exists only in ${service.clouds.join(', ')}, not in ${cloud}: set environment: ` +
+        `${service.clouds[0] ?? 'AzureCloud'}, or remove ${service.input}.`
+    )
+  }
+  pushDefined(warnings, cloudMismatchWarning(service.input, url.hostname, cloud))
+  pushDefined(warnings, service.warning?.(url.hostname))
+  return { kind, resource: resource ?? service.resourceFor(url), serviceUrl: service.baseUrl(url, raw) }
 }
 
 /** An https service URL: no user name or password, no query, no fragment. The value is not echoed if it has userinfo. */
-function readServiceUrl(input: 'fhir-url' | 'dicom-url', value: string): URL {
-  const example =
-    input === 'fhir-url'
-      ? 'https://myws-myfhir.fhir.azurehealthcareapis.com'
-      : 'https://myws-mydicom.dicom.azurehealthcareapis.com'
+function readServiceUrl(kind: ServiceKind, value: string): URL {
+  const { input, example } = serviceOf(kind)
   const url = parseUrl(value)
   if (url === undefined) throw new InputError(input, `is not a URL: give the service's base URL, e.g. ${example}.`)
   if (url.username !== '' || url.password !== '') {
@@ -107,52 +124,6 @@ function readServiceUrl(input: 'fhir-url' | 'dicom-url', value: string): URL {
     throw new InputError(input, `must not have a query (?...): give the service's base URL, e.g. ${example}.`)
   }
   return url
-}
-
-/** The versioned DICOM base URL: the URL's own trailing version, else dicom-api-version. */
-function dicomServiceUrl(url: URL, apiVersion: string, raw: RawInputs): string {
-  const segments = url.pathname.split('/').filter(segment => segment !== '')
-  const last = segments.at(-1)
-  const versionAt = segments.findIndex(looksLikeApiVersion)
-  if (versionAt !== -1 && versionAt !== segments.length - 1) {
-    throw new InputError(
-      'dicom-url',
-      `must end at the API version: use ${url.origin}/${segments.slice(0, versionAt + 1).join('/')} ` +
-        'and put the rest in health-check-paths.'
-    )
-  }
-  let version = apiVersion
-  if (last !== undefined && looksLikeApiVersion(last)) {
-    const known = parseDicomApiVersion(last)
-    if (known === undefined) {
-      throw new InputError(
-        'dicom-url',
-        `ends with an unknown DICOM API version ${show(last)}: use ${DICOM_API_VERSIONS.join(', ')}.`
-      )
-    }
-    const asked = raw['dicom-api-version']
-    if (asked !== '' && parseDicomApiVersion(asked) !== DEFAULT_DICOM_API_VERSION && known !== apiVersion) {
-      throw new InputError(
-        'dicom-api-version',
-        `says ${apiVersion} but dicom-url ends with ${known}: remove one of them.`
-      )
-    }
-    version = known
-    segments.pop()
-  }
-  return [url.origin, ...segments, version].join('/')
-}
-
-function readDicomApiVersion(value: string): string {
-  if (value === '') return DEFAULT_DICOM_API_VERSION
-  const version = parseDicomApiVersion(value)
-  if (version === undefined) {
-    throw new InputError(
-      'dicom-api-version',
-      `${show(value)} is not a DICOM API version: use ${DICOM_API_VERSIONS.join(', ')}.`
-    )
-  }
-  return version
 }
 
 /**

@@ -1,10 +1,9 @@
 // The one spelling of a resource that a token server asks Microsoft Entra ID for, whatever spelling a caller uses:
-// with or without `/.default` and a trailing slash, and a FHIR or DICOM service URL standing for its audience, as the
-// step's own fhir-url and dicom-url do. Pure; never throws.
+// with or without `/.default` and a trailing slash, and a service URL standing for its audience, as the step's own
+// service URLs do. Pure; never throws.
 
 import { GUID, parseUrl } from '../lib/guards.js'
-import { classifyServiceHost } from './clouds.js'
-import { DICOM_RESOURCE, fhirResourceFor } from './services.js'
+import { classifyServiceHost, serviceOf, serviceWithAudience } from './services/registry.js'
 
 /** The resource to ask for, or undefined when the text names none (not a GUID, nor an https or api:// URI). */
 export function canonicalResource(value: string): string | undefined {
@@ -13,10 +12,10 @@ export function canonicalResource(value: string): string | undefined {
   const url = parseUrl(text)
   if (url === undefined || (url.protocol !== 'https:' && url.protocol !== 'api:')) return undefined
   if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') return undefined
-  const service = classifyServiceHost(url.hostname)?.kind
-  // A FHIR resource is its origin, never with a slash; every DICOM service shares one audience.
-  if (service === 'fhir') return fhirResourceFor(url)
-  if (service === 'dicom' || (url.protocol === 'https:' && url.origin === DICOM_RESOURCE)) return DICOM_RESOURCE
+  // A service host stands for its audience (a FHIR origin, never with a slash; DICOM's one shared audience).
+  const service =
+    classifyServiceHost(url.hostname)?.kind ?? (url.protocol === 'https:' ? serviceWithAudience(url.origin) : undefined)
+  if (service !== undefined) return serviceOf(service).resourceFor(url)
   return text.replace(/\/+$/, '')
 }
 
