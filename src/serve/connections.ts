@@ -112,7 +112,7 @@ export function openGate(options: GateOptions): Gate {
     socket.resume()
   }
 
-  // Connections arriving together are checked with one read of the socket tables.
+  // The connections waiting are checked with one read of the socket tables.
   const checkPending = (): void => {
     const sockets = pending.filter(socket => !socket.destroyed)
     pending = []
@@ -127,14 +127,32 @@ export function openGate(options: GateOptions): Gate {
     })
   }
 
+  // A read of the tables costs time that grows with the connections the machine has (a flood leaves thousands in
+  // TIME_WAIT), and connections are accepted one per turn of the event loop: the next read waits as long as the last
+  // one took, so a flood of connections gets batched and can take at most about half of the server's time.
+  let checkScheduled = false
+  let lastCheckEnd = 0
+  let lastCheckCost = 0
+  const runCheck = (): void => {
+    checkScheduled = false
+    const started = performance.now()
+    checkPending()
+    lastCheckEnd = performance.now()
+    lastCheckCost = lastCheckEnd - started
+  }
+
   const server = createServer({ pauseOnConnect: true }, socket => {
     socket.on('error', () => undefined)
     if (options.peers === undefined) {
       letIn(socket)
       return
     }
-    if (pending.length === 0) setImmediate(checkPending)
     pending.push(socket)
+    if (checkScheduled) return
+    checkScheduled = true
+    const wait = lastCheckEnd + lastCheckCost - performance.now()
+    if (wait > 0) setTimeout(runCheck, wait)
+    else setImmediate(runCheck)
   })
 
   return {
