@@ -96,6 +96,12 @@ describe('no lock-out', () => {
     expect(outcomes.every(o => o.token)).toBe(true)
     const { opened } = JSON.parse(Buffer.concat(said).toString('utf8')) as { opened: number }
     expect(opened).toBeGreaterThan(16)
+    // Each cut connection is counted once, as what it was: no request in time.
+    const post = await job.post()
+    expectExit(post, 0)
+    const cut = /refused (\d+) requests? with 408 \(no request in time\)/.exec(post.stdout)
+    expect(Number(cut?.[1])).toBeGreaterThanOrEqual(opened - 16)
+    expect(post.stdout).not.toContain('malformed request')
   }, 60_000)
 
   it('idle connections past the limit get 503 with Retry-After at once, the rest 408 in time, none a reset', async () => {

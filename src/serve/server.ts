@@ -151,11 +151,16 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Tok
       })
     }
   )
-  server.on('clientError', (_error, socket) => {
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    // A client that left in the middle of a request, or one the gate has answered already (408), is closed and not
+    // counted again.
+    if (!socket.writable || error.code === 'HPE_INVALID_EOF_STATE') {
+      socket.destroy()
+      return
+    }
     // An oversized or malformed request: answer without reading on, as Node does by default, but counted.
     refused(400, 'malformed request')
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
-    else socket.destroy()
+    socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
   })
   const gate = openGate({
     limits,
