@@ -255,3 +255,28 @@ describe('a stale Azure CLI session', () => {
     160_000
   )
 })
+
+describe('the token server and another user of the machine', () => {
+  nsIt(
+    "a request with the correct header from another user gets no token; the job's own user still does",
+    async () => {
+      const result = await inNamespace('serve-users')
+      const serve = stepOf(result, 'serve')
+      expectExit(serve.run, 0)
+      const answer = (label: string): unknown => {
+        const step = result.steps.find(s => s.label === label)
+        if (step?.tool === undefined) throw new Error(`no step "${label}"`)
+        return JSON.parse(step.tool.stdout)
+      }
+      // Both send exactly the header the step exported, as curl -H @- does from a later step.
+      expect(answer('another user')).toEqual({ status: 403, token: false, error: 'unauthorized_client' })
+      expect(answer("the job's user")).toEqual({ status: 200, token: true, error: '' })
+      const post = stepOf(result, 'post')
+      expectExit(post.run, 0)
+      expect(post.run.stdout).toContain('refused 1 request with 403 (another user)')
+      expect(post.run.stdout).toContain(`1 answer for ${result.ready.fhirUrl} (1 renewal, 0 failures)`)
+      for (const step of [serve, post]) expectNoLeaks(step.run, secretsOf(result, step))
+    },
+    160_000
+  )
+})

@@ -2,7 +2,7 @@
 // 127.0.0.1:443 under the production host names, and the action runs with its shipped defaults. Writes the runs,
 // the slice of the emulator's request log each caused, and any tool output to RESULT_FILE for the jest side.
 import { spawn } from 'node:child_process'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { get as httpsGet } from 'node:https'
 import { createConnection } from 'node:net'
 import { join } from 'node:path'
@@ -242,12 +242,66 @@ async function azureCliStale(ready: Ready): Promise<Step[]> {
   return [loginStep, action]
 }
 
+/** curl as the docs show it (the header on its stdin), prefixed by `prefix` (another user); what it got, never a token. */
+function curlForToken(
+  label: string,
+  prefix: readonly string[],
+  endpoint: string,
+  header: string,
+  resource: string
+): Promise<Step> {
+  const url = `${endpoint}?resource=${encodeURIComponent(resource)}&api-version=2019-08-01`
+  const command = [...prefix, 'curl', '-s', '-w', '\n%{http_code}', '-H', '@-', url]
+  return new Promise(resolve => {
+    const child = spawn(command[0] ?? 'curl', command.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] })
+    const out: Buffer[] = []
+    const err: Buffer[] = []
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk))
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk))
+    child.stdin.end(`X-IDENTITY-HEADER: ${header}\n`)
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000)
+    child.on('close', exitCode => {
+      clearTimeout(timer)
+      const lines = Buffer.concat(out).toString('utf8').split('\n')
+      const status = Number(lines.at(-1))
+      const body = lines.slice(0, -1).join('\n')
+      const answer = { status, token: body.includes('"access_token"'), error: /"error":"(\w+)"/.exec(body)?.[1] ?? '' }
+      resolve({
+        label,
+        requests: [],
+        tool: { exitCode, stdout: JSON.stringify(answer), stderr: Buffer.concat(err).toString('utf8') }
+      })
+    })
+  })
+}
+
+/**
+ * A token server, asked with the correct header by the job's own user (root, as the step runs here) and by another
+ * user (nobody, through setpriv), then the post step.
+ */
+async function serveUsers(ready: Ready): Promise<Step[]> {
+  const env = runnerEnv(ready)
+  const runnerTemp = mkdtempSync(join(workdir, 'runner-temp-'))
+  const inputs = { 'client-id': ready.clientId, 'tenant-id': ready.tenantId, 'fhir-url': ready.fhirUrl }
+  const serve = await actionStep('serve', { inputs: { ...inputs, 'serve-tokens': 'true' }, env, runnerTemp })
+  const exported = serve.run?.exportedEnv ?? {}
+  const endpoint = exported.IDENTITY_ENDPOINT ?? ''
+  const header = exported.IDENTITY_HEADER ?? ''
+  if (endpoint === '' || header === '') return [serve]
+  const nobody = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups']
+  const other = await curlForToken('another user', nobody, endpoint, header, ready.fhirUrl)
+  const own = await curlForToken("the job's user", [], endpoint, header, ready.fhirUrl)
+  const post = await actionStep('post', { env: { ...env, ...exported }, state: serve.run?.state ?? {}, runnerTemp })
+  return [serve, other, own, post]
+}
+
 const plans: Record<string, (ready: Ready) => Promise<Step[]>> = {
   production,
   'production-dicom': productionDicom,
   proxy,
   'azure-cli': azureCli,
-  'azure-cli-stale': azureCliStale
+  'azure-cli-stale': azureCliStale,
+  'serve-users': serveUsers
 }
 
 const [planName = '', resultFile = ''] = process.argv.slice(2)

@@ -16,17 +16,19 @@ const start = new Date('2026-12-01T10:00:00Z')
 const fresh = () => newReport([FHIR], 4242, start, new Date(start.getTime() + 1000))
 
 describe('the report', () => {
-  it('counts answers and renewals per resource, and refusals by status', () => {
+  it('counts answers and renewals per resource, and refusals by status and reason, most frequent first', () => {
     const report = fresh()
     countAnswer(report, FHIR, true)
     countAnswer(report, FHIR, false)
     countAnswer(report, 'https://not.served.example', true)
-    countRefusal(report, 401)
-    countRefusal(report, 401)
-    countRefusal(report, 403)
+    countRefusal(report, 403, 'another user')
+    countRefusal(report, 401, 'no or wrong X-IDENTITY-HEADER')
+    countRefusal(report, 401, 'no or wrong X-IDENTITY-HEADER')
+    countRefusal(report, 503, 'too many connections')
     expect(reportLines(report)).toEqual([
       `Token server: 2 answers for ${FHIR} (1 renewal, 0 failures)`,
-      'Token server: refused 2 requests with 401, 1 request with 403'
+      'Token server: refused 2 requests with 401 (no or wrong X-IDENTITY-HEADER), 1 request with 403 (another user), ' +
+        '1 request with 503 (too many connections)'
     ])
   })
 

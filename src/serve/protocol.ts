@@ -42,50 +42,71 @@ export interface Refusal {
   readonly status: 400 | 401 | 403 | 405 | 413 | 414
   readonly error: string
   readonly message: string
+  /** A fixed phrase for the counts and the log's kinds: never the caller's text. */
+  readonly reason: string
 }
 
 export type Decision = { readonly kind: 'token'; readonly resource: string } | Refusal
 
-const refuse = (status: Refusal['status'], error: string, message: string): Refusal => ({
+const refuse = (status: Refusal['status'], error: string, message: string, reason: string): Refusal => ({
   kind: 'refuse',
   status,
   error,
-  message
+  message,
+  reason
 })
 
 /** What to do with one request. */
 export function decide(request: TokenRequest, served: Served): Decision {
   // DNS rebinding: a web page whose name now points at 127.0.0.1 sends its own name as Host.
   if (request.host === undefined || !served.hosts.includes(request.host.toLowerCase())) {
-    return refuse(403, 'invalid_request', 'The Host header does not name this endpoint.')
+    return refuse(403, 'invalid_request', 'The Host header does not name this endpoint.', 'another Host')
   }
-  if (request.method !== 'GET') return refuse(405, 'invalid_request', 'Only GET is allowed.')
+  if (request.method !== 'GET') return refuse(405, 'invalid_request', 'Only GET is allowed.', 'not GET')
   if (!headerMatches(request.identityHeader, served.header)) {
     return refuse(
       401,
       'unauthorized_client',
-      'The X-IDENTITY-HEADER header is missing or does not match IDENTITY_HEADER.'
+      'The X-IDENTITY-HEADER header is missing or does not match IDENTITY_HEADER.',
+      'no or wrong X-IDENTITY-HEADER'
     )
   }
-  if (request.url.length > MAX_URL_LENGTH) return refuse(414, 'invalid_request', 'The request URL is too long.')
+  if (request.url.length > MAX_URL_LENGTH) {
+    return refuse(414, 'invalid_request', 'The request URL is too long.', 'URL too long')
+  }
   if (
     (request.contentLength !== undefined && request.contentLength !== '0') ||
     request.transferEncoding !== undefined
   ) {
-    return refuse(413, 'invalid_request', 'A token request has no body.')
+    return refuse(413, 'invalid_request', 'A token request has no body.', 'a body')
   }
   const url = new URL(request.url, 'http://127.0.0.1')
   if (url.pathname !== ENDPOINT_PATH) {
-    return refuse(400, 'invalid_request', `Unknown path: use IDENTITY_ENDPOINT as it is set (${ENDPOINT_PATH}).`)
+    return refuse(
+      400,
+      'invalid_request',
+      `Unknown path: use IDENTITY_ENDPOINT as it is set (${ENDPOINT_PATH}).`,
+      'unknown path'
+    )
   }
   const query = url.searchParams
   const version = query.get('api-version')
   if (version !== API_VERSION) {
-    return refuse(400, 'invalid_request', `api-version must be ${API_VERSION}, not ${quote(version ?? '(none)')}.`)
+    return refuse(
+      400,
+      'invalid_request',
+      `api-version must be ${API_VERSION}, not ${quote(version ?? '(none)')}.`,
+      'another api-version'
+    )
   }
   const asked = query.get('resource')
   if (asked === null || asked.trim() === '') {
-    return refuse(400, 'invalid_request', `The resource parameter is required: one of ${allowed(served)}.`)
+    return refuse(
+      400,
+      'invalid_request',
+      `The resource parameter is required: one of ${allowed(served)}.`,
+      'no resource'
+    )
   }
   const resource = servedResource(asked, served)
   if (resource === undefined) {
@@ -93,7 +114,8 @@ export function decide(request: TokenRequest, served: Served): Decision {
       400,
       'invalid_resource',
       `This endpoint does not serve ${quote(asked)}: it serves ${allowed(served)}. Add the resource to ` +
-        'serve-resources of the step that started it.'
+        'serve-resources of the step that started it.',
+      'a resource not served'
     )
   }
   return identityRefusal(query, served) ?? { kind: 'token', resource }
@@ -114,12 +136,18 @@ function identityRefusal(query: URLSearchParams, served: Served): Refusal | unde
         400,
         'invalid_request',
         `This endpoint serves one identity${own === undefined ? '' : ` (${name} ${own})`}, not ${name} ` +
-          `${quote(value)}: remove AZURE_CLIENT_ID from this step, or set it to the identity that signed in.`
+          `${quote(value)}: remove AZURE_CLIENT_ID from this step, or set it to the identity that signed in.`,
+        'another identity'
       )
     }
   }
   if (query.get('mi_res_id')) {
-    return refuse(400, 'invalid_request', 'This endpoint serves one identity: remove mi_res_id from the request.')
+    return refuse(
+      400,
+      'invalid_request',
+      'This endpoint serves one identity: remove mi_res_id from the request.',
+      'another identity'
+    )
   }
   return undefined
 }

@@ -1,5 +1,6 @@
 // What the token server served, counted per resource: answers, renewals (new tokens it signed in for, its first
-// included) and failures, the refused requests by status, and each distinct renewal failure once. Kept by the
+// included) and failures, the refused requests and connections by status and reason, and each distinct renewal
+// failure once. Kept by the
 // server, read by the post step, shown in the log and the job summary. Never a token or the header.
 
 import { isRecord } from '../lib/guards.js'
@@ -27,8 +28,8 @@ export interface ServeReport {
   endedAt?: string
   endReason?: string
   readonly resources: Record<string, ResourceCounts>
-  /** Refused requests by HTTP status. */
-  readonly refused: Record<string, number>
+  /** Refused requests and connections: by HTTP status, then by reason (a fixed phrase, never a caller's text). */
+  readonly refused: Record<string, Record<string, number>>
   readonly failures: RenewalFailure[]
 }
 
@@ -53,8 +54,16 @@ export function countAnswer(report: ServeReport, resource: string, renewed: bool
   if (renewed) counts.renewals++
 }
 
-export function countRefusal(report: ServeReport, status: number): void {
-  report.refused[String(status)] = (report.refused[String(status)] ?? 0) + 1
+export function countRefusal(report: ServeReport, status: number, reason: string): void {
+  const byReason = (report.refused[String(status)] ??= {})
+  byReason[reason] = (byReason[reason] ?? 0) + 1
+}
+
+/** Each status and reason with its count, most frequent first. */
+function refusals(report: ServeReport): { status: string; reason: string; count: number }[] {
+  return Object.entries(report.refused)
+    .flatMap(([status, byReason]) => Object.entries(byReason).map(([reason, count]) => ({ status, reason, count })))
+    .sort((a, b) => b.count - a.count)
 }
 
 /** Counts a failed renewal; true when it is a new kind of failure (worth a line in the server's log). */
@@ -81,10 +90,10 @@ export function reportLines(report: ServeReport): string[] {
       `Token server: ${plural(c.answers, 'answer')} for ${resource} (${plural(c.renewals, 'renewal')}, ` +
       `${plural(c.failures, 'failure')})`
   )
-  const refused = Object.entries(report.refused)
+  const refused = refusals(report)
   if (refused.length > 0) {
     lines.push(
-      `Token server: refused ${refused.map(([status, n]) => `${plural(n, 'request')} with ${status}`).join(', ')}`
+      `Token server: refused ${refused.map(r => `${plural(r.count, 'request')} with ${r.status} (${r.reason})`).join(', ')}`
     )
   }
   return lines
@@ -100,8 +109,8 @@ export function renderServeSummary(report: ServeReport): string {
         `<tr><td>${escapeHtml(resource)}</td><td>${c.answers}</td><td>${c.renewals}</td><td>${c.failures}</td></tr>`
     )
     .join('')
-  const refused = Object.entries(report.refused)
-    .map(([status, n]) => `${n} × ${escapeHtml(status)}`)
+  const refused = refusals(report)
+    .map(r => `${r.count} × ${escapeHtml(r.status)} (${escapeHtml(r.reason)})`)
     .join(', ')
   return (
     [
@@ -119,7 +128,8 @@ export function parseReport(text: string): ServeReport | undefined {
   try {
     const parsed: unknown = JSON.parse(text)
     if (!isRecord(parsed) || typeof parsed.pid !== 'number' || !isRecord(parsed.resources)) return undefined
-    if (!isRecord(parsed.refused) || !Array.isArray(parsed.failures)) return undefined
+    if (!isRecord(parsed.refused) || !Object.values(parsed.refused).every(isRecord)) return undefined
+    if (!Array.isArray(parsed.failures)) return undefined
     return parsed as unknown as ServeReport
   } catch {
     return undefined

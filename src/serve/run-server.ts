@@ -1,26 +1,31 @@
 // The token server process: reads the hand-over from stdin, opens the step's sign-in again (lazily, on the first
 // request, so an OIDC sign-in's first GitHub token is fresh when used), listens on 127.0.0.1, tells the step its port
-// on fd 3, and serves until the post step stops it or its time limit ends it. Its stdout and stderr are a log file.
+// on fd 3, and serves until the post step stops it or its time limit ends it. Its stdout and stderr are a log file,
+// bounded (server-log.ts); the report is saved at most once a second, and at the end.
 
 import { writeFileSync, renameSync, closeSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { readTextAtMost } from '../lib/read-text.js'
+import { throttle } from '../lib/throttle.js'
 import { type SignInSession, openSignIn } from '../signin/get-token.js'
 import { githubIdToken } from './github-token.js'
 import { type Handover, REPORT_FILE, readHandover } from './handover.js'
+import { procPeerLookup } from './peer.js'
 import { newReport } from './report.js'
 import { startTokenServer } from './server.js'
+import { boundedLog } from './server-log.js'
 
 /** The pipe the step reads the port from. */
 const READY_FD = 3
 /** Far beyond any hand-over; a larger one is not ours. */
 const MAX_HANDOVER_BYTES = 1_000_000
+/** A flood of requests rewrites the report once a second, not once a request. */
+const REPORT_INTERVAL_MS = 1_000
 
 export async function runTokenServer(): Promise<void> {
   const handover = readHandover(await readStdin())
-  const log = (line: string): void => {
-    process.stdout.write(`${new Date().toISOString()} ${line}\n`)
-  }
+  const serverLog = boundedLog(text => process.stdout.write(text), Date.now)
+  const log = (line: string, kind?: string): void => serverLog.line(line, kind)
   const report = newReport(handover.resources, process.pid, new Date(), new Date(handover.endsAt))
   const saveReport = (): void => {
     // Written whole and renamed, so the post step never reads half a report.
@@ -29,6 +34,7 @@ export async function runTokenServer(): Promise<void> {
     renameSync(`${path}.tmp`, path)
   }
   saveReport()
+  const reportChanged = throttle(saveReport, REPORT_INTERVAL_MS)
 
   const server = await startTokenServer({
     served: {
@@ -39,8 +45,10 @@ export async function runTokenServer(): Promise<void> {
     },
     source: lazySession(handover, log),
     report,
-    changed: saveReport,
-    log
+    changed: () => reportChanged.request(),
+    log,
+    peers: procPeerLookup(),
+    ownUid: process.getuid?.() ?? -1
   })
   log(`listening on 127.0.0.1:${server.port} for ${handover.resources.join(', ')} (${handover.signIn.type})`)
   announce(server.port)
@@ -57,8 +65,8 @@ export async function runTokenServer(): Promise<void> {
   await server.close()
   report.endedAt = new Date().toISOString()
   report.endReason = reason
-  saveReport()
-  log(`ended: ${reason}`)
+  reportChanged.flush()
+  serverLog.end(`ended: ${reason}`)
 }
 
 /** The step's sign-in, opened on first use and again after a failure to open (say GitHub did not answer). */

@@ -1,11 +1,13 @@
-// The token server's HTTP side: 127.0.0.1 only, a bounded number of connections and bytes per request, each request
-// decided by protocol.ts, tokens from the sign-in's credential (one renewal per resource at a time), and every answer,
-// renewal, failure and refusal counted. Logs what it does, never a token or the header.
+// The token server's HTTP side: 127.0.0.1 only, connections let in by connections.ts (the job's own user, a bounded
+// number, each with its time limits), a bounded number of bytes per request, each request decided by protocol.ts,
+// tokens from the sign-in's credential (one renewal per resource at a time), and every answer, renewal, failure and
+// refusal counted. Logs what it does, never a token or the header.
 
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { ActionError } from '../errors.js'
 import type { IssuedToken } from '../signin/issued-token.js'
+import { type ConnectionLimits, openGate } from './connections.js'
+import type { PeerLookup } from './peer.js'
 import { type Served, decide, errorAnswer, renewalFailureStatus, tokenAnswer } from './protocol.js'
 import { type ServeReport, countAnswer, countFailure, countRefusal } from './report.js'
 
@@ -14,24 +16,29 @@ export interface TokenSource {
   getToken(resource: string): Promise<IssuedToken>
 }
 
-export interface ServerLimits {
-  /** Open connections at once; more are closed as they arrive. */
-  readonly maxConnections: number
+export interface ServerLimits extends ConnectionLimits {
   /** Bytes of request line and headers. */
   readonly maxHeaderBytes: number
-  /** Time to send the headers, and the whole request. */
-  readonly headersTimeoutMs: number
-  readonly requestTimeoutMs: number
   /** An idle kept-alive connection is closed after this. */
   readonly keepAliveTimeoutMs: number
 }
 
 export const SERVER_LIMITS: ServerLimits = {
-  maxConnections: 16,
+  // Far more than a job's steps ask at once (each holds one connection while its token comes), few enough to cost
+  // nothing. Only the job's own user (and root) can take one: another user's connection is refused before it counts.
+  maxConnections: 64,
   maxHeaderBytes: 8192,
-  headersTimeoutMs: 5_000,
+  // A local client writes its request line and headers right after it connects: 3 s leaves a loaded runner room,
+  // and frees a slot that a stuck or hostile client holds without sending one.
+  headersTimeoutMs: 3_000,
+  // The sign-in's own time limit for one renewal is shorter.
   requestTimeoutMs: 70_000,
-  keepAliveTimeoutMs: 2_000
+  keepAliveTimeoutMs: 2_000,
+  // The SDKs wait what Retry-After says before they try again; a slot frees within a second or two.
+  retryAfterSeconds: 1,
+  // Long enough for a local client to read the refusal, short enough that refused connections do not pile up.
+  lingerMs: 1_000,
+  maxLingering: 256
 }
 
 export interface TokenServerOptions {
@@ -39,9 +46,14 @@ export interface TokenServerOptions {
   readonly served: Omit<Served, 'hosts'>
   readonly source: TokenSource
   readonly report: ServeReport
-  /** Called after every request, so the report on disk stays current. */
+  /** Called after every request and refused connection, so the report on disk stays current. */
   readonly changed: () => void
-  readonly log: (line: string) => void
+  /** A line for the server's log; with a kind, one that may come in a flood (a refusal). */
+  readonly log: (line: string, kind?: string) => void
+  /** Who owns a client's socket; undefined where the platform cannot tell. */
+  readonly peers: PeerLookup | undefined
+  /** The user the server runs as. */
+  readonly ownUid: number
   readonly limits?: ServerLimits
 }
 
@@ -78,8 +90,8 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Tok
       served
     )
     if (decision.kind === 'refuse') {
-      countRefusal(options.report, decision.status)
-      options.log(`refused a request: ${decision.status} ${decision.message}`)
+      countRefusal(options.report, decision.status, decision.reason)
+      options.log(`refused a request: ${decision.status} ${decision.message}`, `${decision.status} ${decision.reason}`)
       send(
         res,
         decision.status,
@@ -121,16 +133,17 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Tok
     }
   }
 
+  const refused = (status: number, reason: string): void => {
+    countRefusal(options.report, status, reason)
+    options.log(`refused a connection: ${status} ${reason}`, `${status} ${reason}`)
+    options.changed()
+  }
+  // It never listens itself: the gate hands it the connections it lets in, and keeps their time limits.
   const server = createServer(
-    {
-      maxHeaderSize: limits.maxHeaderBytes,
-      headersTimeout: limits.headersTimeoutMs,
-      requestTimeout: limits.requestTimeoutMs,
-      keepAliveTimeout: limits.keepAliveTimeoutMs,
-      // How often the two time limits above are checked (30 s by default).
-      connectionsCheckingInterval: 1_000
-    },
+    { maxHeaderSize: limits.maxHeaderBytes, keepAliveTimeout: limits.keepAliveTimeoutMs },
     (req, res) => {
+      gate.requestStarted(req.socket)
+      res.once('close', () => gate.requestEnded(req.socket))
       // A body is refused, not read: stop it flowing so that it cannot pile up.
       req.pause()
       handle(req, res).catch(() => {
@@ -138,29 +151,32 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Tok
       })
     }
   )
-  server.maxConnections = limits.maxConnections
-  server.on('clientError', (_error, socket) => {
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    // A client that left in the middle of a request, or one the gate has answered already (408), is closed and not
+    // counted again.
+    if (!socket.writable || error.code === 'HPE_INVALID_EOF_STATE') {
+      socket.destroy()
+      return
+    }
     // An oversized or malformed request: answer without reading on, as Node does by default, but counted.
-    countRefusal(options.report, 400)
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
-    else socket.destroy()
+    refused(400, 'malformed request')
+    socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
   })
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen({ host: '127.0.0.1', port: 0 }, () => {
-      server.off('error', reject)
-      resolve()
-    })
+  const gate = openGate({
+    limits,
+    peers: options.peers,
+    ownUid: options.ownUid,
+    admit: socket => server.emit('connection', socket),
+    refused
   })
-  const { port } = server.address() as AddressInfo
+  const port = await gate.listen()
   served = { ...served, hosts: [`127.0.0.1:${port}`, `localhost:${port}`] }
   return {
     port,
-    close: () =>
-      new Promise<void>(resolve => {
-        server.close(() => resolve())
-        server.closeAllConnections()
-      })
+    close: async () => {
+      await gate.close()
+      server.close()
+    }
   }
 }
 
