@@ -1,10 +1,29 @@
 // The one spelling of a resource that a token server asks Microsoft Entra ID for, whatever spelling a caller uses:
 // with or without `/.default` and a trailing slash, and a FHIR or DICOM service URL standing for its audience, as the
-// step's own fhir-url and dicom-url do. Pure; never throws.
+// step's own fhir-url and dicom-url do, and Azure Resource Manager's classic name standing for its current one. Pure;
+// never throws.
 
 import { GUID, parseUrl } from '../lib/guards.js'
 import { classifyServiceHost } from './clouds.js'
 import { DICOM_RESOURCE, fhirResourceFor } from './services.js'
+
+/**
+ * Azure Resource Manager's two names per cloud, which Microsoft Entra ID treats as one API: the classic one that the
+ * Azure CLI and Azure PowerShell ask for (`az login --identity`, `Connect-AzAccount -Identity`), and the current one
+ * the SDKs ask for. The token server asks for the current one and answers both.
+ */
+const ARM_NAMES: Readonly<Record<string, string>> = {
+  'https://management.core.windows.net': 'https://management.azure.com',
+  'https://management.core.usgovcloudapi.net': 'https://management.usgovcloudapi.net',
+  'https://management.core.chinacloudapi.cn': 'https://management.chinacloudapi.cn'
+}
+const ARM_CURRENT_NAMES: ReadonlySet<string> = new Set(Object.values(ARM_NAMES))
+
+/** True for Azure Resource Manager under either of its names, in any spelling. */
+export function isArmResource(value: string): boolean {
+  const canonical = canonicalResource(value)
+  return canonical !== undefined && ARM_CURRENT_NAMES.has(canonical.toLowerCase())
+}
 
 /** The resource to ask for, or undefined when the text names none (not a GUID, nor an https or api:// URI). */
 export function canonicalResource(value: string): string | undefined {
@@ -17,6 +36,10 @@ export function canonicalResource(value: string): string | undefined {
   // A FHIR resource is its origin, never with a slash; every DICOM service shares one audience.
   if (service === 'fhir') return fhirResourceFor(url)
   if (service === 'dicom' || (url.protocol === 'https:' && url.origin === DICOM_RESOURCE)) return DICOM_RESOURCE
+  if (url.protocol === 'https:' && url.pathname === '/') {
+    const arm = ARM_NAMES[url.origin] ?? (ARM_CURRENT_NAMES.has(url.origin) ? url.origin : undefined)
+    if (arm !== undefined) return arm
+  }
   return text.replace(/\/+$/, '')
 }
 
