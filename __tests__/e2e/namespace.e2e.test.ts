@@ -255,3 +255,29 @@ describe('a stale Azure CLI session', () => {
     160_000
   )
 })
+
+describe("the CLI and PowerShell sessions served, and the runner's Azure CLI", () => {
+  nsIt(
+    'a CLI older than 2.73 gets one warning with its version and the fix; a supported one none',
+    async () => {
+      const result = await inNamespace('azure-sessions')
+      const warnings = (label: string): string[] => {
+        const step = stepOf(result, label)
+        expectNoLeaks(step.run, secretsOf(result, step))
+        expectExit(step.run, 0)
+        return step.run.stdout.split('\n').filter(line => line.includes('Azure CLI on this runner'))
+      }
+      const debian = warnings("the runner's az")
+      expect(debian).toHaveLength(1)
+      expect(debian[0]).toMatch(
+        /^::warning::serve-tokens: the Azure CLI on this runner is 2\.\d+\.\d+, older than 2\.73\.0/
+      )
+      expect(debian[0]).toContain('update the CLI')
+      expect(warnings('a stand-in az 2.72.0')).toEqual([
+        expect.stringContaining('the Azure CLI on this runner is 2.72.0, older than 2.73.0')
+      ])
+      expect(warnings('a stand-in az 2.73.0')).toEqual([])
+    },
+    160_000
+  )
+})

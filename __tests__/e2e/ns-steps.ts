@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { azureCliEnv, azureCliLoginArgs } from '../../emulator/azure-cli.ts'
 import type { EmulatorInfo } from '../../emulator/info.ts'
 import { settledRequestLog } from '../../emulator/request-log.ts'
-import { type ActionRun, type RunOptions, nodeBin, runAction, spawnWithLimit } from '../../emulator/runner.ts'
+import { type ActionRun, type RunOptions, nodeBin, repoRoot, runAction, spawnWithLimit } from '../../emulator/runner.ts'
 import type { RequestLogEntry } from '../../emulator/server.ts'
 
 /** The emulator's RequestLogEntry under its old name, while namespace.e2e.test.ts still imports it so. */
@@ -242,12 +242,44 @@ async function azureCliStale(ready: Ready): Promise<Step[]> {
   return [loginStep, action]
 }
 
+/**
+ * The CLI and PowerShell sessions served (Azure Resource Manager in serve-resources): with the runner's real `az`
+ * (Debian's, older than the first that reads IDENTITY_ENDPOINT), then with the stand-in `az` first on PATH reporting
+ * an old and a supported version. Each step's post step stops its server.
+ */
+async function azureSessions(ready: Ready): Promise<Step[]> {
+  const inputs = {
+    'client-id': ready.clientId,
+    'tenant-id': ready.tenantId,
+    'fhir-url': ready.fhirUrl,
+    'serve-tokens': 'true',
+    'serve-resources': 'https://management.core.windows.net/'
+  }
+  const path = process.env.PATH ?? '/usr/bin:/bin'
+  const standins = join(repoRoot, '__tests__/fixtures/bin')
+  const served = async (label: string, env: Record<string, string>): Promise<Step> => {
+    const runnerTemp = join(workdir, label.replace(/\W+/g, '-'))
+    mkdirSync(runnerTemp, { recursive: true })
+    const step = await actionStep(label, { inputs, env: { ...runnerEnv(ready), ...env }, runnerTemp })
+    if (step.run?.state !== undefined) {
+      await runAction({ env: { ...runnerEnv(ready), ...step.run.exportedEnv }, state: step.run.state, runnerTemp })
+    }
+    return step
+  }
+  return [
+    await served("the runner's az", { PATH: path }),
+    await served('a stand-in az 2.72.0', { PATH: `${standins}:${path}`, STANDIN_AZURE_CLI_VERSION: '2.72.0' }),
+    await served('a stand-in az 2.73.0', { PATH: `${standins}:${path}`, STANDIN_AZURE_CLI_VERSION: '2.73.0' })
+  ]
+}
+
 const plans: Record<string, (ready: Ready) => Promise<Step[]>> = {
   production,
   'production-dicom': productionDicom,
   proxy,
   'azure-cli': azureCli,
-  'azure-cli-stale': azureCliStale
+  'azure-cli-stale': azureCliStale,
+  'azure-sessions': azureSessions
 }
 
 const [planName = '', resultFile = ''] = process.argv.slice(2)
