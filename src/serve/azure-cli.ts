@@ -47,8 +47,9 @@ export function cliVersionWarning(output: string | undefined): string | undefine
   const first = FIRST_ENDPOINT_CLI.join('.')
   return (
     `serve-tokens: the Azure CLI on this runner is ${found}, older than ${first}, the first that signs in through ` +
-    'IDENTITY_ENDPOINT: az login --identity in a later step would fail. Fix: update the CLI in an earlier step (for ' +
-    `example pip install 'azure-cli>=${first}'), or use an Azure SDK's DefaultAzureCredential or ` +
+    'IDENTITY_ENDPOINT: az login --identity in a later step would fail. Fix: update the CLI in an earlier step (az ' +
+    "upgrade --yes for an install from Microsoft's packages, pip install --upgrade azure-cli for a pip one), or use " +
+    "an Azure SDK's DefaultAzureCredential or " +
     'ManagedIdentityCredential, which read the endpoint. Azure PowerShell (Connect-AzAccount -Identity) is not affected.'
   )
 }
