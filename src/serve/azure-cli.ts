@@ -24,8 +24,13 @@ const runAzVersion: RunAzVersion = () =>
         timeout: TIMEOUT_MS,
         killSignal: 'SIGKILL',
         maxBuffer: MAX_OUTPUT_BYTES,
-        // Without the step's inputs and secrets; quiet and offline.
-        env: { ...serverEnv(process.env), AZURE_CORE_COLLECT_TELEMETRY: 'false', AZURE_CORE_ONLY_SHOW_ERRORS: 'true' },
+        // Without the step's inputs and secrets; quiet, offline, and never upgrading itself (the kill would cut it).
+        env: {
+          ...serverEnv(process.env),
+          AZURE_CORE_COLLECT_TELEMETRY: 'false',
+          AZURE_CORE_ONLY_SHOW_ERRORS: 'true',
+          'AZURE_AUTO-UPGRADE_ENABLE': 'no'
+        },
         // az is az.cmd on Windows, which only a shell runs; the arguments are fixed.
         shell: process.platform === 'win32',
         windowsHide: true
