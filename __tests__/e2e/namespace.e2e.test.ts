@@ -258,7 +258,7 @@ describe('a stale Azure CLI session', () => {
 
 describe("the CLI and PowerShell sessions served, and the runner's Azure CLI", () => {
   nsIt(
-    'a CLI older than 2.73 gets one warning with its version and the fix; a supported one none',
+    'a CLI older than 2.73 gets one warning with its version and the fix, a supported one none; ARM lists tenants',
     async () => {
       const result = await inNamespace('azure-sessions')
       const warnings = (label: string): string[] => {
@@ -277,6 +277,19 @@ describe("the CLI and PowerShell sessions served, and the runner's Azure CLI", (
         expect.stringContaining('the Azure CLI on this runner is 2.72.0, older than 2.73.0')
       ])
       expect(warnings('a stand-in az 2.73.0')).toEqual([])
+      // Through the endpoint, ARM at its production host lists what the CLI reads after its sign-in.
+      const signIn = result.steps.find(s => s.label === 'a managed-identity sign-in as az login --identity')
+      if (signIn?.tool?.exitCode !== 0) {
+        throw new Error(`the sign-in failed: ${signIn?.tool?.stdout ?? ''}\n${signIn?.tool?.stderr ?? ''}`)
+      }
+      expect(JSON.parse(signIn.tool.stdout)).toEqual({
+        subscriptions: { status: 200, count: 0 },
+        tenants: { status: 200, tenantIds: [result.ready.tenantId] }
+      })
+      expect(describeRequests(signIn.requests.filter(r => r.party === 'other'))).toEqual([
+        'GET https://management.azure.com/subscriptions 200',
+        'GET https://management.azure.com/tenants 200'
+      ])
     },
     160_000
   )
