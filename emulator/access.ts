@@ -36,28 +36,43 @@ export function effectiveRoles(world: World, oid: string, service: Service): rea
   return (world.scenario.roles[oid] ?? []).filter(r => r.service === service && (r.effectiveAfterMs ?? 0) <= elapsed)
 }
 
+export type BearerCheck =
+  | { readonly outcome: 'valid'; readonly claims: Readonly<Record<string, unknown>> }
+  | { readonly outcome: 'missing' | 'invalid' | 'wrong-audience' }
+
+/** The request's bearer token, checked as a resource server does: signature, issuer, lifetime, one of the audiences. */
+export async function checkBearer(req: EmuRequest, world: World, accepted: readonly string[]): Promise<BearerCheck> {
+  const token = bearerToken(req)
+  if (token === undefined) return { outcome: 'missing' }
+  const decoded = decodeJwt(token)
+  if (decoded === undefined) return { outcome: 'invalid' }
+  if (!(await hasValidSignature(token, world.tenantKey.publicKey)) || !knownIssuer(world, decoded.payload.iss)) {
+    return { outcome: 'invalid' }
+  }
+  const now = world.now() / 1000
+  const { exp, nbf } = decoded.payload
+  if (exp === undefined || exp + CLOCK_SKEW_SECONDS <= now || (nbf !== undefined && nbf - CLOCK_SKEW_SECONDS > now)) {
+    return { outcome: 'invalid' }
+  }
+  const audiences = [decoded.payload.aud ?? []].flat()
+  if (!audiences.some(aud => accepted.includes(aud))) return { outcome: 'wrong-audience' }
+  return { outcome: 'valid', claims: decoded.payload }
+}
+
 export async function checkAccess(
   req: EmuRequest,
   world: World,
   audience: string,
   service: Service
 ): Promise<AccessResult> {
-  const token = bearerToken(req)
-  const decoded = token === undefined ? undefined : decodeJwt(token)
-  if (token === undefined || decoded === undefined) return { outcome: 'unauthenticated', wrongAudience: false }
-  if (!(await hasValidSignature(token, world.tenantKey.publicKey)) || !knownIssuer(world, decoded.payload.iss)) {
-    return { outcome: 'unauthenticated', wrongAudience: false }
+  const bearer = await checkBearer(req, world, [audience])
+  if (bearer.outcome !== 'valid') {
+    return { outcome: 'unauthenticated', wrongAudience: bearer.outcome === 'wrong-audience' }
   }
-  const now = world.now() / 1000
-  const { exp, nbf } = decoded.payload
-  if (exp === undefined || exp + CLOCK_SKEW_SECONDS <= now || (nbf !== undefined && nbf - CLOCK_SKEW_SECONDS > now)) {
-    return { outcome: 'unauthenticated', wrongAudience: false }
-  }
-  const audiences = [decoded.payload.aud ?? []].flat()
-  if (!audiences.includes(audience)) return { outcome: 'unauthenticated', wrongAudience: true }
-  const oid = typeof decoded.payload.oid === 'string' ? decoded.payload.oid : ''
+  const { claims } = bearer
+  const oid = typeof claims.oid === 'string' ? claims.oid : ''
   // FHIR SMART User grants access only to a token with a fhirUser claim (and SMART scopes), never a pipeline's token.
-  const smart = service === 'fhir' && typeof decoded.payload.fhirUser === 'string' ? [SMART_USER] : []
+  const smart = service === 'fhir' && typeof claims.fhirUser === 'string' ? [SMART_USER] : []
   const allowed = effectiveRoles(world, oid, service).some(r => [...READ_ROLES[service], ...smart].includes(r.role))
   return allowed ? { outcome: 'allowed', oid } : { outcome: 'forbidden', oid }
 }

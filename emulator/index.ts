@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as tls from 'node:tls'
 import { type ClientCertificate, createCertificateAuthority, createClientCertificate } from './ca.ts'
+import { handleArm } from './arm.ts'
 import { handleDeid } from './deid.ts'
 import { handleDicom } from './dicom.ts'
 import { handleEntra } from './entra/index.ts'
@@ -126,6 +127,8 @@ export function trustEmulatorCa(caCertPem: string): void {
   tls.setDefaultCACertificates([...current, caCertPem])
 }
 
+const partyHost = (req: EmuRequest): string => new URL(req.origin).hostname.toLowerCase()
+
 /** Party by Host header in hosts mode. */
 export function partyForHost(host: string): Party {
   const name = host.replace(/:\d+$/, '').toLowerCase()
@@ -168,17 +171,6 @@ async function generateMissingCertificates(
   })
 }
 
-function otherParty(req: EmuRequest, tenantId: string): EmuResponse {
-  // Azure Resource Manager, just enough for a CLI sign-in that lists subscriptions and tenants.
-  if (req.url.pathname === '/subscriptions') return jsonResponse(200, { value: [] })
-  if (req.url.pathname === '/tenants') {
-    return jsonResponse(200, { value: [{ id: `/tenants/${tenantId}`, tenantId, tenantCategory: 'Home' }] })
-  }
-  return jsonResponse(404, {
-    error: { code: 'NotFound', message: `No emulated endpoint for ${req.method} ${req.url.pathname}` }
-  })
-}
-
 // Longer than a function should be: the handle it returns closes over the listeners, the world, the fault counters
 // and the request log, which only live as long as this one emulator.
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
@@ -214,7 +206,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     dicom: req => handleDicom(req, currentWorld()),
     deid: req => handleDeid(req, currentWorld()),
     'managed-identity': req => handleManagedIdentity(req, currentWorld(), managedIdentityHeader),
-    other: req => Promise.resolve(otherParty(req, currentWorld().scenario.tenants[0]?.id ?? ''))
+    other: req =>
+      partyHost(req) === HOSTS.management
+        ? handleArm(req, currentWorld())
+        : Promise.resolve(jsonResponse(404, { error: { code: 'NotFound', message: 'No emulated host' } }))
   }
   const pipelineFor = (fixedParty?: Party): Pipeline => ({
     partyOf: host => fixedParty ?? partyForHost(host),

@@ -4,6 +4,7 @@
 import { emulatorInfo, oidcStepInputs, secretStepInputs } from '../emulator/info.ts'
 import { startEmulator } from '../emulator/index.ts'
 import { type ActionRun, decodeCommand, jwtClaims, runAction } from '../emulator/runner.ts'
+import { demoAzureSessions } from './demo-azure-sessions.ts'
 import { demoServeTokens } from './demo-serve.ts'
 
 interface DemoRun {
@@ -87,6 +88,7 @@ try {
     show(demo, run, emulator.requests().length)
   }
   surprises += await demoServeTokens(emulator, { print, indent, runnerView })
+  surprises += await demoAzureSessions(emulator, { print, indent, runnerView })
 } finally {
   await emulator.stop()
 }

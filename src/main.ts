@@ -12,9 +12,11 @@ import { stepSecrets } from './inputs.js'
 import { reportUnhealthy } from './report/annotations.js'
 import { describeSignIn, publishHealth, publishTokens } from './report/outputs.js'
 import { renderSummary, writeSummary } from './report/summary.js'
+import { azureCliWarning } from './serve/azure-cli.js'
 import { markMainStep } from './serve/role.js'
 import { serveTokens } from './serve/start.js'
 import { getAccessTokens } from './signin/get-token.js'
+import { isArmResource } from './target/served.js'
 import { githubIdToken } from './signin/github-oidc-request.js'
 
 const getInput = (name: string): string => core.getInput(name)
@@ -37,6 +39,8 @@ export async function run(): Promise<void> {
     for (const warning of config.warnings) core.warning(neutralizeCommands(warning))
 
     secrets = config.secrets
+    // Asked beside the sign-in, off its path: a CLI too old to sign in through the endpoint is worth a warning.
+    const azureCli = config.serve?.resources.some(isArmResource) ? azureCliWarning() : undefined
 
     // One wait for access: what a just-created identity's sign-in spends of it, the health checks no longer have.
     const waitUntil = Date.now() + config.waitForAccessMs
@@ -54,6 +58,8 @@ export async function run(): Promise<void> {
       ? await runPlannedChecks(config.health, tokens, Math.max(0, waitUntil - Date.now()), { info, redact: secrets })
       : { health: 'skipped', checks: [] }
     publishHealth(report)
+    const cliWarning = await azureCli
+    if (cliWarning !== undefined) core.warning(neutralizeCommands(cliWarning))
     await writeSummary(renderSummary(tokens, report))
     reportUnhealthy(report, config.health?.failOnUnhealthy ?? true)
   } catch (error) {

@@ -20,6 +20,17 @@ describe('npm run demo', () => {
     expect(result.stdout).toContain('Fresh tokens for later steps (serve-tokens)')
     expect(result.stdout).toMatch(/After it expired, a later step asks again: HTTP 200, token \*\*\*/)
     expect(result.stdout).toMatch(/Token server: 2 answers for https:\/\/localhost:\d+ \(2 renewals, 0 failures\)/)
+    // The Azure CLI case: the seed's command gets a fresh FHIR token after the first expired, and az rest reads metadata.
+    expect(result.stdout).toContain(
+      'The Azure CLI for the whole job (serve-resources: https://management.core.windows.net/)'
+    )
+    expect(result.stdout).toContain(
+      'az login --identity --allow-no-subscriptions: a token for https://management.core.windows.net/, aud https://management.azure.com'
+    )
+    expect(result.stdout).toMatch(
+      /After the first token expired, the same command: \*\*\* \(aud https:\/\/localhost:\d+/
+    )
+    expect(result.stdout).toMatch(/az rest --method get --url https:\/\/localhost:\d+\/metadata: HTTP 200/)
     // A JWT has three base64url parts, the first two starting with eyJ: none may appear, masked or not.
     expect(result.stdout).not.toMatch(/eyJ[\w-]{8,}\.eyJ[\w-]{8,}\.[\w-]{16,}/)
   })

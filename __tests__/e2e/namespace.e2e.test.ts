@@ -280,3 +280,42 @@ describe('the token server and another user of the machine', () => {
     160_000
   )
 })
+
+describe("the CLI and PowerShell sessions served, and the runner's Azure CLI", () => {
+  nsIt(
+    'a CLI older than 2.73 gets one warning with its version and the fix, a supported one none; ARM lists tenants',
+    async () => {
+      const result = await inNamespace('azure-sessions')
+      const warnings = (label: string): string[] => {
+        const step = stepOf(result, label)
+        expectNoLeaks(step.run, secretsOf(result, step))
+        expectExit(step.run, 0)
+        return step.run.stdout.split('\n').filter(line => line.includes('Azure CLI on this runner'))
+      }
+      const debian = warnings("the runner's az")
+      expect(debian).toHaveLength(1)
+      expect(debian[0]).toMatch(
+        /^::warning::serve-tokens: the Azure CLI on this runner is 2\.\d+\.\d+, older than 2\.73\.0/
+      )
+      expect(debian[0]).toContain('update the CLI')
+      expect(warnings('a stand-in az 2.72.0')).toEqual([
+        expect.stringContaining('the Azure CLI on this runner is 2.72.0, older than 2.73.0')
+      ])
+      expect(warnings('a stand-in az 2.73.0')).toEqual([])
+      // Through the endpoint, ARM at its production host lists what the CLI reads after its sign-in.
+      const signIn = result.steps.find(s => s.label === 'a managed-identity sign-in as az login --identity')
+      if (signIn?.tool?.exitCode !== 0) {
+        throw new Error(`the sign-in failed: ${signIn?.tool?.stdout ?? ''}\n${signIn?.tool?.stderr ?? ''}`)
+      }
+      expect(JSON.parse(signIn.tool.stdout)).toEqual({
+        subscriptions: { status: 200, count: 0 },
+        tenants: { status: 200, tenantIds: [result.ready.tenantId] }
+      })
+      expect(describeRequests(signIn.requests.filter(r => r.party === 'other'))).toEqual([
+        'GET https://management.azure.com/subscriptions 200',
+        'GET https://management.azure.com/tenants 200'
+      ])
+    },
+    160_000
+  )
+})

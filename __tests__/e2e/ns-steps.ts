@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { azureCliEnv, azureCliLoginArgs } from '../../emulator/azure-cli.ts'
 import type { EmulatorInfo } from '../../emulator/info.ts'
 import { settledRequestLog } from '../../emulator/request-log.ts'
-import { type ActionRun, type RunOptions, nodeBin, runAction, spawnWithLimit } from '../../emulator/runner.ts'
+import { type ActionRun, type RunOptions, nodeBin, repoRoot, runAction, spawnWithLimit } from '../../emulator/runner.ts'
 import type { RequestLogEntry } from '../../emulator/server.ts'
 
 /** The emulator's RequestLogEntry under its old name, while namespace.e2e.test.ts still imports it so. */
@@ -295,13 +295,67 @@ async function serveUsers(ready: Ready): Promise<Step[]> {
   return [serve, other, own, post]
 }
 
+/**
+ * The CLI and PowerShell sessions served (Azure Resource Manager in serve-resources): with the runner's real `az`
+ * (Debian's, older than the first that reads IDENTITY_ENDPOINT), then with the stand-in `az` first on PATH reporting
+ * an old and a supported version. After the first, a later step signs in through the endpoint as `az login
+ * --identity` does and lists ARM's subscriptions and tenants. Each step's post step stops its server.
+ */
+async function azureSessions(ready: Ready): Promise<Step[]> {
+  const inputs = {
+    'client-id': ready.clientId,
+    'tenant-id': ready.tenantId,
+    'fhir-url': ready.fhirUrl,
+    'serve-tokens': 'true',
+    'serve-resources': 'https://management.core.windows.net/'
+  }
+  const path = process.env.PATH ?? '/usr/bin:/bin'
+  const standins = join(repoRoot, '__tests__/fixtures/bin')
+  const folder = (label: string): string => join(workdir, label.replace(/\W+/g, '-'))
+  const served = async (label: string, env: Record<string, string>): Promise<Step> => {
+    mkdirSync(folder(label), { recursive: true })
+    return actionStep(label, { inputs, env: { ...runnerEnv(ready), ...env }, runnerTemp: folder(label) })
+  }
+  /** The step's post step: stops its server. */
+  const post = async (step: Step): Promise<void> => {
+    if (step.run?.state === undefined) return
+    const env = { ...runnerEnv(ready), ...step.run.exportedEnv }
+    await runAction({ env, state: step.run.state, runnerTemp: folder(step.label) })
+  }
+  const first = await served("the runner's az", { PATH: path })
+  // What az login --identity does from 2.73, through the endpoint, at the production ARM host.
+  const before = (await settledLog()).length
+  const signIn = await spawnWithLimit(
+    [nodeBin, join(repoRoot, '__tests__/fixtures/serve-clients/arm-sign-in.ts')],
+    { ...runnerEnv(ready), ...first.run?.exportedEnv, PATH: path, HOME: workdir },
+    60_000
+  )
+  const signInStep: Step = {
+    label: 'a managed-identity sign-in as az login --identity',
+    tool: { exitCode: signIn.exitCode, stdout: signIn.stdout, stderr: signIn.stderr },
+    requests: (await settledLog()).slice(before)
+  }
+  await post(first)
+  const steps = [first, signInStep]
+  for (const version of ['2.72.0', '2.73.0']) {
+    const step = await served(`a stand-in az ${version}`, {
+      PATH: `${standins}:${path}`,
+      STANDIN_AZURE_CLI_VERSION: version
+    })
+    await post(step)
+    steps.push(step)
+  }
+  return steps
+}
+
 const plans: Record<string, (ready: Ready) => Promise<Step[]>> = {
   production,
   'production-dicom': productionDicom,
   proxy,
   'azure-cli': azureCli,
   'azure-cli-stale': azureCliStale,
-  'serve-users': serveUsers
+  'serve-users': serveUsers,
+  'azure-sessions': azureSessions
 }
 
 const [planName = '', resultFile = ''] = process.argv.slice(2)

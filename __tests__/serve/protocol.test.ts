@@ -11,6 +11,7 @@ import {
 
 const FHIR = 'https://myws-myfhir.fhir.azurehealthcareapis.com'
 const DICOM = 'https://dicom.healthcareapis.azure.com'
+const ARM = 'https://management.azure.com'
 const CLIENT_ID = '0b1d5c1e-6f4a-4c1b-9a0e-2f3d4c5b6a79'
 const served: Served = {
   resources: [FHIR, DICOM],
@@ -39,7 +40,56 @@ describe('decide', () => {
     [`resource=https://myws-mydicom.dicom.azurehealthcareapis.com`, DICOM],
     [`resource=${DICOM}&client_id=${CLIENT_ID.toUpperCase()}`, DICOM]
   ])('%s gets a token for %s', (query, resource) => {
-    expect(decide(request(query), served)).toEqual({ kind: 'token', resource })
+    expect(decide(request(query), served)).toMatchObject({ kind: 'token', resource })
+  })
+
+  it('answers with the resource as the caller spelled it', () => {
+    expect(decide(request(`resource=${FHIR}/`), served)).toEqual({ kind: 'token', resource: FHIR, asked: `${FHIR}/` })
+  })
+
+  describe('Azure Resource Manager', () => {
+    const withArm: Served = { ...served, resources: [FHIR, ARM] }
+    it.each([
+      // az login --identity, az account get-access-token, az rest and Connect-AzAccount -Identity ask for this.
+      'https://management.core.windows.net/',
+      'https://management.core.windows.net',
+      'https://management.core.windows.net//.default',
+      // The SDKs ask for this.
+      'https://management.azure.com',
+      'https://management.azure.com/',
+      'https://management.azure.com/.default'
+    ])('serves %s as the one resource asked of Entra ID', asked => {
+      expect(decide(request(`resource=${asked}`), withArm)).toEqual({ kind: 'token', resource: ARM, asked })
+    })
+
+    it('serves the classic name when serve-resources names the current one, and back', () => {
+      const classic: Served = { ...served, resources: ['https://management.core.windows.net/'] }
+      expect(decide(request(`resource=${ARM}`), classic)).toMatchObject({ kind: 'token' })
+      expect(decide(request('resource=https://management.core.windows.net/'), withArm)).toMatchObject({
+        kind: 'token'
+      })
+    })
+
+    it('is not another host or a path on it', () => {
+      for (const asked of ['https://management.core.windows.net/x', 'https://management.azure.com.example']) {
+        expect(decide(request(`resource=${asked}`), withArm)).toMatchObject({ kind: 'refuse', status: 400 })
+      }
+    })
+
+    it.each(['https://management.core.windows.net/', ARM])(
+      'when not served, refuses %s with the CLI and PowerShell hint',
+      asked => {
+        const decision = decide(request(`resource=${asked}`), served)
+        expect(decision).toMatchObject({ kind: 'refuse', status: 400 })
+        expect(decision.kind === 'refuse' && decision.message).toContain('serve-resources')
+        expect(decision.kind === 'refuse' && decision.message).toContain('az login --identity')
+      }
+    )
+
+    it('gives no such hint for another resource', () => {
+      const decision = decide(request('resource=https://vault.azure.net'), served)
+      expect(decision.kind === 'refuse' && decision.message).not.toContain('az login')
+    })
   })
 
   it.each([

@@ -37,6 +37,18 @@ describe('serve-tokens', () => {
     })
   })
 
+  it('reads the Azure CLI name of Azure Resource Manager as the one resource asked of Entra ID', () => {
+    const config = read(
+      {
+        ...OIDC,
+        'serve-tokens': 'true',
+        'serve-resources': 'https://management.core.windows.net/\nhttps://management.azure.com'
+      },
+      { GITHUB_ACTION: 'token' }
+    )
+    expect(config.serve?.resources).toEqual([FHIR_URL, 'https://management.azure.com'])
+  })
+
   it('warns when IDENTITY_ENDPOINT is already set by the machine', () => {
     const config = read({ ...OIDC, 'serve-tokens': 'true' }, { IDENTITY_ENDPOINT: 'http://169.254.1.1/token' })
     expect(config.warnings.join('\n')).toMatch(/IDENTITY_ENDPOINT was already set/)

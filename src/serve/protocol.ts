@@ -6,7 +6,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import { GUID } from '../lib/guards.js'
 import { listInWords, oneLine } from '../lib/text.js'
-import { canonicalResource, resourceKey } from '../target/served.js'
+import { canonicalResource, isArmResource, resourceKey } from '../target/served.js'
 
 export const API_VERSION = '2019-08-01'
 /** The path of IDENTITY_ENDPOINT. */
@@ -46,7 +46,8 @@ export interface Refusal {
   readonly reason: string
 }
 
-export type Decision = { readonly kind: 'token'; readonly resource: string } | Refusal
+/** A token for `resource` (as asked of Entra ID), answered as `asked` (the caller's spelling, which some SDKs check). */
+export type Decision = { readonly kind: 'token'; readonly resource: string; readonly asked: string } | Refusal
 
 const refuse = (status: Refusal['status'], error: string, message: string, reason: string): Refusal => ({
   kind: 'refuse',
@@ -114,12 +115,18 @@ export function decide(request: TokenRequest, served: Served): Decision {
       400,
       'invalid_resource',
       `This endpoint does not serve ${quote(asked)}: it serves ${allowed(served)}. Add the resource to ` +
-        'serve-resources of the step that started it.',
+        'serve-resources of the step that started it.' +
+        (isArmResource(asked) ? ` ${ARM_HINT}` : ''),
       'a resource not served'
     )
   }
-  return identityRefusal(query, served) ?? { kind: 'token', resource }
+  return identityRefusal(query, served) ?? { kind: 'token', resource, asked }
 }
+
+/** Azure Resource Manager asked for but not served: most likely a CLI or PowerShell sign-in. */
+const ARM_HINT =
+  'For az login --identity and Connect-AzAccount -Identity (Azure Resource Manager, asked for as ' +
+  "'https://management.core.windows.net/'), add that line to serve-resources: both of its names are then served."
 
 /** The one identity served: a client_id or principal_id naming another is refused (the SDKs add AZURE_CLIENT_ID). */
 function identityRefusal(query: URLSearchParams, served: Served): Refusal | undefined {
@@ -170,7 +177,10 @@ export function headerMatches(given: string | readonly string[] | undefined, exp
 const quote = (text: string): string => `'${oneLine(text).slice(0, 200)}'`
 const allowed = (served: Served): string => listInWords(served.resources.map(quote), 'or')
 
-/** The answer App Service gives: expires_on in whole epoch seconds, as a string (Python's azure-identity calls int()). */
+/**
+ * The answer App Service gives: expires_on in whole epoch seconds, as a string (Python's azure-identity calls int()),
+ * and the resource as the caller spelled it.
+ */
 export function tokenAnswer(
   token: { token: string; expiresOn: Date },
   resource: string,

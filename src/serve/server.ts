@@ -109,7 +109,7 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Tok
         options.log(`new token for ${resource}, expires ${token.expiresOn.toISOString()}`)
       }
       countAnswer(options.report, resource, renewed)
-      send(res, 200, tokenAnswer(token, resource, served.clientId))
+      send(res, 200, tokenAnswer(token, decision.asked, served.clientId))
     } catch (error) {
       const explained =
         error instanceof ActionError
