@@ -13,7 +13,7 @@ import {
   type ServingJob,
   type StepRun,
   laterStep,
-  serverReport,
+  settledServerReport,
   startServingJob
 } from './serve-job.ts'
 import { expectNoLeaks, oidcInputs } from './world.ts'
@@ -98,7 +98,7 @@ describe('the CLI and PowerShell sessions', () => {
     const job = await serve({ 'serve-resources': ARM_AUDIENCE })
     tokensOf(await laterStep(CLIENTS_RUN['Python azure-identity ManagedIdentityCredential'] ?? [], em, job), job)
     // The current name once, the classic name once: its second ask is answered from the client's own cache.
-    const resources = serverReport(job).resources as Record<string, { answers: number }>
+    const resources = (await settledServerReport(job)).resources as Record<string, { answers: number }>
     expect(resources[ARM_AUDIENCE]?.answers).toBe(2)
   })
 

@@ -185,3 +185,12 @@ export function serverLog(job: ServingJob): string {
 export function serverReport(job: ServingJob): Record<string, unknown> {
   return JSON.parse(readFileSync(join(job.dir, 'report.json'), 'utf8')) as Record<string, unknown>
 }
+
+/**
+ * The server's report once it holds every answer given so far: the server writes it at most once a second, and the
+ * last change of a burst at the end of that second.
+ */
+export async function settledServerReport(job: ServingJob): Promise<Record<string, unknown>> {
+  await new Promise(done => setTimeout(done, 1_500))
+  return serverReport(job)
+}
