@@ -4,7 +4,7 @@ import { Buffer } from 'node:buffer'
 import { request } from 'node:https'
 import process from 'node:process'
 import { connect } from 'node:tls'
-import { URL } from 'node:url'
+import { URL, URLSearchParams } from 'node:url'
 
 /** An input of the step, as the runner passes it. */
 export const input = name => process.env[`INPUT_${name.toUpperCase()}`] ?? ''
@@ -19,8 +19,9 @@ export function open(url) {
 /** One request, on `socket` when given (else on a connection of its own); resolves with the status and the body. */
 export function send(url, headers, body, socket) {
   const sent = body === undefined ? headers : { ...headers, 'content-type': 'application/x-www-form-urlencoded' }
-  // No agent with it: `agent: false` would make a new agent, which ignores createConnection and connects anew.
-  const on = socket === undefined ? {} : { createConnection: () => socket }
+  // No agent with it: `agent: false` would make a new agent, which ignores createConnection and connects anew. Without
+  // an agent the default port is https's no longer, and the Host header would name port 80.
+  const on = socket === undefined ? {} : { createConnection: () => socket, defaultPort: 443 }
   return new Promise((resolve, reject) => {
     const req = request(url, { method: body === undefined ? 'GET' : 'POST', headers: sent, ...on }, res => {
       const chunks = []
@@ -48,6 +49,23 @@ export async function githubAssertion() {
     authorization: `Bearer ${process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN ?? ''}`
   })
   return JSON.parse(expectOk('GitHub', answer).text).value
+}
+
+/** Entra ID's token endpoint for the step's tenant, at the authority-host input or Microsoft's. */
+export function tokenUrl() {
+  const authority = input('authority-host') || 'https://login.microsoftonline.com'
+  return `${authority}/${input('tenant-id')}/oauth2/v2.0/token`
+}
+
+/** The token request's form for the FHIR service's scope, signed in with the GitHub token as client assertion. */
+export function tokenForm(fhir, assertion) {
+  return new URLSearchParams({
+    client_id: input('client-id'),
+    grant_type: 'client_credentials',
+    scope: `${fhir}/.default`,
+    client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+    client_assertion: assertion
+  }).toString()
 }
 
 /** The two default checks' paths: they run at once, each on a connection of its own. */
