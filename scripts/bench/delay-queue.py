@@ -47,11 +47,13 @@ def message(kind, queue, attributes, flags=NLM_F_REQUEST):
 
 
 def bind(sock, queue):
-    sock.send(message(NFQNL_MSG_CONFIG, queue, [attribute(NFQA_CFG_CMD, struct.pack('!BxH', NFQNL_CFG_CMD_BIND, AF_INET))], NLM_F_REQUEST | NLM_F_ACK))
-    expect_ack(sock, f'bind queue {queue}')
+    def configure(kind, payload, what):
+        sock.send(message(NFQNL_MSG_CONFIG, queue, [attribute(kind, payload)], NLM_F_REQUEST | NLM_F_ACK))
+        expect_ack(sock, f'{what} queue {queue}')
+
+    configure(NFQA_CFG_CMD, struct.pack('!BxH', NFQNL_CFG_CMD_BIND, AF_INET), 'bind')
     # Only the metadata: the verdict needs the packet's id, not its bytes.
-    sock.send(message(NFQNL_MSG_CONFIG, queue, [attribute(NFQA_CFG_PARAMS, struct.pack('!IB', 0, NFQNL_COPY_META))], NLM_F_REQUEST | NLM_F_ACK))
-    expect_ack(sock, f'configure queue {queue}')
+    configure(NFQA_CFG_PARAMS, struct.pack('!IB', 0, NFQNL_COPY_META), 'configure')
 
 
 def expect_ack(sock, what):
@@ -120,7 +122,8 @@ def main():
         now = time.monotonic()
         while held and held[0][0] <= now:
             _, _, queue, packet_id = heapq.heappop(held)
-            sock.send(message(NFQNL_MSG_VERDICT, queue, [attribute(NFQA_VERDICT_HDR, struct.pack('!II', NF_ACCEPT, packet_id))]))
+            verdict = attribute(NFQA_VERDICT_HDR, struct.pack('!II', NF_ACCEPT, packet_id))
+            sock.send(message(NFQNL_MSG_VERDICT, queue, [verdict]))
 
 
 main()
