@@ -3,6 +3,7 @@
 
 import type { AccessToken, TokenCredential } from '@azure/identity'
 import type { ActionError } from '../errors.js'
+import type { AgentFor } from '../lib/early-connections.js'
 import { withDeadline } from '../lib/deadline.js'
 import type { SignInContext } from './explain/context.js'
 import { explainSignInFailure } from './explain/index.js'
@@ -42,6 +43,15 @@ export interface SignInDeps extends GitHubTokenDeps {
   readonly sleep?: (ms: number) => Promise<void>
   /** core.setSecret in production. */
   readonly setSecret?: (secret: string) => void
+  /** Connections that wait for no answer, opened while GitHub (or the method's own reading) is on its way. */
+  readonly early?: EarlySignIn
+}
+
+/** Where the sign-in opens connections early, and the agent its requests take them from. */
+export interface EarlySignIn {
+  /** Called once the identity library has loaded, with the sign-in host when the method posts there. */
+  readonly open: (signInHost: string | undefined) => void
+  readonly agentFor: AgentFor
 }
 
 const defaultSleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
@@ -96,6 +106,9 @@ export async function openSignIn(request: Omit<SignInRequest, 'resource'>, deps:
   // GitHub: let the request go out first, then load while GitHub answers.
   await github?.sent
   ;(await import('./identity.js')).redactLibraryLog(request.secrets)
+  // Now, not sooner: handshakes during the library's load would slow it on a busy runner; from here the process mostly
+  // waits for GitHub, and the connections are ready when its answer comes.
+  deps.early?.open(method.postsToAuthority === true ? authorityHost : undefined)
   const state: SignInState = {}
   const credential =
     deps.credential ??
@@ -105,7 +118,8 @@ export async function openSignIn(request: Omit<SignInRequest, 'resource'>, deps:
       timeoutMs,
       state,
       ...(deps.setSecret === undefined ? {} : { setSecret: deps.setSecret }),
-      ...(github === undefined ? {} : { github })
+      ...(github === undefined ? {} : { github }),
+      ...(deps.early === undefined ? {} : { agentFor: deps.early.agentFor })
     }))
 
   return {
