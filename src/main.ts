@@ -83,8 +83,10 @@ export async function run(): Promise<void> {
 function openedEarly(early: EarlyConnections, config: Config): EarlySignIn {
   return {
     agentFor: early.agentFor,
-    open: signInHost => {
-      if (signInHost !== undefined) early.open(signInHost, 1)
+    openSignInHost: signInHost => {
+      early.open(signInHost, 1)
+    },
+    openAfterSignIn: () => {
       const checks = config.health ? plannedConnections(config.health, config.targets) : []
       for (const { origin, count } of checks) early.open(origin, count)
     }

@@ -22,6 +22,9 @@ export interface EarlyConnections {
 
 /** Longest an early connection may take to be made; after that it is dropped and a request makes its own. */
 const HANDSHAKE_LIMIT_MS = 10_000
+/** Longest one may wait unused: a network that drops idle connections silently (no close seen) may have dropped it
+ *  after a long wait (wait-for-access), and a request sent on it would wait for its time limit instead of an answer. */
+const IDLE_LIMIT_MS = 30_000
 
 /**
  * Early connections, or none at all behind a proxy: a connection opened directly would bypass it, and one opened
@@ -85,7 +88,7 @@ class EarlyAgent extends HttpsAgent {
       port: origin.port,
       ...(isIP(origin.host) === 0 ? { servername: origin.host } : {})
     })
-    // Idle, it must not keep the process alive, nor outlive a slow handshake; any failure or close only drops it.
+    // Idle, it must not keep the process alive, nor outlive a slow handshake or a long wait; a failure only drops it.
     const drop = (): void => {
       socket.destroy()
       const list = this.ready.get(origin.key)
@@ -93,7 +96,7 @@ class EarlyAgent extends HttpsAgent {
       if (list && at >= 0) list.splice(at, 1)
     }
     const connected = (): void => {
-      socket.setTimeout(0)
+      socket.setTimeout(IDLE_LIMIT_MS)
     }
     socket.unref()
     socket.setTimeout(HANDSHAKE_LIMIT_MS)

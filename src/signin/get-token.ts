@@ -49,8 +49,10 @@ export interface SignInDeps extends GitHubTokenDeps {
 
 /** Where the sign-in opens connections early, and the agent its requests take them from. */
 export interface EarlySignIn {
-  /** Called once the identity library has loaded, with the sign-in host when the method posts there. */
-  readonly open: (signInHost: string | undefined) => void
+  /** Called as soon as GitHub is asked (at once for other methods), for a method that posts to the sign-in host. */
+  readonly openSignInHost: (signInHost: string) => void
+  /** Called once the identity library has loaded: the connections of what comes after the sign-in. */
+  readonly openAfterSignIn: () => void
   readonly agentFor: AgentFor
 }
 
@@ -104,11 +106,14 @@ export async function openSignIn(request: Omit<SignInRequest, 'resource'>, deps:
   const github = audience === undefined ? undefined : startGitHubAssertion(audience, deps, env, limits)
   // Loading the identity library holds the event loop for tens of milliseconds, and with it the connection to
   // GitHub: let the request go out first, then load while GitHub answers.
+  // The sign-in host's connection beside GitHub's request: the library's load that follows holds the event loop,
+  // and a handshake started after it would end after GitHub's answer on a distant network.
+  if (method.postsToAuthority === true) deps.early?.openSignInHost(authorityHost)
   await github?.sent
   ;(await import('./identity.js')).redactLibraryLog(request.secrets)
-  // Now, not sooner: handshakes during the library's load would slow it on a busy runner; from here the process mostly
-  // waits for GitHub, and the connections are ready when its answer comes.
-  deps.early?.open(method.postsToAuthority === true ? authorityHost : undefined)
+  // The checks' connections now, not sooner: more handshakes beside the library's load would slow it on a busy
+  // runner; from here the process mostly waits for GitHub, then for the sign-in host.
+  deps.early?.openAfterSignIn()
   const state: SignInState = {}
   const credential =
     deps.credential ??
