@@ -29,10 +29,10 @@ import {
   type Scenario,
   type ScenarioInput
 } from './scenario.ts'
-import { Listener, type Pipeline, type RequestLogEntry } from './server.ts'
+import { type ConnectionLogEntry, Listener, type Pipeline, type RequestLogEntry } from './server.ts'
 import type { World } from './world.ts'
 
-export type { RequestLogEntry } from './server.ts'
+export type { ConnectionLogEntry, RequestLogEntry } from './server.ts'
 export type * from './scenario.ts'
 export {
   defaultScenario,
@@ -93,6 +93,8 @@ export interface Emulator {
    */
   projectServiceAccountToken(options?: ServiceAccountTokenOptions): Promise<Record<string, string>>
   requests(): readonly RequestLogEntry[]
+  /** Every TLS connection accepted so far, in order. */
+  connections(): readonly ConnectionLogEntry[]
   clearRequests(): void
   setScenario(s: ScenarioInput): void
   stop(): Promise<void>
@@ -191,6 +193,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const generated = new Map<string, ClientCertificate>()
   const managedIdentityHeader = randomBytes(16).toString('hex')
   const log: RequestLogEntry[] = []
+  const connectionLog: ConnectionLogEntry[] = []
   const timers = new Set<NodeJS.Timeout>()
   let faultCounts: number[] = []
   let world: World | undefined
@@ -214,6 +217,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const pipelineFor = (fixedParty?: Party): Pipeline => ({
     partyOf: host => fixedParty ?? partyForHost(host),
     handle: (party, req) => handlers[party](req),
+    connected: entry => {
+      connectionLog.push(entry)
+    },
     takeFault: (party, method, path) => takeFault(currentWorld().scenario.faults, faultCounts, party, method, path),
     log: entry => {
       log.push(entry)
@@ -332,8 +338,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         }
       },
       requests: () => [...log],
+      connections: () => [...connectionLog],
       clearRequests: () => {
         log.length = 0
+        connectionLog.length = 0
       },
       setScenario: input => {
         const next = buildWorld(input)

@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { createServer, type Server } from 'node:https'
 import type { Duplex } from 'node:stream'
+import type { TLSSocket } from 'node:tls'
 import { type BodyStream, faultAction } from './faults.ts'
 import type { EmuRequest, EmuResponse } from './http.ts'
 import type { FaultSpec, Party } from './scenario.ts'
@@ -29,8 +30,17 @@ export interface RequestLogEntry {
   readonly bodyBytesSent?: number
 }
 
+/** A TLS connection the emulator accepted: which party's, and when its handshake completed. */
+export interface ConnectionLogEntry {
+  readonly party: Party
+  /** ms since the Unix epoch. */
+  readonly time: number
+}
+
 export interface Pipeline {
   partyOf(host: string): Party
+  /** Records an accepted connection (a client may open one before it has a request to send). */
+  connected(entry: ConnectionLogEntry): void
   handle(party: Party, req: EmuRequest): Promise<EmuResponse>
   takeFault(party: Party, method: string, path: string): FaultSpec | undefined
   log(entry: RequestLogEntry): void
@@ -124,6 +134,10 @@ export class Listener {
   ): Promise<Listener> {
     const server = createServer({ cert: tls.cert, key: tls.key }, (raw, res) => {
       void serve(raw, res, pipeline, timers)
+    })
+    server.on('secureConnection', (socket: TLSSocket) => {
+      const name = typeof socket.servername === 'string' ? socket.servername : 'localhost'
+      pipeline.connected({ party: pipeline.partyOf(name), time: Date.now() })
     })
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)

@@ -7,7 +7,10 @@ import { ActionError, InputError } from './errors.js'
 import { installLastResort } from './last-resort.js'
 import { neutralizeCommands, sanitizeServerText, spellingsOf } from './lib/text.js'
 import { nodeDebugNetworkModules } from './lib/node-debug.js'
-import { type HealthReport, runPlannedChecks } from './health/run.js'
+import { type EarlyConnections, earlyConnections } from './lib/early-connections.js'
+import type { Config } from './config.js'
+import { httpSender } from './health/http.js'
+import { type HealthReport, plannedConnections, runPlannedChecks } from './health/run.js'
 import { stepSecrets } from './inputs.js'
 import { reportUnhealthy } from './report/annotations.js'
 import { describeSignIn, publishHealth, publishTokens } from './report/outputs.js'
@@ -15,7 +18,7 @@ import { renderSummary, writeSummary } from './report/summary.js'
 import { azureCliWarning } from './serve/azure-cli.js'
 import { markMainStep } from './serve/role.js'
 import { serveTokens } from './serve/start.js'
-import { getAccessTokens } from './signin/get-token.js'
+import { type EarlySignIn, getAccessTokens } from './signin/get-token.js'
 import { isArmResource } from './target/served.js'
 import { githubIdToken } from './signin/github-oidc-request.js'
 
@@ -26,6 +29,8 @@ const info = (line: string): void => core.info(neutralizeCommands(line))
 export async function run(): Promise<void> {
   let secrets: readonly string[] = []
   installLastResort(() => secrets)
+  // Connections that wait for no answer, opened while the action waits for another host (none behind a proxy).
+  const early = earlyConnections(process.env)
   try {
     // Mask first, before any library loads: even a malformed input must never reach a log in clear, nor a proxy's
     // password that a library logs with the proxy URL. Every spelling a server or library could echo is masked.
@@ -48,14 +53,19 @@ export async function run(): Promise<void> {
     const tokens = await getAccessTokens({ signIn, authorityHost, cloud, secrets, waitUntil }, config.targets, {
       getIDToken: githubIdToken({ env: process.env, setSecret: core.setSecret }),
       info,
-      setSecret: core.setSecret
+      setSecret: core.setSecret,
+      early: openedEarly(early, config)
     })
     publishTokens(tokens, config.exportVariables)
     for (const { token } of tokens) info(describeSignIn(token))
     if (config.serve) await serveTokens(config.serve, { signIn, authorityHost, secrets }, tokens)
 
     const report: HealthReport = config.health
-      ? await runPlannedChecks(config.health, tokens, Math.max(0, waitUntil - Date.now()), { info, redact: secrets })
+      ? await runPlannedChecks(config.health, tokens, Math.max(0, waitUntil - Date.now()), {
+          info,
+          redact: secrets,
+          send: httpSender(early.agentFor)
+        })
       : { health: 'skipped', checks: [] }
     publishHealth(report)
     const cliWarning = await azureCli
@@ -64,6 +74,22 @@ export async function run(): Promise<void> {
     reportUnhealthy(report, config.health?.failOnUnhealthy ?? true)
   } catch (error) {
     fail(error, secrets)
+  } finally {
+    early.close()
+  }
+}
+
+/** The sign-in host's connection while GitHub answers, and the checks' while signing in: each host the step talks to. */
+function openedEarly(early: EarlyConnections, config: Config): EarlySignIn {
+  return {
+    agentFor: early.agentFor,
+    openSignInHost: signInHost => {
+      early.open(signInHost, 1)
+    },
+    openAfterSignIn: () => {
+      const checks = config.health ? plannedConnections(config.health, config.targets) : []
+      for (const { origin, count } of checks) early.open(origin, count)
+    }
   }
 }
 

@@ -2,7 +2,9 @@
 // with the origin checked right before every request, so the token never goes anywhere else.
 
 import { HttpClient } from '@actions/http-client'
+import type { RequestHandler } from '@actions/http-client/lib/interfaces'
 import type { IncomingMessage } from 'node:http'
+import type { AgentFor } from '../lib/early-connections.js'
 import { formatSeconds } from '../lib/durations.js'
 import { isRecord, parseUrl } from '../lib/guards.js'
 import type { Target, TargetKind } from '../target/read.js'
@@ -112,12 +114,37 @@ export async function attemptOnce(
 }
 
 /** The default transport: @actions/http-client with redirects and retries off (this module does both). */
-export async function httpSend(
+export const httpSend: Send = httpSender()
+
+/**
+ * The transport, with the agent of an origin connected to early, handed in through the client's own seam (a request
+ * handler, which sees each request's options after the client chose its agent).
+ */
+export function httpSender(agentFor?: AgentFor): Send {
+  return (url, headers, timeoutMs) => {
+    const agent = agentFor?.(url)
+    const handlers = agent === undefined ? [] : [useAgent(agent)]
+    return sendOnce(url, headers, timeoutMs, handlers)
+  }
+}
+
+function useAgent(agent: NonNullable<ReturnType<AgentFor>>): RequestHandler {
+  return {
+    prepareRequest(options) {
+      options.agent = agent
+    },
+    canHandleAuthentication: () => false,
+    handleAuthentication: () => Promise.reject(new Error('not an authentication handler'))
+  }
+}
+
+async function sendOnce(
   url: string,
   headers: Readonly<Record<string, string>>,
-  timeoutMs: number
+  timeoutMs: number,
+  handlers: RequestHandler[]
 ): Promise<SendResult> {
-  const client = new HttpClient(USER_AGENT, [], {
+  const client = new HttpClient(USER_AGENT, handlers, {
     allowRedirects: false,
     allowRetries: false,
     keepAlive: false,

@@ -8,7 +8,16 @@ import type { IssuedToken } from '../signin/issued-token.js'
 import type { Target } from '../target/read.js'
 import type { ServiceKind } from '../target/services/registry.js'
 import { describeFailure } from './failure.js'
-import { type Attempt, type Send, acceptHeader, attemptOnce, firstHeader, httpSend, serviceOrigin } from './http.js'
+import {
+  type Attempt,
+  type Send,
+  acceptHeader,
+  attemptOnce,
+  firstHeader,
+  httpSend,
+  isServiceUrl,
+  serviceOrigin
+} from './http.js'
 import { TRANSIENT_RETRIES, accessDelayMs, transientDelayMs, verdict } from './policy.js'
 import type { HealthCheckSpec, HealthConfig, HealthPlan } from './read.js'
 
@@ -89,6 +98,19 @@ export async function runPlannedChecks(
   const checks = reports.flat()
   if (checks.length === 0) return { health: 'skipped', checks }
   return { health: checks.every(check => check.ok) ? 'healthy' : 'unhealthy', checks }
+}
+
+/** The connections the checks' first wave will use: one per check in flight, on each service's own origin. */
+export function plannedConnections(
+  plan: HealthPlan,
+  targets: readonly Target[]
+): { readonly origin: string; readonly count: number }[] {
+  return plan.services.flatMap(({ kind, checks }) => {
+    const target = targets.find(each => each.kind === kind)
+    const origin = target === undefined ? undefined : serviceOrigin(target)
+    const sent = checks.filter(spec => isServiceUrl(spec.url, origin)).length
+    return origin === undefined || sent === 0 ? [] : [{ origin, count: Math.min(sent, MAX_CONCURRENT_CHECKS) }]
+  })
 }
 
 /** One service's checks, with its token. */

@@ -34,3 +34,8 @@ function decoded(text: string): string {
     return text
   }
 }
+
+/** True when any proxy variable is set: the clients may send a request through it (NO_PROXY aside). */
+export function proxyConfigured(env: Readonly<Record<string, string | undefined>>): boolean {
+  return Object.entries(env).some(([name, value]) => PROXY_VARIABLE.test(name) && value?.trim())
+}

@@ -3,6 +3,7 @@
 
 import type { AccessToken, TokenCredential } from '@azure/identity'
 import type { ActionError } from '../errors.js'
+import type { AgentFor } from '../lib/early-connections.js'
 import { withDeadline } from '../lib/deadline.js'
 import type { SignInContext } from './explain/context.js'
 import { explainSignInFailure } from './explain/index.js'
@@ -42,6 +43,17 @@ export interface SignInDeps extends GitHubTokenDeps {
   readonly sleep?: (ms: number) => Promise<void>
   /** core.setSecret in production. */
   readonly setSecret?: (secret: string) => void
+  /** Connections that wait for no answer, opened while GitHub (or the method's own reading) is on its way. */
+  readonly early?: EarlySignIn
+}
+
+/** Where the sign-in opens connections early, and the agent its requests take them from. */
+export interface EarlySignIn {
+  /** Called as soon as GitHub is asked (at once for other methods), for a method that posts to the sign-in host. */
+  readonly openSignInHost: (signInHost: string) => void
+  /** Called once the identity library has loaded: the connections of what comes after the sign-in. */
+  readonly openAfterSignIn: () => void
+  readonly agentFor: AgentFor
 }
 
 const defaultSleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
@@ -94,8 +106,14 @@ export async function openSignIn(request: Omit<SignInRequest, 'resource'>, deps:
   const github = audience === undefined ? undefined : startGitHubAssertion(audience, deps, env, limits)
   // Loading the identity library holds the event loop for tens of milliseconds, and with it the connection to
   // GitHub: let the request go out first, then load while GitHub answers.
+  // The sign-in host's connection beside GitHub's request: the library's load that follows holds the event loop,
+  // and a handshake started after it would end after GitHub's answer on a distant network.
+  if (method.postsToAuthority === true) deps.early?.openSignInHost(authorityHost)
   await github?.sent
   ;(await import('./identity.js')).redactLibraryLog(request.secrets)
+  // The checks' connections now, not sooner: more handshakes beside the library's load would slow it on a busy
+  // runner; from here the process mostly waits for GitHub, then for the sign-in host.
+  deps.early?.openAfterSignIn()
   const state: SignInState = {}
   const credential =
     deps.credential ??
@@ -105,7 +123,8 @@ export async function openSignIn(request: Omit<SignInRequest, 'resource'>, deps:
       timeoutMs,
       state,
       ...(deps.setSecret === undefined ? {} : { setSecret: deps.setSecret }),
-      ...(github === undefined ? {} : { github })
+      ...(github === undefined ? {} : { github }),
+      ...(deps.early === undefined ? {} : { agentFor: deps.early.agentFor })
     }))
 
   return {

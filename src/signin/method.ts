@@ -4,6 +4,7 @@
 
 import type { TokenCredential } from '@azure/identity'
 import type { ActionError } from '../errors.js'
+import type { AgentFor } from '../lib/early-connections.js'
 import type { GitHubAssertion } from './github-oidc.js'
 import type { SignInInputKey, SignInInputs } from './sign-in-inputs.js'
 import type { CredentialLimits, SignInState } from './pipeline.js'
@@ -37,6 +38,8 @@ export interface CredentialContext {
   readonly github?: GitHubAssertion
   /** core.setSecret: masks a secret the method reads itself (a service-account token) before it is sent anywhere. */
   readonly setSecret?: (secret: string) => void
+  /** The agent of a host connected to early, for the credential's requests. */
+  readonly agentFor?: AgentFor
 }
 
 /** A sign-in of any method: its auth-type name and what it read. */
@@ -49,6 +52,8 @@ export interface SignInBase {
 export interface SignInMethod<S extends SignInBase> {
   /** The auth-type name, as the registry and the sign-in are keyed. */
   readonly type: S['type']
+  /** True for a method that posts to the sign-in host (authority-host): a connection there can be opened early. */
+  readonly postsToAuthority?: boolean
   /** Other auth-type names that pick this method (azure/login's). */
   readonly aliases?: readonly string[]
   /** The sign-in inputs it reads; any other one that is set is refused as a conflict. */

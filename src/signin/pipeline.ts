@@ -4,6 +4,7 @@
 import type { TokenCredentialOptions } from '@azure/identity'
 import { AnswerTooLargeError } from '../errors.js'
 import { DeadlineError } from '../lib/deadline.js'
+import type { AgentFor } from '../lib/early-connections.js'
 import { readTextAtMost } from '../lib/read-text.js'
 import { RETRY_AFTER_HEADERS, parseRetryAfter } from '../lib/retry-after.js'
 import { isMicrosoftAuthorityHost } from '../target/clouds.js'
@@ -124,9 +125,10 @@ async function readBoundedBody(response: PipelineResponse, endpoint: string): Pr
 
 /**
  * The HTTP client of every credential: the library's own, each request through attemptPolicy. A client rather than a
- * pipeline policy, because the managed identity credential replaces the policies it is given by its own.
+ * pipeline policy, because the managed identity credential replaces the policies it is given by its own. A request to
+ * a host connected to early goes through that agent, unless the pipeline chose one already (a proxy's).
  */
-export function boundedHttpClient(limits: CredentialLimits, state: SignInState = {}): HttpClient {
+export function boundedHttpClient(limits: CredentialLimits, state: SignInState = {}, agentFor?: AgentFor): HttpClient {
   const policy = attemptPolicy(limits, state)
   let inner: HttpClient | undefined
   return {
@@ -134,20 +136,25 @@ export function boundedHttpClient(limits: CredentialLimits, state: SignInState =
       // The identity library is loaded by the time a credential sends anything.
       inner ??= (await import('./identity.js')).createDefaultHttpClient()
       const client = inner
+      request.agent ??= agentFor?.(request.url)
       return policy.sendRequest(request, next => client.sendRequest(next))
     }
   }
 }
 
 /** Options shared by every HTTP-based credential. */
-export function httpOptions(limits: CredentialLimits, state: SignInState = {}): TokenCredentialOptions {
+export function httpOptions(
+  limits: CredentialLimits,
+  state: SignInState = {},
+  agentFor?: AgentFor
+): TokenCredentialOptions {
   return {
     retryOptions: {
       maxRetries: limits.maxRetries,
       retryDelayInMs: limits.retryDelayMs,
       maxRetryDelayInMs: limits.maxRetryDelayMs
     },
-    httpClient: boundedHttpClient(limits, state)
+    httpClient: boundedHttpClient(limits, state, agentFor)
   }
 }
 
@@ -156,10 +163,11 @@ export function httpOptions(limits: CredentialLimits, state: SignInState = {}): 
 export function entraOptions(
   authorityHost: string,
   limits: CredentialLimits,
-  state: SignInState = {}
+  state: SignInState = {},
+  agentFor?: AgentFor
 ): TokenCredentialOptions & { disableInstanceDiscovery: boolean } {
   return {
-    ...httpOptions(limits, state),
+    ...httpOptions(limits, state, agentFor),
     authorityHost,
     disableInstanceDiscovery: !isMicrosoftAuthorityHost(authorityHost)
   }

@@ -17,6 +17,7 @@ export interface ClientCertificateSignIn {
 
 export const clientCertificate: SignInMethod<ClientCertificateSignIn> = {
   type: 'client-certificate',
+  postsToAuthority: true,
   uses: ['certificate', 'clientId', 'tenantId'],
   help: () => 'a certificate: client-id, tenant-id and client-certificate',
   read(inputs, { warnings }) {
@@ -33,14 +34,14 @@ export const clientCertificate: SignInMethod<ClientCertificateSignIn> = {
     return { signIn: { type, clientId, tenantId, certificatePem } }
   },
   endpoint: (signIn, authorityHost) => entraTokenEndpoint(authorityHost, signIn.tenantId),
-  async credential(signIn, { authorityHost, limits, state }) {
+  async credential(signIn, { authorityHost, limits, state, agentFor }) {
     // The only sign-in that signs a JWT: MSAL's jsonwebtoken is loaded for it alone.
     const [{ ClientCertificateCredential }] = await Promise.all([import('../identity.js'), loadJsonWebToken()])
     return new ClientCertificateCredential(
       signIn.tenantId,
       signIn.clientId,
       { certificate: signIn.certificatePem },
-      entraOptions(authorityHost, limits, state)
+      entraOptions(authorityHost, limits, state, agentFor)
     )
   }
 }

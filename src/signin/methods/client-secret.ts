@@ -17,6 +17,7 @@ export interface ClientSecretSignIn {
 
 export const clientSecret: SignInMethod<ClientSecretSignIn> = {
   type: 'client-secret',
+  postsToAuthority: true,
   uses: ['clientSecret', 'creds', 'clientId', 'tenantId'],
   help: () => 'a client secret: client-id, tenant-id and client-secret, or creds (the AZURE_CREDENTIALS JSON)',
   read(inputs, { warnings }) {
@@ -44,13 +45,13 @@ export const clientSecret: SignInMethod<ClientSecretSignIn> = {
     }
   },
   endpoint: (signIn, authorityHost) => entraTokenEndpoint(authorityHost, signIn.tenantId),
-  async credential(signIn, { authorityHost, limits, state }) {
+  async credential(signIn, { authorityHost, limits, state, agentFor }) {
     const { ClientSecretCredential } = await import('../identity.js')
     return new ClientSecretCredential(
       signIn.tenantId,
       signIn.clientId,
       signIn.clientSecret,
-      entraOptions(authorityHost, limits, state)
+      entraOptions(authorityHost, limits, state, agentFor)
     )
   }
 }

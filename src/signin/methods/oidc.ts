@@ -14,6 +14,7 @@ export interface OidcSignIn {
 
 export const oidc: SignInMethod<OidcSignIn> = {
   type: 'oidc',
+  postsToAuthority: true,
   uses: ['clientId', 'tenantId'],
   help: env =>
     'OIDC (recommended): client-id and tenant-id, with id-token: write permission' +
@@ -28,14 +29,14 @@ export const oidc: SignInMethod<OidcSignIn> = {
   },
   githubAudience: signIn => signIn.audience,
   endpoint: (signIn, authorityHost) => entraTokenEndpoint(authorityHost, signIn.tenantId),
-  async credential(signIn, { authorityHost, limits, state, github }) {
+  async credential(signIn, { authorityHost, limits, state, github, agentFor }) {
     if (github === undefined) throw new Error('An OIDC sign-in needs the GitHub assertion (startGitHubAssertion).')
     const { ClientAssertionCredential } = await import('../identity.js')
     return new ClientAssertionCredential(
       signIn.tenantId,
       signIn.clientId,
       github.getAssertion,
-      entraOptions(authorityHost, limits, state)
+      entraOptions(authorityHost, limits, state, agentFor)
     )
   }
 }

@@ -33,6 +33,7 @@ const SETUP =
 
 export const workloadIdentity: SignInMethod<WorkloadIdentitySignIn> = {
   type: 'workload-identity',
+  postsToAuthority: true,
   uses: ['clientId', 'tenantId'],
   read(inputs, { env }) {
     const type = 'workload-identity'
@@ -55,7 +56,7 @@ export const workloadIdentity: SignInMethod<WorkloadIdentitySignIn> = {
     }
   },
   endpoint: (signIn, authorityHost) => entraTokenEndpoint(authorityHost, signIn.tenantId),
-  async credential(signIn, { authorityHost, limits, timeoutMs, state, setSecret }) {
+  async credential(signIn, { authorityHost, limits, timeoutMs, state, setSecret, agentFor }) {
     // Every read of the file is this one, bounded: the library's own would read a FIFO or a device without end. The
     // first is made here, for a clear error and the token masked before any request, and is presented by the sign-in
     // that follows (within its time limit); any later token (the token server's renewals) reads the file anew, since
@@ -78,7 +79,7 @@ export const workloadIdentity: SignInMethod<WorkloadIdentitySignIn> = {
       signIn.tenantId,
       signIn.clientId,
       getAssertion,
-      entraOptions(authorityHost, limits, state)
+      entraOptions(authorityHost, limits, state, agentFor)
     )
   },
   // A later read of the file fails inside the library, which wraps the reader's explanation: that is the one shown.
