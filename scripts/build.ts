@@ -1,7 +1,8 @@
 // The build of the bundle: ncc bundles src/index.ts, scripts/minify-chunks.ts minifies every file it wrote, and
 // scripts/notices.ts writes licenses.txt from the same build's module statistics (failing the build on a licence
-// outside the allow-list); the same again for the command line (src/cli.ts) into dist/cli/, started by dist/cli.js. `npm run build` builds dist/, which is committed; the end-to-end tests build the working
-// tree into a scratch folder the same way (__tests__/support/test-bundle.ts), so that they run what was just changed.
+// outside the allow-list); the same again for the command line (src/cli.ts) into dist/cli/, started by dist/cli.js.
+// `npm run build` builds dist/, which is committed; the end-to-end tests build the working tree into a scratch folder
+// the same way (__tests__/support/test-bundle.ts), so that they run what was just changed.
 //
 // Run: node scripts/build.ts <out directory>   (npm run build: dist)
 import { spawnSync } from 'node:child_process'
