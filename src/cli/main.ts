@@ -107,11 +107,11 @@ export async function runCli(io: CliIo): Promise<number> {
 
 /**
  * On a person's terminal, with no sign-in asked for, the Azure CLI session they already have: the auto of the
- * action would ask for a sign-in input instead. In a CI job (CI set) auto stays as the action has it.
+ * action would ask for a sign-in input instead. In a CI job (CI, or Azure Pipelines' TF_BUILD, set) auto stays as the action has it.
  */
 function withTerminalDefault(getInput: (name: string) => string, env: Env): (name: string) => string {
   const signInInputs = ['auth-type', 'client-id', 'client-secret', 'client-certificate', 'creds']
-  const terminal = (env.CI ?? '') === '' && (env.AZURE_FEDERATED_TOKEN_FILE ?? '') === ''
+  const terminal = ['CI', 'TF_BUILD', 'AZURE_FEDERATED_TOKEN_FILE'].every(name => (env[name] ?? '') === '')
   if (!terminal || signInInputs.some(name => getInput(name) !== '')) return getInput
   return name => (name === 'auth-type' ? 'azure-cli' : getInput(name))
 }
