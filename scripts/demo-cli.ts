@@ -72,13 +72,13 @@ export async function demoCommandLine(emulator: Emulator, { print, indent }: Dem
     print(`  ${each.title}`)
     print(`    $ ahds-token ${each.args.filter(arg => !arg.includes('\n')).join(' ')}`)
     if (run.stdout.trim() !== '') print(indent(indent(hideSecretLines(run.stdout))))
-    if (run.stderr.trim() !== '') print(indent(indent(run.stderr)))
+    if (run.stderr.trim() !== '') print(indent(indent(hideSecretLines(run.stderr))))
     print(`    exit code ${String(run.exitCode)}`)
   }
   return surprises
 }
 
-/** Azure Pipelines' secret commands carry the value at the line's end: shown without it. */
+/** Azure Pipelines' secret commands (on stdout and stderr) carry the value at the line's end: shown without it. */
 function hideSecretLines(stdout: string): string {
   return stdout.replace(/^(##vso\[task\.set(?:secret|variable [^\]]*)\]).*$/gm, '$1***')
 }

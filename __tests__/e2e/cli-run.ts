@@ -52,7 +52,7 @@ export async function runCliProcess(args: readonly string[], env: Record<string,
 
 /**
  * Where any secret the emulator knows, or any JWT, appears in the run's output; `allowed` says which stdout lines may
- * carry a token (the JSON asked for, Azure Pipelines' secret commands).
+ * carry a token (the JSON asked for), and which lines of either may carry a secret (Azure Pipelines' secret commands).
  */
 export function cliLeaks(
   run: CliRun,
@@ -71,7 +71,9 @@ export function cliLeaks(
   run.stdout.split(/\r?\n/).forEach((line, n) => {
     if (!allowed(line)) scan(`stdout line ${n + 1}`, line)
   })
-  scan('stderr', run.stderr)
+  run.stderr.split(/\r?\n/).forEach((line, n) => {
+    if (!allowed(line)) scan(`stderr line ${n + 1}`, line)
+  })
   return leaks
 }
 

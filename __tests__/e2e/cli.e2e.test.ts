@@ -98,9 +98,22 @@ describe('token', () => {
       expect(lines.every(isVsoSecretLine)).toBe(true)
       const variable = lines.find(line => line.includes('variable=FHIR_TOKEN;issecret=true]'))
       expect(jwtClaims(variable?.slice(variable.indexOf(']') + 1) ?? '').aud).toBe(em.fhirUrl)
-      // The client secret was registered as a secret too, before the sign-in.
-      expect(lines).toContain(`##vso[task.setsecret]${emulatorInfo(em).clientSecret}`)
+      // The client secret was registered as a secret too, before the sign-in, on stderr.
+      expect(run.stderr.split('\n')).toContain(`##vso[task.setsecret]${emulatorInfo(em).clientSecret}`)
       expect(cliLeaks(run, em, isVsoSecretLine)).toEqual([])
+    }
+  )
+
+  it.concurrent(
+    '--output json on Azure Pipelines: stdout holds the JSON alone, the secrets are registered on stderr',
+    async () => {
+      const em = await emulator()
+      const run = await tokenRun(em, ['token', '--output', 'json'], { TF_BUILD: 'True' })
+      expectCliExit(run, 0)
+      const body = JSON.parse(run.stdout) as Record<string, unknown>
+      expect(jwtClaims(String(body.token)).aud).toBe(em.fhirUrl)
+      expect(run.stderr).toContain(`##vso[task.setsecret]${String(body.token)}`)
+      expect(cliLeaks({ ...run, stdout: '' }, em, isVsoSecretLine)).toEqual([])
     }
   )
 

@@ -145,11 +145,14 @@ function stdoutKind(): 'terminal' | 'file' | 'other' {
   }
 }
 
-/** Azure Pipelines masks a value once told with task.setsecret; elsewhere nothing prints a secret to be masked. */
+/**
+ * Azure Pipelines masks a value once told with task.setsecret; elsewhere nothing prints a secret to be masked. On
+ * stderr, which the agent reads as it reads stdout: stdout may be a pipe or a file the JSON alone goes to.
+ */
 function secretRegistrar(io: CliIo): (secret: string) => void {
   if ((io.env.TF_BUILD ?? '') === '') return () => undefined
   return secret => {
-    if (secret.trim() !== '' && !/[\r\n]/.test(secret)) io.stdout.write(`##vso[task.setsecret]${secret}\n`)
+    if (secret.trim() !== '' && !/[\r\n]/.test(secret)) io.stderr.write(`##vso[task.setsecret]${secret}\n`)
   }
 }
 
