@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { type Emulator, trustEmulatorCa } from '../emulator/index.ts'
 import { emulatorInfo, oidcStepInputs } from '../emulator/info.ts'
 import { jwtClaims, runAction } from '../emulator/runner.ts'
-import type { DemoOutput } from './demo-serve.ts'
+import { type DemoOutput, postStep } from './demo-serve.ts'
 
 const LIFETIME_SECONDS = 3
 const ARM_CLASSIC = 'https://management.core.windows.net/'
@@ -23,10 +23,8 @@ interface Got {
 }
 
 /** Runs the case; returns 1 when it did not end as expected, else 0. */
-export async function demoAzureSessions(
-  emulator: Emulator,
-  { print, indent, runnerView }: DemoOutput
-): Promise<number> {
+export async function demoAzureSessions(emulator: Emulator, output: DemoOutput): Promise<number> {
+  const { print, indent, runnerView } = output
   const info = emulatorInfo(emulator)
   emulator.setScenario({ entra: { tokenLifetimeSeconds: LIFETIME_SECONDS } })
   trustEmulatorCa(emulator.caCertPem)
@@ -68,13 +66,7 @@ export async function demoAzureSessions(
     await new Promise(resolve => setTimeout(resolve, Math.max(0, first.exp * 1000 - Date.now()) + 200))
     const second = await tokenFor(info.fhirUrl)
     print(`    After the first token expired, the same command: *** (${describe(second)})`)
-    const post = await runAction({
-      env: { ...emulator.env(), ...main.exportedEnv },
-      state: main.state ?? {},
-      runnerTemp
-    })
-    print('  The post step:')
-    print(indent(runnerView(post.stdout).replace(/^::group::.*$[\s\S]*?^::endgroup::$/m, '(the server log, folded)')))
+    const post = await postStep(emulator, main, runnerTemp, output)
     const fresh = second.iat >= first.exp && second.uti !== first.uti
     const expected = main.exitCode === 0 && post.exitCode === 0 && metadata.status === 200
     return expected && fresh && login.aud === 'https://management.azure.com' ? 0 : 1

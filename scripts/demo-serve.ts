@@ -46,13 +46,7 @@ export async function demoServeTokens(emulator: Emulator, { print, indent, runne
     const entra = asked.filter(r => r.party === 'entra' && r.method === 'POST').length
     print(`  After it expired, a later step asks again: ${second.description}`)
     print(`    (the server asked GitHub for ${github} new OIDC token(s) and Entra ID for ${entra} new token(s))`)
-    const post = await runAction({
-      env: { ...emulator.env(), ...main.exportedEnv },
-      state: main.state ?? {},
-      runnerTemp
-    })
-    print('  The post step:')
-    print(indent(runnerView(post.stdout).replace(/^::group::.*$[\s\S]*?^::endgroup::$/m, '(the server log, folded)')))
+    const post = await postStep(emulator, main, runnerTemp, { print, indent, runnerView })
     const fresh = second.iat >= first.exp && second.uti !== first.uti
     return main.exitCode === 0 && post.exitCode === 0 && fresh && github > 0 && entra > 0 ? 0 : 1
   } finally {
@@ -66,6 +60,19 @@ interface Served {
   readonly iat: number
   readonly exp: number
   readonly uti: string
+}
+
+/** The job's post step, which stops the token server, run and shown with the server's log folded. */
+export async function postStep(
+  emulator: Emulator,
+  main: ActionRun,
+  runnerTemp: string,
+  { print, indent, runnerView }: DemoOutput
+): Promise<ActionRun> {
+  const post = await runAction({ env: { ...emulator.env(), ...main.exportedEnv }, state: main.state ?? {}, runnerTemp })
+  print('  The post step:')
+  print(indent(runnerView(post.stdout).replace(/^::group::.*$[\s\S]*?^::endgroup::$/m, '(the server log, folded)')))
+  return post
 }
 
 async function laterStep(main: ActionRun, resource: string): Promise<Served> {

@@ -2,7 +2,7 @@
 // classic name they ask for), later steps' real managed-identity clients (MSAL's, as the CLI and PowerShell use it;
 // @azure/identity's; Python azure-identity's) get ARM under both names and the FHIR service's token, before and after
 // the first token expired. Without ARM served, its request is refused naming the serve-resources line to add.
-import { afterEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { join } from 'node:path'
 import { ARM_AUDIENCE } from '../../emulator/scenario.ts'
 import { nodeBin } from '../../emulator/runner.ts'
@@ -13,24 +13,17 @@ import {
   type ServingJob,
   type StepRun,
   laterStep,
-  serverReport,
-  startServingJob
+  settledServerReport,
+  servingJobs
 } from './serve-job.ts'
 import { expectNoLeaks, oidcInputs } from './world.ts'
 
 const em = await useEmulator()
-const jobs: ServingJob[] = []
-afterEach(() => {
-  for (const job of jobs.splice(0)) job.cleanup()
-})
+const startJob = servingJobs(em)
 
 const CLASSIC_ARM = 'https://management.core.windows.net/'
 
-async function serve(inputs: Record<string, string>): Promise<ServingJob> {
-  const job = await startServingJob(em, { ...oidcInputs(em), 'fhir-url': em.fhirUrl, ...inputs })
-  jobs.push(job)
-  return job
-}
+const serve = (inputs: Record<string, string>): Promise<ServingJob> => startJob({ ...oidcInputs(em), ...inputs })
 
 interface Got {
   readonly asked: string
@@ -98,7 +91,7 @@ describe('the CLI and PowerShell sessions', () => {
     const job = await serve({ 'serve-resources': ARM_AUDIENCE })
     tokensOf(await laterStep(CLIENTS_RUN['Python azure-identity ManagedIdentityCredential'] ?? [], em, job), job)
     // The current name once, the classic name once: its second ask is answered from the client's own cache.
-    const resources = serverReport(job).resources as Record<string, { answers: number }>
+    const resources = (await settledServerReport(job)).resources as Record<string, { answers: number }>
     expect(resources[ARM_AUDIENCE]?.answers).toBe(2)
   })
 

@@ -1,13 +1,13 @@
-// The bench's floors are only a yardstick while they make the requests the action makes: the library-free floor the
-// action's four (GitHub token, Entra ID token, the two default FHIR checks), the identity-library floor exactly the
-// action's, the library's own among them. Each runs here the way the bench runs it, against the emulator.
+// The bench's floors are only a yardstick while they make the requests the action makes: the library-free floor and
+// the network floor the action's four (GitHub token, Entra ID token, the two default FHIR checks), the
+// identity-library floor exactly the action's, the library's own among them. Each runs here the way the bench runs it, against the emulator.
 import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { type Emulator, startEmulator } from '../../emulator/index.ts'
 import { emulatorInfo, oidcStepInputs } from '../../emulator/info.ts'
 import { type ActionRun, describeRun, nodeBin, runAction } from '../../emulator/runner.ts'
 import { type LibraryFloor, bundleLibraryFloor } from '../../scripts/bench/library-floor-bundle.ts'
-import { FLOOR_SCRIPT } from '../../scripts/bench/sample.ts'
+import { FLOOR_SCRIPT, NETWORK_FLOOR_SCRIPT } from '../../scripts/bench/sample.ts'
 
 let em: Emulator
 let libraryFloor: LibraryFloor
@@ -52,6 +52,15 @@ describe("the bench's floors", () => {
     ])
     expect(action.run.outputs.health).toBe('healthy')
     for (const request of floor.requests) expect(action.requests).toContain(request)
+  })
+
+  it('the network floor makes the same four requests as the library-free floor', async () => {
+    const floor = await requestsOf([nodeBin, FLOOR_SCRIPT])
+    const network = await requestsOf([nodeBin, NETWORK_FLOOR_SCRIPT])
+    if (network.run.exitCode !== 0) throw new Error(describeRun(network.run))
+    const job = (r: string): string => r.replace(/\/[^ ]*\/idtoken$/, '/…/idtoken')
+    expect(network.requests.map(job)).toEqual(floor.requests.map(job))
+    expect(network.requests).toHaveLength(4)
   })
 
   it('the identity-library floor makes exactly the requests the action makes', async () => {

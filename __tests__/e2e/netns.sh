@@ -55,7 +55,9 @@ mount --bind "$workdir/hosts" /etc/hosts
 ready="$workdir/ready.json"
 log="$workdir/requests.jsonl"
 rm -f "$ready" "$log"
-emulator_args=(--hosts --port 443 --ready "$ready" --log "$log")
+# On every address: the namespace has loopback alone, and the bench gives some hosts addresses of their own
+# (127.0.0.2, …) to delay their packets apart (scripts/bench/latency.ts).
+emulator_args=(--hosts --port 443 --address 0.0.0.0 --ready "$ready" --log "$log")
 [ -n "$scenario" ] && emulator_args+=(--scenario "$scenario")
 (cd "$repo" && exec "$node" emulator/cli.ts "${emulator_args[@]}") >"$workdir/emulator.out" 2>&1 &
 emulator=$!

@@ -6,22 +6,16 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { nodeBin, workflowCommands } from '../../emulator/runner.ts'
 import { useEmulator } from '../support/emulator.ts'
-import { type ServingJob, isAlive, startServingJob } from './serve-job.ts'
+import { type ServingJob, isAlive, servingJobs } from './serve-job.ts'
 import { expectExit, oidcInputs, runAgainst } from './world.ts'
 
 const em = await useEmulator()
-const jobs: ServingJob[] = []
 const others: ChildProcess[] = []
 afterEach(() => {
   for (const other of others.splice(0)) other.kill('SIGKILL')
-  for (const job of jobs.splice(0)) job.cleanup()
 })
-
-async function serve(): Promise<ServingJob> {
-  const job = await startServingJob(em, { 'fhir-url': em.fhirUrl, ...oidcInputs(em) })
-  jobs.push(job)
-  return job
-}
+const startJob = servingJobs(em)
+const serve = (): Promise<ServingJob> => startJob(oidcInputs(em))
 
 const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
 

@@ -1,27 +1,19 @@
 // The token server in a crowd, over dist/ as the runner runs it: a local process that holds connections without ever
 // sending a request, more clients at once than it lets in (raw requests, and real Python ManagedIdentityCredential
 // threads), and a flood of refused requests against its log.
-import { afterEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { spawn } from 'node:child_process'
 import { type Agent, request } from 'node:http'
 import { connect } from 'node:net'
 import { join } from 'node:path'
 import { nodeBin } from '../../emulator/runner.ts'
 import { useEmulator } from '../support/emulator.ts'
-import { CLIENTS, PYTHON, type ServingJob, laterStep, serverLog, startServingJob } from './serve-job.ts'
+import { CLIENTS, PYTHON, type ServingJob, laterStep, serverLog, servingJobs } from './serve-job.ts'
 import { expectExit, oidcInputs } from './world.ts'
 
 const em = await useEmulator()
-const jobs: ServingJob[] = []
-afterEach(() => {
-  for (const job of jobs.splice(0)) job.cleanup()
-})
-
-async function serve(): Promise<ServingJob> {
-  const job = await startServingJob(em, { 'fhir-url': em.fhirUrl, ...oidcInputs(em) })
-  jobs.push(job)
-  return job
-}
+const startJob = servingJobs(em)
+const serve = (): Promise<ServingJob> => startJob(oidcInputs(em))
 
 const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
 

@@ -1,5 +1,6 @@
 // A job as the runner runs one with a token server: the step with serve-tokens, later steps as separate processes
 // with the step's GITHUB_ENV applied, and the post step with the state the step saved, all in one RUNNER_TEMP.
+import { afterEach } from '@jest/globals'
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { connect } from 'node:net'
@@ -25,6 +26,24 @@ export interface ServingJob {
   post(): Promise<ActionRun>
   /** Ends the server if a test left it running, and removes the job's RUNNER_TEMP. */
   cleanup(): void
+}
+
+/**
+ * A suite's way to start serving jobs for the emulator's FHIR service with the given inputs added, each cleaned up
+ * after its test.
+ */
+export function servingJobs(
+  em: Emulator
+): (inputs?: Readonly<Record<string, string>>, env?: RunOptions['env']) => Promise<ServingJob> {
+  const jobs: ServingJob[] = []
+  afterEach(() => {
+    for (const job of jobs.splice(0)) job.cleanup()
+  })
+  return async (inputs = {}, env = {}) => {
+    const job = await startServingJob(em, { 'fhir-url': em.fhirUrl, ...inputs }, { env })
+    jobs.push(job)
+    return job
+  }
 }
 
 /** Runs the step with serve-tokens (and the leak scan); fails with its log unless it started a server. */
@@ -184,4 +203,13 @@ export function serverLog(job: ServingJob): string {
 
 export function serverReport(job: ServingJob): Record<string, unknown> {
   return JSON.parse(readFileSync(join(job.dir, 'report.json'), 'utf8')) as Record<string, unknown>
+}
+
+/**
+ * The server's report once it holds every answer given so far: the server writes it at most once a second, and the
+ * last change of a burst at the end of that second.
+ */
+export async function settledServerReport(job: ServingJob): Promise<Record<string, unknown>> {
+  await new Promise(done => setTimeout(done, 1_500))
+  return serverReport(job)
 }

@@ -1,7 +1,7 @@
 // serve-tokens over dist/, as the runner runs it: the step starts the token server, later steps (separate processes
 // with the step's GITHUB_ENV applied) use the real JavaScript and Python DefaultAzureCredential against FHIR and
 // DICOM, tokens are renewed once expired, and the post step stops the server and reports what it served.
-import { afterEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -19,21 +19,12 @@ import {
   refusesConnections,
   serverLog,
   serverReport,
-  startServingJob
+  servingJobs
 } from './serve-job.ts'
 import { expectExit, expectNoLeaks, expectOneClearError, oidcInputs, runAgainst, secretInputs } from './world.ts'
 
 const em = await useEmulator()
-const jobs: ServingJob[] = []
-afterEach(() => {
-  for (const job of jobs.splice(0)) job.cleanup()
-})
-
-async function serve(inputs: Record<string, string>, env: Record<string, string> = {}): Promise<ServingJob> {
-  const job = await startServingJob(em, { 'fhir-url': em.fhirUrl, ...inputs }, { env })
-  jobs.push(job)
-  return job
-}
+const serve = servingJobs(em)
 
 const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
 

@@ -242,18 +242,12 @@ describe('README links and sections', () => {
     expect(read('docs/benchmark.md')).toContain('](../bench/RESULTS.md)')
   })
 
-  it('links every page in docs/ and every section of those pages', () => {
+  it('links every page in docs/, so each is one click from the front page', () => {
     expect(docPages).toEqual(
       expect.arrayContaining(['docs/development.md', 'docs/security.md', 'docs/troubleshooting.md'])
     )
-    const linked = new Set(relativeLinks('README.md').map(({ link }) => link))
-    for (const page of docPages) {
-      const wanted = [
-        page,
-        ...sections(read(page)).flatMap(({ level, anchor }) => (level === 2 ? [`${page}#${anchor}`] : []))
-      ]
-      expect({ page, unlinked: wanted.filter(link => !linked.has(link)) }).toEqual({ page, unlinked: [] })
-    }
+    const linked = new Set(relativeLinks('README.md').map(({ link }) => link.split('#')[0]))
+    expect(docPages.filter(page => !linked.has(page))).toEqual([])
   })
 })
 

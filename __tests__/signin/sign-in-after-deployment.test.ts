@@ -1,9 +1,10 @@
 // Reading and explaining the sign-ins of self-hosted runners on Kubernetes and of sovereign clouds: workload identity
 // from the webhook's environment, auto's order, the per-cloud OIDC audience, and the stale Azure CLI session.
 import { describe, expect, it } from '@jest/globals'
+import { spawnSync } from 'node:child_process'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { AuthenticationRequiredError, CredentialUnavailableError } from '@azure/identity'
 import { ServerError } from '@azure/msal-node'
 import { type Config, readConfig } from '../../src/config.js'
@@ -262,6 +263,20 @@ describe('a CLI session made from a GitHub OIDC token', () => {
     const secret = configDir([{ client_id: CLIENT, tenant: TENANT, client_secret: 'x' }])
     expect(expiredFederatedCliLogin({ AZURE_CONFIG_DIR: secret }, now)).toBeUndefined()
     expect(expiredFederatedCliLogin({ AZURE_CONFIG_DIR: join(tmpdir(), 'no-such-az-config') }, now)).toBeUndefined()
+  })
+
+  // POSIX only: Windows has no FIFOs of this kind. In a child process with a time limit: a read that blocks would
+  // otherwise hold this test's worker for good instead of failing it.
+  const posixIt = process.platform === 'win32' ? it.skip : it
+  posixIt('reads a FIFO in place of the store without waiting for a writer, finding nothing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'az-config-'))
+    spawnSync('mkfifo', [join(dir, 'service_principal_entries.json')])
+    const module = resolve('src/signin/azure-cli-session.ts')
+    const script =
+      `import(${JSON.stringify(module)}).then(({ expiredFederatedCliLogin }) => ` +
+      `console.log(String(expiredFederatedCliLogin({ AZURE_CONFIG_DIR: ${JSON.stringify(dir)} }, Date.now()))))`
+    const run = spawnSync(resolve('node_modules/.bin/tsx'), ['--eval', script], { encoding: 'utf8', timeout: 20_000 })
+    expect({ signal: run.signal, stdout: run.stdout.trim() }).toEqual({ signal: null, stdout: 'undefined' })
   })
 
   it("turns the library's 'not logged in' into the stale-session explanation, never quoting the stored token", () => {

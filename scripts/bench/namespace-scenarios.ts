@@ -4,8 +4,11 @@ import { spawnWithLimit } from '../../emulator/runner.ts'
 import { azureCliEnv, azureCliLoginArgs } from '../../emulator/azure-cli.ts'
 import type { EmulatorInfo } from '../../emulator/info.ts'
 import { settledRequestLog } from '../../emulator/request-log.ts'
+import type { Latency } from './latency.ts'
 import { azInstalled } from './machine.ts'
+import { NETWORK_ROWS, PROFILES, type Profile, profileKey } from './network.ts'
 import {
+  NETWORK_FLOOR_SCRIPT,
   floorScenario,
   type RequestsSince,
   type Sample,
@@ -47,14 +50,48 @@ export function namespaceScenarios(
   ready: EmulatorInfo,
   logFile: string,
   paths: NamespacePaths,
-  against?: string
+  against?: string,
+  latency?: Latency
 ): Scenario[] {
   const since = fileRequestLog(logFile)
-  const scenarios = [
-    ...shippedDefaults(ready, since, paths.libraryFloor, against),
-    ...(azInstalled() ? azureCli(ready, paths.azDir, since) : [])
+  const shipped = shippedDefaults(ready, since, paths.libraryFloor, against).map(scenario => ({
+    floor: 'prod-floor',
+    ...scenario
+  }))
+  return [
+    ...shipped,
+    ...(latency === undefined ? [] : underLatency(shipped, latency)),
+    ...(azInstalled()
+      ? azureCli(ready, paths.azDir, since).map(scenario => ({ floor: 'prod-floor', ...scenario }))
+      : [])
   ]
-  return scenarios.map(scenario => ({ floor: 'prod-floor', ...scenario }))
+}
+
+/**
+ * The network rows again under each profile but 0 (the plain rows are profile 0): each run sets its profile first
+ * and sets 0 again after, so the other rows always run without latency. In the same rounds as every other row.
+ */
+function underLatency(shipped: readonly Scenario[], latency: Latency): Scenario[] {
+  const none = PROFILES[0] as Profile
+  return PROFILES.filter(profile => profile.scale > 0).flatMap(profile =>
+    shipped
+      .filter(scenario => NETWORK_ROWS.includes(scenario.key))
+      .map(scenario => ({
+        ...scenario,
+        key: profileKey(scenario.key, profile),
+        label: `${scenario.label}, under ${profile.name}`,
+        floor: profileKey('prod-floor', profile),
+        ...(scenario.twinOf === undefined ? {} : { twinOf: profileKey(scenario.twinOf, profile) }),
+        run: async (probe: boolean): Promise<Sample> => {
+          await latency.use(profile)
+          try {
+            return await scenario.run(probe)
+          } finally {
+            await latency.use(none)
+          }
+        }
+      }))
+  )
 }
 
 function shippedDefaults(
@@ -107,6 +144,14 @@ function shippedDefaults(
       'Shipped defaults: the floor, the same requests with `node:https`',
       { inputs: common, env },
       since
+    ),
+    floorScenario(
+      'prod-network-floor',
+      'Shipped defaults: the network floor, the same requests with every independent connection opened at once',
+      { inputs: common, env },
+      since,
+      'connections to Entra ID and to the FHIR service opened while the GitHub request is in flight',
+      NETWORK_FLOOR_SCRIPT
     ),
     floorScenario(
       'prod-library-floor',

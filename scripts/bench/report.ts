@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { format, resolveConfig } from 'prettier'
 import { repoRoot } from '../../emulator/runner.ts'
+import { type LatencyHost, PROFILES } from './network.ts'
 import type { ServeBench } from './serve.ts'
 import type { Stats } from './stats.ts'
 
@@ -62,10 +63,31 @@ export interface Paired {
   readonly rows: readonly PairedRow[]
 }
 
+export interface NetworkRow {
+  readonly label: string
+  /** Wall time under each of PROFILES, in order. */
+  readonly times: readonly Stats[]
+  /** Each round's time over the network floor's in the same round, under each profile. */
+  readonly vsNetworkFloor: readonly Stats[]
+  /** Each round's time under 2P minus its time under P. */
+  readonly difference: Stats
+  /** criticalRoundTrips (network.ts) of the difference's median. */
+  readonly roundTrips: number
+}
+
+export interface NetworkTable {
+  readonly hosts: readonly LatencyHost[]
+  readonly rows: readonly NetworkRow[]
+  /** The median TCP connect time to each host under P (one round trip), by the host's label: the delays' check. */
+  readonly connectMs: ReadonlyMap<string, number>
+}
+
 export interface Report {
   readonly machine: Machine
   readonly timings: readonly Row[]
   readonly paired?: Paired
+  /** The network rows under each latency profile (in the namespace, when the latency could be set up). */
+  readonly network?: NetworkTable
   readonly load: readonly LoadRow[]
   readonly sizes: readonly FileSize[]
   readonly targets: readonly TargetCheck[]
@@ -156,6 +178,37 @@ function pairedRuns(paired: Paired | undefined): string[] {
   ]
 }
 
+function underLatency(network: NetworkTable | undefined): string[] {
+  if (network === undefined) return []
+  const hosts = network.hosts
+    .map(host => {
+      const connect = network.connectMs.get(host.label)
+      return (
+        `${host.label} ${host.rttMs} ms` +
+        (connect === undefined ? '' : ` (TCP connect measured ${connect.toFixed(1)} ms)`)
+      )
+    })
+    .join(', ')
+  return [
+    '## Under network latency',
+    `Round-trip times under profile P: ${hosts}; 2P is twice each, 0 none. Each host answers on its own loopback ` +
+      'address in the namespace, whose packets a queue reader holds half a round trip each way ' +
+      '(`scripts/bench/latency.ts`). Every row under every profile ran once per round; each cell is the median with, ' +
+      'in brackets, the median of the per-round ratios to the network floor of the same profile. 2P − P is the median ' +
+      'of the per-round differences; the round trips in sequence follow from it (`criticalRoundTrips` in ' +
+      '`scripts/bench/network.ts`: GitHub’s three, then as many to Entra ID as to the FHIR service).',
+    table(
+      ['Row', ...PROFILES.map(p => (p.scale === 0 ? '0 ms' : p.name)), '2P − P ms', 'Round trips in sequence'],
+      network.rows.map(row => [
+        row.label.replace(/^Shipped defaults: /, ''),
+        ...row.times.map((t, i) => `${ms(t.median)} (${ratio(row.vsNetworkFloor[i]?.median ?? NaN)})`),
+        `${ms(row.difference.median)} (${ms(row.difference.q1)}–${ms(row.difference.q3)})`,
+        row.roundTrips.toFixed(1)
+      ])
+    )
+  ]
+}
+
 function targets(checks: readonly TargetCheck[]): string[] {
   return [
     '## Targets',
@@ -229,6 +282,7 @@ export function renderResults(report: Report, findings: string): string {
     'From `npm run bench`.',
     `Machine: ${machineLine(report.machine)}`,
     ...wallTime(report.timings),
+    ...underLatency(report.network),
     ...pairedRuns(report.paired),
     ...targets(report.targets),
     ...loadingAndMemory(report.load),

@@ -29,6 +29,9 @@ export interface Scenario {
 /** The library-free floor (floor.js): the requests of an OIDC sign-in and the two default checks, no library. */
 export const FLOOR_SCRIPT = fileURLToPath(new URL('./floor.js', import.meta.url))
 
+/** The network floor (network-floor.js): the same requests with every connection that needs no answer opened at once. */
+export const NETWORK_FLOOR_SCRIPT = fileURLToPath(new URL('./network-floor.js', import.meta.url))
+
 /** A floor as a scenario: its script (floor.js by default) run the way the runner runs the bundle, with the same
  *  inputs and environment. */
 export function floorScenario(

@@ -2,11 +2,11 @@
 // azure/login does with client-id and tenant-id) keeps the GitHub OIDC token as the service principal's
 // `client_assertion` and can never renew it. Read only to explain a failure; nothing of the file is ever shown.
 
-import { readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { isRecord } from '../lib/guards.js'
 import { decodeJwtPayload } from '../lib/jwt.js'
+import { readRegularFileAtMostSync } from '../lib/read-file.js'
 
 /** Far beyond a store of a few service principals. */
 const MAX_STORE_BYTES = 1024 * 1024
@@ -21,10 +21,11 @@ export function expiredFederatedCliLogin(
 ): number | undefined {
   const dir = env.AZURE_CONFIG_DIR || join(env.HOME || homedir(), '.azure')
   let entries: unknown
+  // Bounded: a FIFO or a device in its place would otherwise hold, or fill, the step while it explains a failure.
+  const read = readRegularFileAtMostSync(join(dir, 'service_principal_entries.json'), MAX_STORE_BYTES)
+  if (!('text' in read)) return undefined
   try {
-    const text = readFileSync(join(dir, 'service_principal_entries.json'), 'utf8')
-    if (text.length > MAX_STORE_BYTES) return undefined
-    entries = JSON.parse(text)
+    entries = JSON.parse(read.text)
   } catch {
     return undefined
   }

@@ -157,7 +157,7 @@ export const SIGN_IN_ERRORS: readonly SignInErrorInfo[] = [
     summary:
       'The resource (the service the token is for) was not found in the tenant: the service URL is wrong, or the service belongs to another tenant.',
     fix:
-      "Check fhir-url, dicom-url or resource (exact service name, no trailing slash), and that tenant-id is the service's tenant. " +
+      "Check fhir-url, dicom-url, deid-url or resource (exact service name, no trailing slash), and that tenant-id is the service's tenant. " +
       JUST_CREATED,
     waitsForPropagation: true
   },
@@ -166,7 +166,7 @@ export const SIGN_IN_ERRORS: readonly SignInErrorInfo[] = [
     http: 400,
     summary:
       'Invalid resource: the token was asked for an audience the services do not use, such as the retired https://azurehealthcareapis.com.',
-    fix: 'Ask for the FHIR service URL, or https://dicom.healthcareapis.azure.com for DICOM (fhir-url and dicom-url do this).'
+    fix: 'Ask for the FHIR service URL, https://dicom.healthcareapis.azure.com for DICOM, or https://deid.azure.com for de-identification (fhir-url, dicom-url and deid-url do this).'
   },
   {
     code: 'AADSTS90002',
