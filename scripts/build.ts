@@ -1,11 +1,12 @@
 // The build of the bundle: ncc bundles src/index.ts, scripts/minify-chunks.ts minifies every file it wrote, and
 // scripts/notices.ts writes licenses.txt from the same build's module statistics (failing the build on a licence
-// outside the allow-list). `npm run build` builds dist/, which is committed; the end-to-end tests build the working
-// tree into a scratch folder the same way (__tests__/support/test-bundle.ts), so that they run what was just changed.
+// outside the allow-list); the same again for the command line (src/cli.ts) into dist/cli/, started by dist/cli.js.
+// `npm run build` builds dist/, which is committed; the end-to-end tests build the working tree into a scratch folder
+// the same way (__tests__/support/test-bundle.ts), so that they run what was just changed.
 //
 // Run: node scripts/build.ts <out directory>   (npm run build: dist)
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -22,10 +23,17 @@ export function build(out: string, options: { readonly quiet?: boolean } = {}): 
   const stats = join(scratch, 'stats.json')
   try {
     rmSync(target, { recursive: true, force: true })
+    const quiet = options.quiet ? ['--quiet'] : []
+    // The command line's bundle in its own folder: ncc names every output index.js and numbers the chunks, so two
+    // entries in one folder would overwrite each other's.
+    const cli = join(target, 'cli')
     const steps: readonly (readonly string[])[] = [
-      [ncc, 'build', 'src/index.ts', '-o', target, '--stats-out', stats, ...(options.quiet ? ['--quiet'] : [])],
+      [ncc, 'build', 'src/index.ts', '-o', target, '--stats-out', stats, ...quiet],
       ['scripts/minify-chunks.ts', target],
-      ['scripts/notices.ts', stats, join(target, 'licenses.txt')]
+      ['scripts/notices.ts', stats, join(target, 'licenses.txt')],
+      [ncc, 'build', 'src/cli.ts', '-o', cli, '--stats-out', stats, ...quiet],
+      ['scripts/minify-chunks.ts', cli],
+      ['scripts/notices.ts', stats, join(cli, 'licenses.txt')]
     ]
     for (const args of steps) {
       const step = spawnSync(process.execPath, args, {
@@ -36,6 +44,8 @@ export function build(out: string, options: { readonly quiet?: boolean } = {}): 
         throw new Error(`build step failed (${String(step.error ?? `exit ${String(step.status)}`)}): ${args.join(' ')}`)
       }
     }
+    // dist/cli.js, the package's bin: the folder's package.json (from ncc) makes it a module.
+    writeFileSync(join(target, 'cli.js'), "#!/usr/bin/env node\nimport './cli/index.js'\n", { mode: 0o755 })
   } finally {
     rmSync(scratch, { recursive: true, force: true })
   }

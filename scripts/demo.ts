@@ -1,10 +1,12 @@
 // `npm run demo`: the action's main job on the local emulator, as a pipeline would see it. Starts the emulator,
 // runs the bundled dist/index.js the way the runner does for the FHIR and the DICOM service, with GitHub OIDC and
-// with a client secret, then once as an identity that holds no role. Needs no Azure account.
+// with a client secret, then once as an identity that holds no role; then the command line (dist/cli.js) as Azure
+// Pipelines and GitLab CI run it. Needs no Azure account.
 import { emulatorInfo, oidcStepInputs, secretStepInputs } from '../emulator/info.ts'
 import { startEmulator } from '../emulator/index.ts'
 import { type ActionRun, decodeCommand, jwtClaims, runAction } from '../emulator/runner.ts'
 import { demoAzureSessions } from './demo-azure-sessions.ts'
+import { demoCommandLine } from './demo-cli.ts'
 import { demoServeTokens } from './demo-serve.ts'
 
 interface DemoRun {
@@ -89,6 +91,7 @@ try {
   }
   surprises += await demoServeTokens(emulator, { print, indent, runnerView })
   surprises += await demoAzureSessions(emulator, { print, indent, runnerView })
+  surprises += await demoCommandLine(emulator, { print, indent, runnerView })
 } finally {
   await emulator.stop()
 }

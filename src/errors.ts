@@ -1,12 +1,17 @@
 // Failures the action reports as one plain message. Anything else that escapes is a bug, reported without a stack.
 
-/** A bad input: names the input and says how to fix it. Raised before any network request. */
+/**
+ * A bad input: names the input and says how to fix it. Raised before any network request. The message names it as the
+ * action's input; `detail` is the rest, for a front end that names it otherwise (the command line's flag).
+ */
 export class InputError extends Error {
   readonly input: string
+  readonly detail: string
   constructor(input: string, message: string) {
     super(`Input '${input}': ${message}`)
     this.name = 'InputError'
     this.input = input
+    this.detail = message
   }
 }
 

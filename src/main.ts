@@ -5,8 +5,8 @@ import * as core from '@actions/core'
 import { readConfig } from './config.js'
 import { ActionError, InputError } from './errors.js'
 import { installLastResort } from './last-resort.js'
+import { refuseNodeDebug } from './refuse-node-debug.js'
 import { neutralizeCommands, sanitizeServerText, spellingsOf } from './lib/text.js'
-import { nodeDebugNetworkModules } from './lib/node-debug.js'
 import { type EarlyConnections, earlyConnections } from './lib/early-connections.js'
 import type { Config } from './config.js'
 import { httpSender } from './health/http.js'
@@ -37,7 +37,12 @@ export async function run(): Promise<void> {
     // Computed here as well as in the configuration: validation may throw, and nothing may be shown unmasked before.
     secrets = stepSecrets(getInput, process.env)
     for (const secret of spellingsOf(secrets)) core.setSecret(secret)
-    refuseNodeDebug(process.env.NODE_DEBUG)
+    refuseNodeDebug(
+      process.env.NODE_DEBUG,
+      'the action',
+      'remove NODE_DEBUG from this step (set it only on the steps you debug, never on one that holds a token); ' +
+        'for the sign-in, AZURE_LOG_LEVEL=info shows what the identity library does without the secrets.'
+    )
     markMainStep()
     // Bad input fails here, before any request and before the identity library loads.
     const config = readConfig(getInput)
@@ -91,19 +96,6 @@ function openedEarly(early: EarlyConnections, config: Config): EarlySignIn {
       for (const { origin, count } of checks) early.open(origin, count)
     }
   }
-}
-
-/** Node would print the requests' headers, the tokens in them included, where no mask can reach: stop first. */
-function refuseNodeDebug(nodeDebug: string | undefined): void {
-  const modules = nodeDebugNetworkModules(nodeDebug)
-  if (modules.length === 0) return
-  throw new ActionError(
-    'NODE_DEBUG would print the token',
-    `NODE_DEBUG turns on Node's own debug output for ${modules.join(', ')}, which prints request headers (the ` +
-      'Authorization: Bearer token among them) outside any mask, so the action stops before any request.\n' +
-      'Fix: remove NODE_DEBUG from this step (set it only on the steps you debug, never on one that holds a token); ' +
-      'for the sign-in, AZURE_LOG_LEVEL=info shows what the identity library does without the secrets.'
-  )
 }
 
 /**

@@ -99,7 +99,7 @@ export function findLeaks(run: ActionRun, secrets: readonly string[]): Leak[] {
 /** The outputs that hold a token: `token`, and each service's own (`fhir-token`, ...). */
 export const isTokenOutput = (name: string): boolean => /^([a-z]+-)?token$/.test(name)
 
-const JWT_PATTERN = /eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}/g
+export const JWT_PATTERN = /eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}/g
 
 function jwtIssuer(token: string): string {
   try {

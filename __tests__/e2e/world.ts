@@ -69,7 +69,7 @@ export function secretInputs(em: Emulator, clientId = emulatorInfo(em).clientId)
 }
 
 /** Every secret the emulator knows: client secrets, certificate keys, the runner's request token, issued tokens. */
-function emulatorSecrets(em: Emulator): string[] {
+export function emulatorSecrets(em: Emulator): string[] {
   const secrets: string[] = [em.oidcRequestToken, ...issuedTokens(em)]
   for (const app of em.scenario.apps) {
     for (const secret of app.secrets ?? []) secrets.push(secret.value)

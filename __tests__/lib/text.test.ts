@@ -62,7 +62,24 @@ describe('neutralizeCommands', () => {
     }
   )
 
+  it("breaks Azure Pipelines' ##vso[ anywhere in a line, in any letter case", () => {
+    expect(neutralizeCommands('x ##vso[task.setvariable variable=a]b')).toBe('x ##vso [task.setvariable variable=a]b')
+    expect(neutralizeCommands('##VSO[task.complete]##Vso[x]')).toBe('##VSO [task.complete]##Vso [x]')
+    expect(neutralizeCommands('##vso is fine')).toBe('##vso is fine')
+  })
+
+  it.each(['##vso[task.setvariable variable=x]y', 'a ##vsO[task.setsecret]b', '##vso##vso[x]', '##vso\n##vso[x]'])(
+    '%s leaves no Azure Pipelines command',
+    text => {
+      expect(neutralizeCommands(text).toLowerCase()).not.toContain('##vso[')
+    }
+  )
+
   it('is applied by sanitizeServerText and show', () => {
+    expect(sanitizeServerText('a ##vso[task.setvariable variable=x]b', [])).toBe(
+      'a ##vso [task.setvariable variable=x]b'
+    )
+    expect(show('##vso[task.complete]')).toBe('"##vso [task.complete]"')
     expect(sanitizeServerText('a ##[stop-commands]b', [])).toBe('a ## [stop-commands]b')
     expect(show('x::y')).toBe('"x: :y"')
   })

@@ -1,7 +1,8 @@
-// The bundle the end-to-end tests run (emulator/runner.ts reads ACTION_ENTRY). By default Jest's global setup builds
-// the working tree into a scratch folder once per run, as `npm run build` builds dist/, so that a change in src/ is
-// what they test; the global teardown removes it. TEST_BUNDLE=dist runs them over the committed dist/ instead (the
-// dist/ check in CI proves that it is the sources' build); an ACTION_ENTRY given by the caller is kept.
+// The bundle the end-to-end tests run (emulator/runner.ts reads ACTION_ENTRY; the command line's cli.js is beside it).
+// By default Jest's global setup builds the working tree into a scratch folder once per run, as `npm run build` builds
+// dist/, so that a change in src/ is what they test; the global teardown removes it. TEST_BUNDLE=dist runs them over
+// the committed dist/ instead (the dist/ check in CI proves that it is the sources' build); an ACTION_ENTRY given by
+// the caller is kept.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'

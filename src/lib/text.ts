@@ -32,17 +32,21 @@ export function spellingsOf(secrets: readonly string[]): string[] {
 }
 
 /**
- * Text that can start no workflow command wherever it is printed: the runner reads `::name::` at the start of a line
- * and the legacy `##[name]` anywhere in one (`##[stop-commands]` would stop it reading `::add-mask::`). Both are
- * broken by a space, anywhere in the text, so the text stays readable.
+ * Text that can start no log command wherever it is printed: GitHub's runner reads `::name::` at the start of a line
+ * and the legacy `##[name]` anywhere in one (`##[stop-commands]` would stop it reading `::add-mask::`); Azure
+ * Pipelines' agent reads `##vso[…]` anywhere in a line, in any letter case (`##vso[task.setvariable]` would set a
+ * variable of the pipeline). Each is broken by a space, anywhere in the text, so the text stays readable.
  */
 export function neutralizeCommands(text: string): string {
-  return text.replace(/:(?=:)/g, ': ').replace(/##\[/g, '## [')
+  return text
+    .replace(/:(?=:)/g, ': ')
+    .replace(/##\[/g, '## [')
+    .replace(/(##vso)\[/gi, '$1 [')
 }
 
 /**
  * Server or library text made safe to show: the given secrets, anything shaped like a JWT (assertions, tokens) and
- * PEM blocks removed; one line, with both workflow-command syntaxes neutralised (neutralizeCommands); bounded in length.
+ * PEM blocks removed; one line, with every log-command syntax neutralised (neutralizeCommands); bounded in length.
  */
 export function sanitizeServerText(text: string, secrets: readonly string[], maxLength = MAX_SERVER_TEXT): string {
   let out = text
