@@ -93,6 +93,9 @@ export type RawInputs = Readonly<Record<InputName, string>>
 
 const spec = (name: InputName): InputSpec => INPUTS[name]
 
+/** The inputs that hold a secret: those the table masks. */
+export const SECRET_INPUT_NAMES: readonly InputName[] = INPUT_NAMES.filter(name => spec(name).mask !== undefined)
+
 /** Every raw secret among the inputs, to mask before anything else runs, even before validation. Never throws. */
 export function secretInputValues(getInput: GetInput): string[] {
   const values = new Set<string>()

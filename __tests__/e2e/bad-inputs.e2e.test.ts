@@ -1,20 +1,12 @@
 // The bad-input table, run as the runner runs the action: each case fails with one error naming the input, no
 // stack trace, no secret, and before any request (the emulator, which could have answered, saw nothing).
-import { afterAll, describe, expect, it } from '@jest/globals'
-import { startEmulator } from '../../emulator/index.ts'
+import { describe, expect, it } from '@jest/globals'
+import { untouchedEmulator } from '../support/emulator.ts'
 import { badInputs } from '../fixtures/bad-inputs.ts'
 import { workflowCommands } from '../../emulator/runner.ts'
 import { expectOneClearError, runAgainst } from './world.ts'
 
-const emulatorReady = startEmulator()
-
-afterAll(async () => {
-  const em = await emulatorReady
-  // Checked once all cases ran: any request at all means some case reached the network.
-  const requests = em.requests().map(r => `${r.party} ${r.method} ${r.path}`)
-  await em.stop()
-  expect(requests).toEqual([])
-})
+const emulatorReady = untouchedEmulator()
 
 describe('bad inputs', () => {
   it('the table is large enough to matter', () => {

@@ -1,28 +1,21 @@
 // The bad-input table through the command line: each case fails with exit 2 and one error naming the flag (and its
 // AHDS_ variable) instead of the action's input, no stack trace, no secret, and before any request.
-import { afterAll, describe, expect, it } from '@jest/globals'
-import { startEmulator } from '../../emulator/index.ts'
+import { describe, expect, it } from '@jest/globals'
+import { untouchedEmulator } from '../support/emulator.ts'
+import { SECRET_INPUT_NAMES } from '../../src/inputs.js'
+import { CLI_INPUTS } from '../../src/cli/args.js'
 import { badInputs } from '../fixtures/bad-inputs.ts'
 import { cliEnv, cliLeaks, expectCliExit, runCliProcess } from './cli-run.ts'
 
-const emulatorReady = startEmulator()
+const emulatorReady = untouchedEmulator()
 
-afterAll(async () => {
-  const em = await emulatorReady
-  const requests = em.requests().map(r => `${r.party} ${r.method} ${r.path}`)
-  await em.stop()
-  expect(requests).toEqual([])
-})
-
-/** The action's inputs the command line does not take: its token server and GITHUB_ENV variables. */
-const ACTION_ONLY = ['serve-tokens', 'serve-resources', 'export-variable']
-/** Given by variable, as the command's help asks for secrets. */
-const SECRET_INPUTS = ['client-secret', 'client-certificate', 'creds']
+/** The action's inputs the command line does not take (its token server, its GITHUB_ENV variables) are left out. */
+const takes = (name: string): boolean => CLI_INPUTS.some(input => input === name)
+/** Secrets are given by variable, as the command's help asks. */
+const secret = (name: string): boolean => SECRET_INPUT_NAMES.some(input => input === name)
 const variableOf = (input: string): string => `AHDS_${input.toUpperCase().replace(/-/g, '_')}`
 
-const cases = badInputs.filter(
-  c => !ACTION_ONLY.includes(c.input) && !Object.keys(c.inputs).some(name => ACTION_ONLY.includes(name))
-)
+const cases = badInputs.filter(c => takes(c.input) && Object.keys(c.inputs).every(takes))
 
 describe('bad inputs through the command line', () => {
   it('covers the table but for the token server and export-variable cases', () => {
@@ -34,12 +27,10 @@ describe('bad inputs through the command line', () => {
     const inputs: Record<string, string> = { 'authority-host': em.authorityHost, ...badInput.inputs }
     const flags = Object.entries(inputs).flatMap(([name, value]) =>
       // --name=value: a value may begin with a dash (wait-for-access -5s).
-      SECRET_INPUTS.includes(name) ? [] : [`--${name}=${value}`]
+      secret(name) ? [] : [`--${name}=${value}`]
     )
     const variables = Object.fromEntries(
-      Object.entries(inputs).flatMap(([name, value]) =>
-        SECRET_INPUTS.includes(name) ? [[variableOf(name), value]] : []
-      )
+      Object.entries(inputs).flatMap(([name, value]) => (secret(name) ? [[variableOf(name), value]] : []))
     )
     const run = await runCliProcess(['token', ...flags], cliEnv(em, variables))
     expectCliExit(run, 2)

@@ -1,5 +1,5 @@
 // The emulator as every Jest suite uses it: one per test file, started, trusted and stopped the same way everywhere.
-import { afterAll, beforeEach } from '@jest/globals'
+import { afterAll, beforeEach, expect } from '@jest/globals'
 import { type Emulator, type EmulatorOptions, startEmulator, trustEmulatorCa } from '../../emulator/index.ts'
 
 /**
@@ -17,4 +17,19 @@ export async function useEmulator(options: EmulatorOptions & { readonly trust?: 
     emulator.clearRequests()
   })
   return emulator
+}
+
+/**
+ * The emulator of a file whose every test must fail before the network (bad inputs): it could have answered, and is
+ * checked to have seen no request at all once all the file's tests ran.
+ */
+export function untouchedEmulator(): Promise<Emulator> {
+  const ready = startEmulator()
+  afterAll(async () => {
+    const emulator = await ready
+    const requests = emulator.requests().map(r => `${r.party} ${r.method} ${r.path}`)
+    await emulator.stop()
+    expect(requests).toEqual([])
+  })
+  return ready
 }

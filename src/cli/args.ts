@@ -3,7 +3,7 @@
 // a bad command line throws a UsageError, a bad input value is left to the one validation (readConfig).
 
 import { parseArgs } from 'node:util'
-import { INPUT_NAMES, type InputName, type GetInput } from '../inputs.js'
+import { INPUT_NAMES, type InputName, type GetInput, SECRET_INPUT_NAMES } from '../inputs.js'
 
 export const SUBCOMMANDS = ['token', 'check', 'exec'] as const
 export type Subcommand = (typeof SUBCOMMANDS)[number]
@@ -15,9 +15,6 @@ export type OutputForm = (typeof OUTPUTS)[number]
 /** The action's inputs that mean nothing outside a GitHub job: its token server and its GITHUB_ENV variables. */
 const ACTION_ONLY: readonly InputName[] = ['serve-tokens', 'serve-resources', 'export-variable']
 export const CLI_INPUTS: readonly InputName[] = INPUT_NAMES.filter(name => !ACTION_ONLY.includes(name))
-
-/** The sign-in inputs that hold a secret: on a command line, every user of the machine can read them (ps). */
-const SECRET_INPUTS: readonly InputName[] = ['client-secret', 'client-certificate', 'creds']
 
 export interface CliArgs {
   readonly subcommand: Subcommand
@@ -118,7 +115,7 @@ export function cliGetInput(flags: CliArgs['flags'], env: Readonly<Record<string
 
 /** A warning for each secret given as a flag, which any user of the machine can read in the process list. */
 export function secretFlagWarnings(flags: CliArgs['flags']): string[] {
-  return SECRET_INPUTS.filter(input => flags[input] !== undefined).map(
+  return SECRET_INPUT_NAMES.filter(input => flags[input] !== undefined).map(
     input =>
       `${flagOf(input)} puts a secret on the command line, where other users of this machine can read it: ` +
       `set ${variableOf(input)} instead.`

@@ -3,10 +3,11 @@
 
 import { spawn } from 'node:child_process'
 import { constants } from 'node:os'
+import { SECRET_INPUT_NAMES } from '../inputs.js'
 import { variableOf } from './args.js'
 
 /** The inputs whose values stay with this process: the command gets the tokens, not what signed in for them. */
-const KEPT_BACK = ['client-secret', 'client-certificate', 'creds'].map(variableOf)
+const KEPT_BACK = SECRET_INPUT_NAMES.map(variableOf)
 
 /** The command's environment: this one without the sign-in's secrets, and the token variables. */
 export function execEnvironment(
