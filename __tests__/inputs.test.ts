@@ -338,7 +338,7 @@ describe('sign-in methods from the registry', () => {
     )
   })
 
-  test('every registered method is picked by its own name and each alias', () => {
+  test('every method the action offers is picked by its own name and each alias; the command-only ones are not offered', () => {
     const unknownName = (name: string): boolean => {
       try {
         read({ ...OIDC, 'auth-type': name })
@@ -347,10 +347,18 @@ describe('sign-in methods from the registry', () => {
         return String(error).includes('is not a sign-in method')
       }
     }
-    const names = SIGN_IN_METHODS.flatMap(method => [method.type, ...(method.aliases ?? [])])
-    expect(names.length).toBeGreaterThan(SIGN_IN_METHODS.length)
+    const offered = SIGN_IN_METHODS.filter(method => method.commandOnly !== true)
+    const names = offered.flatMap(method => [method.type, ...(method.aliases ?? [])])
+    expect(names.length).toBeGreaterThan(offered.length)
     expect(names.filter(unknownName)).toEqual([])
     expect(unknownName('kerberos')).toBe(true)
+    const commandOnly = SIGN_IN_METHODS.filter(method => method.commandOnly === true)
+    expect(commandOnly.map(method => method.type)).toEqual(['azure-pipelines', 'federated-token'])
+    expect(commandOnly.flatMap(method => [method.type, ...(method.aliases ?? [])]).filter(unknownName)).toEqual([
+      'azure-pipelines',
+      'federated-token',
+      'gitlab'
+    ])
   })
 
   test.each([

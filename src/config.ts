@@ -3,7 +3,7 @@
 // an InputError that names the input and the fix, before any request is made.
 
 import { type HealthPlan, readHealth, readWaitForAccess } from './health/read.js'
-import { type GetInput, readRawInputs, stepSecrets } from './inputs.js'
+import { type GetInput, type Surface, readRawInputs, stepSecrets } from './inputs.js'
 import { type ServeConfig, readServe } from './serve/read.js'
 import { readSignIn } from './signin/read.js'
 import type { SignIn } from './signin/registry.js'
@@ -33,14 +33,21 @@ export interface Config {
   readonly warnings: readonly string[]
 }
 
-/** Validates every input into the immutable Config. Throws InputError naming the input and the fix. */
-export function readConfig(getInput: GetInput, env: NodeJS.ProcessEnv = process.env): Config {
-  const raw = readRawInputs(getInput)
+/**
+ * Validates every input into the immutable Config. Throws InputError naming the input and the fix. The command
+ * (`surface` 'command') also reads its own inputs and offers the sign-in methods of other CIs.
+ */
+export function readConfig(
+  getInput: GetInput,
+  env: NodeJS.ProcessEnv = process.env,
+  surface: Surface = 'action'
+): Config {
+  const raw = readRawInputs(getInput, surface)
   const warnings: string[] = []
 
   const cloud = readCloud(raw.environment)
   const targets = readTargets(raw, cloud, warnings)
-  const { signIn, authorityHost } = readSignIn(raw, cloud, env, warnings)
+  const { signIn, authorityHost } = readSignIn(raw, cloud, env, warnings, surface)
   const exportVariables = readExportVariables(raw['export-variable'], targets)
   const health = readHealth(raw, targets, env, warnings)
   const serve = readServe(raw, targets, env, warnings)

@@ -6,6 +6,7 @@
 import { InputError } from './errors.js'
 import { formatLimit, parseDuration } from './lib/durations.js'
 import { CONTROL_CHARACTERS, isRecord, parseUrl } from './lib/guards.js'
+import { isJwtShaped } from './lib/jwt.js'
 import { unescapePem } from './lib/pem.js'
 import { proxyCredentials } from './lib/proxy.js'
 import { show } from './lib/text.js'
@@ -88,10 +89,30 @@ export const INPUTS = {
 
 export type InputName = keyof typeof INPUTS
 export const INPUT_NAMES = Object.keys(INPUTS) as readonly InputName[]
-/** Each input as read: trimmed, '' when unset. */
-export type RawInputs = Readonly<Record<InputName, string>>
 
-const spec = (name: InputName): InputSpec => INPUTS[name]
+/**
+ * What only the command takes (as flags and AHDS_ variables): where another CI's federated token comes from. A GitHub
+ * job has none of these, so action.yml declares none and the action reads them as unset.
+ */
+export const COMMAND_INPUTS = {
+  'service-connection-id': { maxLength: 64 },
+  'federated-token-env': { maxLength: 256 },
+  'federated-token-file': { maxLength: 4096 }
+} as const satisfies Readonly<Record<string, InputSpec>>
+
+export type CommandInputName = keyof typeof COMMAND_INPUTS
+export const COMMAND_INPUT_NAMES = Object.keys(COMMAND_INPUTS) as readonly CommandInputName[]
+/** An input of the action, or one only the command takes. */
+export type AnyInputName = InputName | CommandInputName
+
+/** Who reads the inputs: the action in a GitHub job, or the command (a terminal, another CI). */
+export type Surface = 'action' | 'command'
+
+/** Each input as read: trimmed, '' when unset (a command-only input is always unset for the action). */
+export type RawInputs = Readonly<Record<AnyInputName, string>>
+
+const spec = (name: AnyInputName): InputSpec =>
+  name in INPUTS ? INPUTS[name as InputName] : COMMAND_INPUTS[name as CommandInputName]
 
 /** The inputs that hold a secret: those the table masks. */
 export const SECRET_INPUT_NAMES: readonly InputName[] = INPUT_NAMES.filter(name => spec(name).mask !== undefined)
@@ -109,11 +130,24 @@ export function secretInputValues(getInput: GetInput): string[] {
 }
 
 /**
- * Every secret of the step: the inputs' secrets and the credentials of a proxy URL in the environment, which the
- * identity library logs with the URL. The one list that is masked first and removed from whatever is shown.
+ * Every secret of the step: the inputs' secrets, the credentials of a proxy URL in the environment (which the identity
+ * library logs with the URL), and the federated tokens the command may read from the environment (Azure DevOps' job
+ * access token, the variable federated-token-env names). The one list that is masked first and removed from whatever
+ * is shown.
  */
 export function stepSecrets(getInput: GetInput, env: Readonly<Record<string, string | undefined>>): string[] {
-  return [...secretInputValues(getInput), ...proxyCredentials(env)]
+  const tokenVariable = safeGet(getInput, 'federated-token-env')
+  // A variable named by mistake (PATH) is not a token: only a JWT there is hidden everywhere.
+  const federatedToken = tokenVariable === '' ? undefined : env[tokenVariable]?.trim()
+  const fromEnvironment = [
+    env.SYSTEM_ACCESSTOKEN,
+    federatedToken !== undefined && isJwtShaped(federatedToken) ? federatedToken : undefined
+  ]
+  return [
+    ...secretInputValues(getInput),
+    ...proxyCredentials(env),
+    ...fromEnvironment.flatMap(value => (value === undefined || value.trim() === '' ? [] : [value.trim()]))
+  ]
 }
 
 function safeGet(getInput: GetInput, name: string): string {
@@ -125,10 +159,10 @@ function safeGet(getInput: GetInput, name: string): string {
 }
 
 /** Every input, trimmed, within its size limit, and on one line unless it may span lines. Throws InputError. */
-export function readRawInputs(getInput: GetInput): RawInputs {
-  const raw = {} as Record<InputName, string>
-  for (const name of INPUT_NAMES) {
-    const value = getInput(name).trim()
+export function readRawInputs(getInput: GetInput, surface: Surface = 'action'): RawInputs {
+  const raw = {} as Record<AnyInputName, string>
+  for (const name of [...INPUT_NAMES, ...COMMAND_INPUT_NAMES]) {
+    const value = surface === 'command' || name in INPUTS ? getInput(name).trim() : ''
     const { maxLength, multiLine, mask } = spec(name)
     if (value.length > maxLength) {
       throw new InputError(

@@ -43,6 +43,17 @@ function signInOfType(type: string): SignIn {
     case 'azure-cli':
     case 'azure-powershell':
       return { type }
+    case 'azure-pipelines':
+      return {
+        type,
+        clientId: CLIENT,
+        tenantId: TENANT,
+        serviceConnectionId: '5f3c2b1a-0d9e-4c8b-a7f6-e5d4c3b2a190',
+        oidcRequestUri: 'https://dev.azure.com/contoso/_apis/distributedtask/hubs/build/plans/p/jobs/j/oidctoken',
+        systemAccessToken: 'system-access-token-sample'
+      }
+    case 'federated-token':
+      return { type, clientId: CLIENT, tenantId: TENANT, source: { file: '/run/ci/id-token' } }
     default:
       throw new Error(`no sample sign-in for ${type}`)
   }

@@ -3,7 +3,14 @@
 // a bad command line throws a UsageError, a bad input value is left to the one validation (readConfig).
 
 import { parseArgs } from 'node:util'
-import { INPUT_NAMES, type InputName, type GetInput, SECRET_INPUT_NAMES } from '../inputs.js'
+import {
+  type AnyInputName,
+  COMMAND_INPUT_NAMES,
+  type GetInput,
+  INPUT_NAMES,
+  type InputName,
+  SECRET_INPUT_NAMES
+} from '../inputs.js'
 
 export const SUBCOMMANDS = ['token', 'check', 'exec'] as const
 export type Subcommand = (typeof SUBCOMMANDS)[number]
@@ -14,12 +21,16 @@ export type OutputForm = (typeof OUTPUTS)[number]
 
 /** The action's inputs that mean nothing outside a GitHub job: its token server and its GITHUB_ENV variables. */
 const ACTION_ONLY: readonly InputName[] = ['serve-tokens', 'serve-resources', 'export-variable']
-export const CLI_INPUTS: readonly InputName[] = INPUT_NAMES.filter(name => !ACTION_ONLY.includes(name))
+/** The action's inputs that mean something here, then the command's own (where another CI's token comes from). */
+export const CLI_INPUTS: readonly AnyInputName[] = [
+  ...INPUT_NAMES.filter(name => !ACTION_ONLY.includes(name)),
+  ...COMMAND_INPUT_NAMES
+]
 
 export interface CliArgs {
   readonly subcommand: Subcommand
   /** Input values given as flags, by input name. */
-  readonly flags: Readonly<Partial<Record<InputName, string>>>
+  readonly flags: Readonly<Partial<Record<AnyInputName, string>>>
   readonly output?: OutputForm
   readonly envFile?: string
   readonly showToken: boolean
@@ -71,7 +82,7 @@ export function parseCommandLine(argv: readonly string[]): CliArgs | 'help' {
   if (subcommand !== 'token' && (output !== undefined || values['env-file'] !== undefined || values['show-token'])) {
     throw new UsageError('--output, --env-file and --show-token belong to the token command')
   }
-  const flags: Partial<Record<InputName, string>> = {}
+  const flags: Partial<Record<AnyInputName, string>> = {}
   for (const input of CLI_INPUTS) {
     const value = (values as Readonly<Record<string, string | boolean | undefined>>)[input]
     if (typeof value === 'string') flags[input] = value
@@ -109,7 +120,7 @@ function parse(argv: readonly string[]) {
 export function cliGetInput(flags: CliArgs['flags'], env: Readonly<Record<string, string | undefined>>): GetInput {
   return name => {
     if (!CLI_INPUTS.some(input => input === name)) return ''
-    return (flags[name as InputName] ?? env[variableOf(name)] ?? '').trim()
+    return (flags[name as AnyInputName] ?? env[variableOf(name)] ?? '').trim()
   }
 }
 

@@ -6,17 +6,22 @@ import { constants } from 'node:os'
 import { SECRET_INPUT_NAMES } from '../inputs.js'
 import { variableOf } from './args.js'
 
-/** The inputs whose values stay with this process: the command gets the tokens, not what signed in for them. */
-const KEPT_BACK = SECRET_INPUT_NAMES.map(variableOf)
+/** What stays with this process: the command gets the tokens, not what signed in for them (the secret inputs, and
+ *  Azure DevOps' job access token). */
+const KEPT_BACK = [...SECRET_INPUT_NAMES.map(variableOf), 'SYSTEM_ACCESSTOKEN']
 
-/** The command's environment: this one without the sign-in's secrets, and the token variables. */
+/**
+ * The command's environment: this one without the sign-in's secrets (and `tokenVariable`, the variable another CI's
+ * federated token was read from), and the token variables.
+ */
 export function execEnvironment(
   env: Readonly<Record<string, string | undefined>>,
-  variables: Readonly<Record<string, string>>
+  variables: Readonly<Record<string, string>>,
+  tokenVariable?: string
 ): Record<string, string> {
   const out: Record<string, string> = {}
   for (const [name, value] of Object.entries(env)) {
-    if (value !== undefined && !KEPT_BACK.includes(name)) out[name] = value
+    if (value !== undefined && !KEPT_BACK.includes(name) && name !== tokenVariable) out[name] = value
   }
   return { ...out, ...variables }
 }

@@ -12,6 +12,7 @@ import { refuseNodeDebug } from '../refuse-node-debug.js'
 import { neutralizeCommands, sanitizeServerText, spellingsOf } from '../lib/text.js'
 import { describeSignIn } from '../report/outputs.js'
 import { getAccessTokens } from '../signin/get-token.js'
+import { githubIdToken } from '../signin/github-oidc-request.js'
 import {
   type CliArgs,
   UsageError,
@@ -61,7 +62,8 @@ export async function runCli(io: CliIo): Promise<number> {
       args.subcommand === 'check' && getInput('health-check') === ''
         ? name => (name === 'health-check' ? 'true' : getInput(name))
         : getInput,
-      { ...io.env }
+      { ...io.env },
+      'command'
     )
     for (const warning of [...secretFlagWarnings(args.flags), ...config.warnings]) say(`warning: ${warning}`)
     secrets = config.secrets
@@ -69,7 +71,8 @@ export async function runCli(io: CliIo): Promise<number> {
     const waitUntil = Date.now() + config.waitForAccessMs
     const { signIn, authorityHost, cloud } = config
     const tokens = await getAccessTokens({ signIn, authorityHost, cloud, secrets, waitUntil }, config.targets, {
-      getIDToken: () => Promise.reject(new Error('a GitHub OIDC token is only given to a GitHub Actions job')),
+      // In a GitHub job the command signs in with GitHub's token as the action does.
+      getIDToken: githubIdToken({ env: io.env, setSecret: registerSecret }),
       info: say,
       setSecret: registerSecret,
       env: io.env
@@ -90,7 +93,9 @@ export async function runCli(io: CliIo): Promise<number> {
     }
     if (args.subcommand === 'exec') {
       for (const { token } of tokens) say(describeSignIn(token))
-      return await runCommand(args.command, execEnvironment(io.env, tokenVariables(tokens)))
+      const tokenVariable =
+        signIn.type === 'federated-token' && 'variable' in signIn.source ? signIn.source.variable : undefined
+      return await runCommand(args.command, execEnvironment(io.env, tokenVariables(tokens), tokenVariable))
     }
     for (const { token } of tokens) say(describeSignIn(token))
     if (config.health === undefined) return EXIT.ok
@@ -110,8 +115,17 @@ export async function runCli(io: CliIo): Promise<number> {
  * action would ask for a sign-in input instead. In a CI job (CI, or Azure Pipelines' TF_BUILD, set) auto stays as the action has it.
  */
 function withTerminalDefault(getInput: (name: string) => string, env: Env): (name: string) => string {
-  const signInInputs = ['auth-type', 'client-id', 'client-secret', 'client-certificate', 'creds']
-  const terminal = ['CI', 'TF_BUILD', 'AZURE_FEDERATED_TOKEN_FILE'].every(name => (env[name] ?? '') === '')
+  const signInInputs = [
+    'auth-type',
+    'client-id',
+    'client-secret',
+    'client-certificate',
+    'creds',
+    'service-connection-id',
+    'federated-token-env',
+    'federated-token-file'
+  ]
+  const terminal = ['CI', 'TF_BUILD', 'GITLAB_CI', 'AZURE_FEDERATED_TOKEN_FILE'].every(name => (env[name] ?? '') === '')
   if (!terminal || signInInputs.some(name => getInput(name) !== '')) return getInput
   return name => (name === 'auth-type' ? 'azure-cli' : getInput(name))
 }

@@ -184,6 +184,7 @@ function explainer(
       secrets,
       ...(github?.state.githubClaims ? { githubClaims: github.state.githubClaims } : {}),
       ...(state.assertionClaims ? { assertionClaims: state.assertionClaims } : {}),
+      ...(state.assertionSource ? { assertionSource: state.assertionSource } : {}),
       explainOwn: cause => method.explain?.(cause, signIn, secrets)
     }
     return explainSignInFailure(whatReallyHappened(error, state), context)

@@ -4,6 +4,7 @@
 
 import type { TokenCredential } from '@azure/identity'
 import type { ActionError } from '../errors.js'
+import type { Surface } from '../inputs.js'
 import type { AgentFor } from '../lib/early-connections.js'
 import type { GitHubAssertion } from './github-oidc.js'
 import type { SignInInputKey, SignInInputs } from './sign-in-inputs.js'
@@ -17,6 +18,8 @@ export interface ReadContext {
   readonly env: Env
   /** Where a method adds what does not stop the run but should be fixed. */
   readonly warnings: string[]
+  /** Who reads the inputs: a message names what that reader can set. */
+  readonly surface: Surface
 }
 
 export interface MethodReading<S> {
@@ -54,6 +57,8 @@ export interface SignInMethod<S extends SignInBase> {
   readonly type: S['type']
   /** True for a method that posts to the sign-in host (authority-host): a connection there can be opened early. */
   readonly postsToAuthority?: boolean
+  /** Set for a method only the command offers: its sign-in source exists only outside a GitHub job. */
+  readonly commandOnly?: true
   /** Other auth-type names that pick this method (azure/login's). */
   readonly aliases?: readonly string[]
   /** The sign-in inputs it reads; any other one that is set is refused as a conflict. */

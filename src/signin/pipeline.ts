@@ -8,6 +8,7 @@ import type { AgentFor } from '../lib/early-connections.js'
 import { readTextAtMost } from '../lib/read-text.js'
 import { RETRY_AFTER_HEADERS, parseRetryAfter } from '../lib/retry-after.js'
 import { isMicrosoftAuthorityHost } from '../target/clouds.js'
+import type { AssertionSourceFailure } from './explain/context.js'
 import { GITHUB_TOKEN_LIMITS, type GitHubTokenLimits, endpointOf } from './github-oidc.js'
 
 /** Time limits and retries. The library's defaults (3 retries, backoff up to 64 s, no time limit) suit
@@ -181,6 +182,8 @@ export interface SignInState {
   last?: { transportError: unknown } | { answer: AnswerSeen }
   /** The issuer, subject and audience of a presented federated token other than GitHub's (a service account's). */
   assertionClaims?: Record<string, unknown>
+  /** How the last request for the federated token (Azure DevOps') failed; absent once it answered with a token. */
+  assertionSource?: AssertionSourceFailure
 }
 
 /** What the last answer was: its status, its content type, and whether its body is a JSON object at all. */

@@ -3,14 +3,16 @@
 
 import type { SignInBase, SignInMethod } from './method.js'
 import { azureCli } from './methods/azure-cli.js'
+import { azurePipelines } from './methods/azure-pipelines.js'
 import { azurePowerShell } from './methods/azure-powershell.js'
 import { clientCertificate } from './methods/client-certificate.js'
 import { clientSecret } from './methods/client-secret.js'
+import { federatedToken } from './methods/federated-token.js'
 import { managedIdentity } from './methods/managed-identity.js'
 import { oidc } from './methods/oidc.js'
 import { workloadIdentity } from './methods/workload-identity.js'
 
-/** In the order auth-type's messages list them. */
+/** In the order auth-type's messages list them (the command's own last: the action does not offer them). */
 const METHODS = [
   oidc,
   clientSecret,
@@ -18,7 +20,9 @@ const METHODS = [
   managedIdentity,
   workloadIdentity,
   azureCli,
-  azurePowerShell
+  azurePowerShell,
+  azurePipelines,
+  federatedToken
 ] as const
 
 type Method = (typeof METHODS)[number]

@@ -3,7 +3,7 @@
 // secret pasted into the wrong input.
 
 import { InputError } from '../errors.js'
-import type { InputName } from '../inputs.js'
+import type { AnyInputName } from '../inputs.js'
 import { GUID } from '../lib/guards.js'
 
 /** The sign-in inputs as given (trimmed, '' when unset), by the name the methods use. */
@@ -13,6 +13,10 @@ export interface SignInInputs {
   readonly creds: string
   readonly clientId: string
   readonly tenantId: string
+  /** The command's only: Azure Pipelines' service connection, and where another CI's federated token is. */
+  readonly serviceConnectionId: string
+  readonly federatedTokenEnv: string
+  readonly federatedTokenFile: string
 }
 
 /** Each sign-in input's name, in the order a conflicting one is reported. */
@@ -21,8 +25,11 @@ export const SIGN_IN_INPUT_NAMES = {
   certificate: 'client-certificate',
   creds: 'creds',
   clientId: 'client-id',
-  tenantId: 'tenant-id'
-} as const satisfies Readonly<Record<keyof SignInInputs, InputName>>
+  tenantId: 'tenant-id',
+  serviceConnectionId: 'service-connection-id',
+  federatedTokenEnv: 'federated-token-env',
+  federatedTokenFile: 'federated-token-file'
+} as const satisfies Readonly<Record<keyof SignInInputs, AnyInputName>>
 export type SignInInputKey = keyof typeof SIGN_IN_INPUT_NAMES
 export const SIGN_IN_INPUT_KEYS = Object.keys(SIGN_IN_INPUT_NAMES) as readonly SignInInputKey[]
 
@@ -49,7 +56,7 @@ export function requireTenantId(inputs: SignInInputs, type: string): string {
 }
 
 /** A GUID. The value is never echoed: a secret pasted into the wrong input must not reach the log. */
-export function readGuid(input: InputName, value: string, what: string): string {
+export function readGuid(input: AnyInputName, value: string, what: string): string {
   if (!GUID.test(value)) {
     throw new InputError(input, `is not a GUID: give ${what}, in the form 00000000-0000-0000-0000-000000000000.`)
   }
@@ -69,6 +76,34 @@ export function readTenantId(value: string): string {
       'tenant-id',
       'is neither a GUID nor a domain name: give the Directory (tenant) ID (00000000-0000-0000-0000-000000000000) ' +
         'or a verified domain such as contoso.onmicrosoft.com.'
+    )
+  }
+  return value
+}
+
+/**
+ * client-id or tenant-id, else the variable the platform sets for it (Azure Workload Identity's webhook, an Azure
+ * Pipelines task); checked either way, and never echoed (a GUID is expected). `setBy` says how the variable comes to
+ * be set, as the end of a sentence.
+ */
+export function idFrom(
+  input: string,
+  env: Readonly<Record<string, string | undefined>>,
+  name: 'client-id' | 'tenant-id',
+  variableName: string,
+  setBy: string
+): string {
+  const fromInput = input !== ''
+  const value = fromInput ? input : (env[variableName]?.trim() ?? '')
+  if (value === '') {
+    throw new InputError(name, `is empty and ${variableName} is not set: set ${name}, or ${setBy}.`)
+  }
+  if (name === 'tenant-id') return readTenantId(value)
+  if (fromInput) return readGuid('client-id', value, 'the Application (client) ID the federated credential is on')
+  if (!GUID.test(value)) {
+    throw new InputError(
+      'client-id',
+      `is empty and ${variableName} is not a GUID: set client-id to the Application (client) ID.`
     )
   }
   return value

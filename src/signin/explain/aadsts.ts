@@ -7,6 +7,8 @@ import { FEDERATED_MISMATCH_CODES, federatedLines } from './federated.js'
 import type { SignInContext } from './context.js'
 import { type EntraFailure, supportLine } from './entra-failure.js'
 import { serviceAccountLines } from './service-account.js'
+import { serviceConnectionLines } from './azure-pipelines.js'
+import { federatedTokenLines } from './federated-token.js'
 
 export interface SignInErrorInfo {
   /** `AADSTS` and the number, as Microsoft Entra ID prints it. */
@@ -72,6 +74,55 @@ export const SIGN_IN_ERRORS: readonly SignInErrorInfo[] = [
     waitsForPropagation: true
   },
   {
+    code: 'AADSTS70021',
+    http: 400,
+    authTypes: ['azure-pipelines'],
+    summary:
+      "No federated credential on the app registration matches the service connection's token: the organization's issuer, the subject sc://ORGANIZATION/PROJECT/SERVICE_CONNECTION and the audience must all match exactly.",
+    fix:
+      "Add the federated credential the service connection's page shows (its issuer and subject); the command prints the az ad app federated-credential create command that makes the run succeed. " +
+      JUST_CREATED,
+    waitsForPropagation: true
+  },
+  {
+    code: 'AADSTS70021',
+    http: 400,
+    authTypes: ['federated-token'],
+    summary:
+      "No federated credential on the app registration matches the CI's token (GitLab's ID token, or another issuer's): issuer, subject and audience must all match exactly.",
+    fix:
+      'Add a federated credential with the issuer, subject and audience the error quotes (GitLab: project_path:GROUP/PROJECT:ref_type:branch:ref:BRANCH); the command prints the az ad app federated-credential create command that makes the run succeed. ' +
+      JUST_CREATED,
+    waitsForPropagation: true
+  },
+  {
+    code: 'AADSTS700211',
+    http: 400,
+    authTypes: ['azure-pipelines', 'federated-token'],
+    summary: "No federated credential on the app registration has the token's issuer.",
+    fix:
+      "Set the federated credential's issuer to the one the error quotes, exactly: https://vstoken.dev.azure.com/ORGANIZATION_ID for Azure Pipelines, https://gitlab.com (or the instance's URL) for GitLab. " +
+      JUST_CREATED,
+    waitsForPropagation: true
+  },
+  {
+    code: 'AADSTS700212',
+    http: 400,
+    authTypes: ['federated-token'],
+    summary: "No federated credential on the app registration lists the CI token's audience.",
+    fix: "Ask the CI for a token with the credential's audience, api://AzureADTokenExchange (GitLab: aud under the job's id_tokens), or add the token's audience to the credential."
+  },
+  {
+    code: 'AADSTS700213',
+    http: 400,
+    authTypes: ['azure-pipelines', 'federated-token'],
+    summary: "No federated credential on the app registration has the token's subject.",
+    fix:
+      'Add a federated credential with the subject the error quotes: sc://ORGANIZATION/PROJECT/SERVICE_CONNECTION for an Azure Pipelines service connection, project_path:GROUP/PROJECT:ref_type:branch:ref:BRANCH (or the tag form) for GitLab. ' +
+      JUST_CREATED,
+    waitsForPropagation: true
+  },
+  {
     code: 'AADSTS700212',
     http: 400,
     summary: "No federated credential on the app registration lists the GitHub token's audience.",
@@ -118,6 +169,14 @@ export const SIGN_IN_ERRORS: readonly SignInErrorInfo[] = [
     summary:
       "The tool's session was made from a GitHub OIDC token (azure/login with client-id and tenant-id), which lives 5 to 10 minutes and which the tool cannot renew: once it expires, every new token request fails.",
     fix: "Sign in with this action's own OIDC instead: drop auth-type (or set auth-type: oidc) and pass client-id and tenant-id; it asks GitHub for a fresh token at each sign-in. Keep the job's permissions id-token: write."
+  },
+  {
+    code: 'AADSTS700024',
+    http: 400,
+    authTypes: ['azure-pipelines', 'federated-token'],
+    summary:
+      "The client assertion is outside its valid time range: the CI's token expired before the exchange, or the machine's clock is off.",
+    fix: 'Re-run the job (Azure Pipelines is asked for a fresh token at each sign-in; a token file must be kept fresh by whatever writes it); sync the clock (NTP).'
   },
   {
     code: 'AADSTS7000215',
@@ -196,6 +255,15 @@ export const PROPAGATION_CODES: ReadonlySet<string> = new Set(
   SIGN_IN_ERRORS.filter(entry => entry.waitsForPropagation === true).map(entry => entry.code)
 )
 
+/** A federated-credential mismatch in the terms of where the token came from; GitHub's by default. */
+const MISMATCH_LINES: Readonly<
+  Record<string, (code: string, failure: EntraFailure, context: SignInContext) => string[]>
+> = {
+  'workload-identity': serviceAccountLines,
+  'azure-pipelines': serviceConnectionLines,
+  'federated-token': federatedTokenLines
+}
+
 export function entraExplanation(failure: EntraFailure, context: SignInContext): ActionError {
   const code = failure.code ?? 'AADSTS'
   const known = signInError(code, context.signIn.type)
@@ -224,8 +292,7 @@ export function entraExplanation(failure: EntraFailure, context: SignInContext):
     )
   }
   if (FEDERATED_MISMATCH_CODES.has(code)) {
-    const mismatch = context.signIn.type === 'workload-identity' ? serviceAccountLines : federatedLines
-    lines.push(...mismatch(code, failure, context))
+    lines.push(...(MISMATCH_LINES[context.signIn.type] ?? federatedLines)(code, failure, context))
   }
   if (failure.description)
     lines.push(`Microsoft Entra ID said: ${sanitizeServerText(failure.description, context.secrets)}`)

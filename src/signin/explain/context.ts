@@ -10,6 +10,7 @@ export interface SignInContext {
     readonly clientId?: string
     readonly tenantId?: string
     readonly audience?: string
+    readonly serviceConnectionId?: string
   }
   readonly resource: string
   readonly authorityHost: string
@@ -23,6 +24,17 @@ export interface SignInContext {
   readonly githubClaims?: Record<string, unknown>
   /** The presented service-account token's issuer, subject and audience (workload identity). */
   readonly assertionClaims?: Record<string, unknown>
+  /** How the request for the federated token (Azure DevOps') failed, when it did: the sign-in never reached Entra ID. */
+  readonly assertionSource?: AssertionSourceFailure
   /** The method's own reading of a failure it knows (a missing tool, no managed identity), if it has one. */
   readonly explainOwn?: (error: unknown) => ActionError | undefined
+}
+
+/** A request for a federated token that did not bring one: the answer's status and error type, or how it failed. */
+export interface AssertionSourceFailure {
+  readonly endpoint: string
+  readonly status?: number
+  /** The error's type name (Azure DevOps' `typeKey`), an identifier; never the answer's free text. */
+  readonly typeKey?: string
+  readonly transportError?: unknown
 }

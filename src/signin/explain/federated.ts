@@ -59,14 +59,23 @@ function describeSubject(subject: string): string {
   return ''
 }
 
-function credentialName(subject: string): string {
-  const kubernetes = subject.startsWith('system:serviceaccount:')
+/** The credential's name: where the subject comes from, then the subject in the characters a name may hold. */
+function credentialName(subject: string, issuer: string): string {
+  const origins: readonly (readonly [RegExp, string])[] = [
+    [/^repo:/, 'github'],
+    [/^system:serviceaccount:/, 'k8s'],
+    [/^sc:\/\//, 'azure-devops'],
+    [/^project_path:/, 'gitlab']
+  ]
+  // A customized GitHub subject has none of the prefixes, but GitHub's issuer.
+  const fallback = issuer.startsWith(GITHUB_ISSUER) ? 'github' : 'federated'
+  const [prefix, origin] = origins.find(([pattern]) => pattern.test(subject)) ?? [/^/, fallback]
   const slug = subject
-    .replace(/^repo:|^system:serviceaccount:/, '')
+    .replace(prefix, '')
     .replace(/[^A-Za-z0-9_-]+/g, '-')
     .replace(/-{2,}/g, '-')
     .replace(/^-|-$/g, '')
-  return `${kubernetes ? 'k8s' : 'github'}-${slug}`.slice(0, 120).replace(/-$/, '')
+  return `${origin}-${slug}`.slice(0, 120).replace(/-$/, '')
 }
 
 /** Single-quotes a value for a POSIX shell. */
@@ -83,7 +92,7 @@ export function federatedCredentialCommand(
   presented: { issuer: string; subject: string; audience: string }
 ): string {
   const parameters = JSON.stringify({
-    name: credentialName(presented.subject),
+    name: credentialName(presented.subject, presented.issuer),
     issuer: presented.issuer,
     subject: presented.subject,
     audiences: [presented.audience]

@@ -5,6 +5,7 @@
 import { ActionError, AnswerTooLargeError, GitHubTokenError, UnreadableAnswerError } from '../../errors.js'
 import { oneLine, sanitizeServerText } from '../../lib/text.js'
 import { entraExplanation } from './aadsts.js'
+import { explainServiceConnectionToken } from './azure-pipelines.js'
 import { explainGitHubTokenFailure } from './github.js'
 import { errorChain, messageOf } from './chain.js'
 import type { SignInContext } from './context.js'
@@ -22,6 +23,14 @@ export function explainSignInFailure(error: unknown, context: SignInContext): Ac
   const github = errorChain(error).find(link => link instanceof GitHubTokenError)
   if (github instanceof GitHubTokenError)
     return explainGitHubTokenFailure(github.cause, github.endpoint, context.secrets)
+  // Azure DevOps did not hand over the service connection's token: Entra ID was never asked.
+  if (context.assertionSource !== undefined) {
+    return explainServiceConnectionToken(
+      context.assertionSource,
+      context.signIn.serviceConnectionId ?? '(none)',
+      context
+    )
+  }
   const failure = readEntraFailure(error)
   if (failure.code) return entraExplanation(failure, context)
   // @actions/core's own words for a job without the OIDC permission, should its check be reached first.

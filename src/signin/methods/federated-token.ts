@@ -1,0 +1,131 @@
+// Another CI's OIDC token, or any issuer's, presented to Microsoft Entra ID through a federated credential: GitLab's
+// id_tokens in a variable the job names (federated-token-env), or a file something keeps fresh (federated-token-file).
+// Only the command offers it: a GitHub job signs in with GitHub's own token (oidc).
+
+import { ActionError, InputError } from '../../errors.js'
+import { isJwtShaped } from '../../lib/jwt.js'
+import { show } from '../../lib/text.js'
+import { errorChain } from '../explain/chain.js'
+import { type TokenSource, presentedClaims, readTokenFile } from '../federated-token.js'
+import type { Env, SignInMethod } from '../method.js'
+import { entraOptions, entraTokenEndpoint } from '../pipeline.js'
+import { requireClientId, requireTenantId } from '../sign-in-inputs.js'
+
+export interface FederatedTokenSignIn {
+  readonly type: 'federated-token'
+  readonly clientId: string
+  readonly tenantId: string
+  /** Where the token is: a variable, read here (a job's variables do not change; the token is a secret of the step,
+   *  masked with the others), or a file, read for each sign-in (something may keep it fresh). */
+  readonly source: { readonly variable: string; readonly token: string } | { readonly file: string }
+}
+
+/** An environment variable's name as shells take it. */
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
+
+const GITLAB_FIX =
+  "on GitLab CI, name the variable under the job's id_tokens (AZURE_ID_TOKEN: { aud: api://AzureADTokenExchange })"
+
+export const federatedToken: SignInMethod<FederatedTokenSignIn> = {
+  type: 'federated-token',
+  commandOnly: true,
+  aliases: ['gitlab'],
+  postsToAuthority: true,
+  uses: ['clientId', 'tenantId', 'federatedTokenEnv', 'federatedTokenFile'],
+  help: () =>
+    "another CI's OIDC token (GitLab's id_tokens, any issuer): client-id, tenant-id, and federated-token-env or " +
+    'federated-token-file',
+  read(inputs, { env }) {
+    const type = 'federated-token'
+    return {
+      signIn: {
+        type,
+        clientId: requireClientId(inputs, type),
+        tenantId: requireTenantId(inputs, type),
+        source: readSource(inputs.federatedTokenEnv, inputs.federatedTokenFile, env)
+      }
+    }
+  },
+  endpoint: (signIn, authorityHost) => entraTokenEndpoint(authorityHost, signIn.tenantId),
+  async credential(signIn, { authorityHost, limits, timeoutMs, state, setSecret, agentFor }) {
+    const read = async (): Promise<string> => {
+      const token =
+        'variable' in signIn.source
+          ? signIn.source.token
+          : await readTokenFile(signIn.source.file, timeoutMs, fileSource(signIn.source.file))
+      setSecret?.(token)
+      state.assertionClaims = presentedClaims(token)
+      return token
+    }
+    // The first read here, before any request: a missing token fails with its own explanation, and is masked first.
+    await read()
+    const { ClientAssertionCredential } = await import('../identity.js')
+    return new ClientAssertionCredential(
+      signIn.tenantId,
+      signIn.clientId,
+      read,
+      entraOptions(authorityHost, limits, state, agentFor)
+    )
+  },
+  // A later read fails inside the library, which wraps the reader's explanation: that is the one shown.
+  explain: error =>
+    errorChain(error).find((link): link is ActionError & Record<string, unknown> => link instanceof ActionError)
+}
+
+function readSource(variable: string, file: string, env: Env): FederatedTokenSignIn['source'] {
+  if (variable !== '' && file !== '') {
+    throw new InputError(
+      'federated-token-env',
+      'and federated-token-file are both set: give one of them (the variable GitLab fills, or the file).'
+    )
+  }
+  if (file !== '') return { file }
+  if (variable === '') {
+    throw new InputError(
+      'federated-token-env',
+      `is empty, and so is federated-token-file: name the variable that holds the token (${GITLAB_FIX}) or the file.`
+    )
+  }
+  if (!VARIABLE_NAME.test(variable)) {
+    throw new InputError(
+      'federated-token-env',
+      `${show(variable)} is not a variable's name: give the name (AZURE_ID_TOKEN), not its value or $AZURE_ID_TOKEN.`
+    )
+  }
+  return { variable, token: variableToken(variable, env) }
+}
+
+/** The token in the variable, or the explanation of why it is not there. Never echoes the value. */
+function variableToken(variable: string, env: Env): string {
+  const value = env[variable]?.trim() ?? ''
+  const title = 'Sign-in failed: no federated token in the variable'
+  if (value === '') {
+    throw new ActionError(
+      title,
+      [
+        `federated-token-env names ${variable}, which is not set in this job.`,
+        `Fix: ${GITLAB_FIX}; elsewhere, set ${variable} to the OIDC token your CI issues.`
+      ].join('\n')
+    )
+  }
+  if (!isJwtShaped(value)) {
+    throw new ActionError(
+      title,
+      [
+        `federated-token-env names ${variable}, which does not hold an OIDC token (a JWT).`,
+        `Fix: name the variable your CI puts its ID token in (${GITLAB_FIX}).`
+      ].join('\n')
+    )
+  }
+  return value
+}
+
+function fileSource(file: string): TokenSource {
+  return {
+    title: 'Sign-in failed: the federated token file cannot be read',
+    namedBy: 'federated-token-file',
+    what: 'federated token',
+    missing: `nothing has written the token to ${show(file)} yet`,
+    fix: 'point federated-token-file at the file your CI or agent writes its OIDC token to'
+  }
+}
