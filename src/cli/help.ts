@@ -23,7 +23,13 @@ Commands:
 Flags, each also read from its environment variable (a flag wins); give secrets by variable only:
 ${inputs}
 
-With no sign-in flag and no CI variable, the Azure CLI session (az login) signs in.
+Sign-in (auth-type auto picks from what is set):
+  Azure Pipelines        --service-connection-id with --client-id and --tenant-id (an Azure task's
+                         AZURESUBSCRIPTION_ variables stand in for all three), and the step's
+                         env: SYSTEM_ACCESSTOKEN: $(System.AccessToken)
+  GitLab CI, any issuer  --federated-token-env NAME (the job's id_tokens variable) or --federated-token-file
+                         PATH, with --client-id and --tenant-id
+  a terminal             with no sign-in flag and no CI variable, the Azure CLI session (az login)
 
 Exit codes: 0 done (check: healthy); 1 sign-in or another failure, explained on stderr; 2 a bad command line
 or flag value; 3 check: a service is unhealthy. exec ends with its command's exit code.
