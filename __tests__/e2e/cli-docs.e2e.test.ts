@@ -1,7 +1,8 @@
-// docs/command-line.md's terminal session, Azure Pipelines steps and GitLab CI job, run on the emulator as written:
-// its service URL and IDs swapped for the emulator's, `node dist/cli.js` for the bundle under test, the Azure CLI for
-// the az stand-in logged in to the emulator, and the CI's own parts (Azure Pipelines' secret variables and `$(NAME)`
-// macros, GitLab's variables) done as the CI does them.
+// The docs' terminal session (docs/command-line.md), Azure Pipelines pipelines (docs/azure-pipelines.md) and GitLab CI
+// jobs (docs/gitlab.md), run on the emulator as written: the service URL and IDs swapped for the emulator's,
+// `node dist/cli.js` for the bundle under test, the Azure CLI for the az stand-in logged in to the emulator, and the
+// CI's own parts (Azure Pipelines' agent variables, secret variables and `$(NAME)` macros, GitLab's variables and
+// id_tokens) done as the CI does them.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -13,14 +14,15 @@ import { emulatorInfo } from '../../emulator/info.ts'
 import { nodeBin, repoRoot, spawnWithLimit } from '../../emulator/runner.ts'
 import { type CliRun, cliEntry, cliLeaks, expectCliExit } from './cli-run.ts'
 
-const DOC = readFileSync(join(repoRoot, 'docs/command-line.md'), 'utf8')
 const DOC_FHIR_URL = 'https://myws-myfhir.fhir.azurehealthcareapis.com'
+const DOC_ID = '00000000-0000-0000-0000-000000000000'
 
-/** The fenced block of a kind under a `###` heading of the doc. */
-function blockUnder(heading: string, kind: 'sh' | 'yaml'): string {
-  const section = DOC.split(/^### /m).find(part => part.startsWith(`${heading}\n`)) ?? ''
-  const block = new RegExp('```' + kind + '\\n([\\s\\S]*?)```').exec(section)?.[1]
-  if (block === undefined) throw new Error(`no ${kind} block under ### ${heading}`)
+/** The fenced block of a kind under a `###` heading of a page of docs/. */
+function blockUnder(page: string, heading: string, kind: 'sh' | 'yaml'): string {
+  const doc = readFileSync(join(repoRoot, 'docs', page), 'utf8')
+  const section = doc.split(/^### /m).find(part => part.startsWith(`${heading}\n`)) ?? ''
+  const block = new RegExp('^```' + kind + '\\n([\\s\\S]*?)```', 'm').exec(section)?.[1]
+  if (block === undefined) throw new Error(`no ${kind} block under ### ${heading} in docs/${page}`)
   return block
 }
 
@@ -70,7 +72,7 @@ const isVsoSecretLine = (line: string): boolean =>
 
 describe('docs/command-line.md, run as written', () => {
   it('the terminal session (az login done by the stand-in)', async () => {
-    const lines = blockUnder('On a terminal', 'sh').split('\n')
+    const lines = blockUnder('command-line.md', 'On a terminal', 'sh').split('\n')
     expect(lines[0]).toBe('az login')
     const run = await bash(asTested(lines.slice(1).join('\n')), jobEnv(await azLoggedIn()))
     expectCliExit(run, 0)
@@ -80,7 +82,7 @@ describe('docs/command-line.md, run as written', () => {
   })
 
   it('the Azure Pipelines steps: secret variables from the AzureCLI@2 step reach the next step through env:', async () => {
-    const { steps } = yaml.load(blockUnder('Azure Pipelines', 'yaml')) as {
+    const { steps } = yaml.load(blockUnder('azure-pipelines.md', 'The Azure CLI session of an Azure task', 'yaml')) as {
       steps: [{ inputs: { inlineScript: string } }, { script: string; env: Record<string, string> }]
     }
     const first = await bash(
@@ -109,7 +111,7 @@ describe('docs/command-line.md, run as written', () => {
   })
 
   it('the GitLab CI job, with the client secret as a masked CI/CD variable', async () => {
-    const doc = yaml.load(blockUnder('GitLab CI', 'yaml')) as Record<
+    const doc = yaml.load(blockUnder('gitlab.md', 'A client secret instead', 'yaml')) as Record<
       string,
       { variables: Record<string, string>; script: string[] }
     >
@@ -133,6 +135,87 @@ describe('docs/command-line.md, run as written', () => {
       expect(cliLeaks(run, em)).toEqual([])
       if (line.includes('curl')) expect(run.stdout).toContain('"resourceType":"CapabilityStatement"')
       else expect(run.stdout).toContain('Health: healthy')
+    }
+  })
+  it('the Azure Pipelines pipeline: the service connection signs in, its token a secret variable for the next step', async () => {
+    const pipeline = yaml.load(blockUnder('azure-pipelines.md', 'The pipeline', 'yaml')) as {
+      variables: Record<string, string>
+      steps: { script: string; env?: Record<string, string> }[]
+    }
+    const info = emulatorInfo(em)
+    // The project's own values, and the emulator's sign-in host instead of Microsoft's.
+    const ownValues: Record<string, string> = {
+      AHDS_FHIR_URL: em.fhirUrl,
+      AHDS_SERVICE_CONNECTION_ID: em.azurePipelines.serviceConnectionId,
+      AHDS_CLIENT_ID: info.clientId,
+      AHDS_TENANT_ID: info.tenantId
+    }
+    for (const [name, value] of Object.entries(pipeline.variables)) {
+      expect({ name, documented: value === DOC_FHIR_URL || value === DOC_ID }).toEqual({ name, documented: true })
+    }
+    const variables = new Map<string, string>([['System.AccessToken', em.azurePipelines.accessToken]])
+    const outputs: string[] = []
+    for (const step of pipeline.steps) {
+      // The agent replaces $(NAME) in a step's env: with the variable, a secret one included.
+      const stepEnv = Object.fromEntries(
+        Object.entries(step.env ?? {}).map(([name, value]) => [
+          name,
+          value.replace(/\$\(([\w.]+)\)/g, (_m, v: string) => variables.get(v) ?? '')
+        ])
+      )
+      const env = jobEnv({
+        ...em.azurePipelinesEnv(),
+        ...ownValues,
+        AHDS_AUTHORITY_HOST: em.authorityHost,
+        ...stepEnv
+      })
+      const run = await bash(asTested(step.script), env)
+      expectCliExit(run, 0)
+      expect(cliLeaks(run, em, isVsoSecretLine, [em.azurePipelines.accessToken])).toEqual([])
+      for (const [, name = '', value = ''] of run.stdout.matchAll(
+        /^##vso\[task\.setvariable variable=(\w+);issecret=true\](.*)$/gm
+      )) {
+        variables.set(name, value)
+      }
+      outputs.push(run.stdout)
+    }
+    expect(outputs[0]).toMatch(/^FHIR service\s+metadata\s+200\s+pass/m)
+    expect([...variables.keys()]).toEqual(['System.AccessToken', 'AHDS_TOKEN', 'FHIR_TOKEN'])
+    expect(outputs[2]).toContain('"resourceType":"CapabilityStatement"')
+    // Each sign-in asked Azure DevOps for the connection's token.
+    expect(em.requests().filter(entry => entry.party === 'azure-devops').length).toBeGreaterThanOrEqual(2)
+  })
+
+  it("the GitLab CI job: the job's id_tokens sign in, nothing prints a token", async () => {
+    const doc = yaml.load(blockUnder('gitlab.md', 'The job', 'yaml')) as Record<
+      string,
+      { id_tokens: Record<string, { aud: string }>; variables: Record<string, string>; script: string[] }
+    >
+    const job = doc['fhir-check']
+    if (job === undefined) throw new Error('no fhir-check job')
+    const info = emulatorInfo(em)
+    // GitLab puts each id_tokens entry in its variable, for the audience the job asks.
+    const idTokens: Record<string, string> = {}
+    for (const [name, { aud }] of Object.entries(job.id_tokens)) {
+      idTokens[name] = await em.mintGitLabIdToken({ audience: aud })
+    }
+    const env = jobEnv({
+      ...job.variables,
+      ...idTokens,
+      GITLAB_CI: 'true',
+      CI: 'true',
+      AHDS_CLIENT_ID: info.clientId,
+      AHDS_TENANT_ID: info.tenantId,
+      AHDS_AUTHORITY_HOST: em.authorityHost
+    })
+    env.AHDS_FHIR_URL = asTested(env.AHDS_FHIR_URL ?? '')
+    for (const line of job.script) {
+      const run = await bash(asTested(line), env)
+      expectCliExit(run, 0)
+      expect(cliLeaks(run, em, () => false, Object.values(idTokens))).toEqual([])
+      if (line.includes('curl')) expect(run.stdout).toContain('"resourceType":"CapabilityStatement"')
+      else expect(run.stdout).toContain('Health: healthy')
+      expect(run.stderr).toContain('Signed in with federated-token')
     }
   })
 })
