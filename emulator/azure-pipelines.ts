@@ -34,7 +34,7 @@ export function azurePipelinesClaims(world: World, connectionName: string): JWTP
   }
 }
 
-/** Azure DevOps' error shape. Its exact messages for these cases are unverified beyond TF400813; the shape is its. */
+/** An error in Azure DevOps' shape. Of the messages, only TF400813's is known; the others are plausible stand-ins. */
 function devOpsError(status: number, typeName: string, message: string): EmuResponse {
   const namespace = typeName.slice(0, typeName.lastIndexOf('.'))
   const assembly = namespace === 'System' ? 'mscorlib' : namespace
@@ -50,7 +50,8 @@ function devOpsError(status: number, typeName: string, message: string): EmuResp
   })
 }
 
-/** The issuer's discovery document and keys, under `/<organizationId>/` as on vstoken.dev.azure.com. */
+/** The issuer's discovery document under `/<organizationId>/` as on vstoken.dev.azure.com, and its keys (at a path
+ *  of the emulator's choosing: clients follow `jwks_uri`). */
 function issuerMetadata(req: EmuRequest, world: World): EmuResponse | undefined {
   const spec = world.scenario.azurePipelines
   const base = `/${spec.organizationId}/.well-known`
