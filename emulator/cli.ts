@@ -48,6 +48,8 @@ process.stdout.write(`Azure Health Data Services emulator (test credentials, not
   DICOM service          ${info.dicomUrl}
   De-identification      ${info.deidUrl}
   GitHub OIDC            ${info.oidcRequestUrl}
+  Azure Pipelines OIDC   ${info.azurePipelines.oidcRequestUri}
+  GitLab issuer          ${info.gitlabIssuer}
   Managed identity       ${info.managedIdentityEndpoint}
   CA certificate         ${info.caFile}
 
@@ -55,9 +57,14 @@ process.stdout.write(`Azure Health Data Services emulator (test credentials, not
   client-id              ${info.clientId}
   client-secret          ${info.clientSecret}
   client-id (no roles)   ${info.noRolesClientId}
+  System.AccessToken     ${info.azurePipelines.accessToken}
+  service connection     ${info.azurePipelines.serviceConnectionId}
 
 Environment for a run of the action:
 ${exportLines(info.env)}
+
+Environment of an Azure Pipelines script step (map SYSTEM_ACCESSTOKEN yourself):
+${exportLines(info.azurePipelinesEnv)}
 
 Serving until Ctrl+C.
 `)

@@ -1,5 +1,5 @@
-// A local stand-in for Microsoft Entra ID, GitHub's OIDC token service, managed identity and the Azure Health Data
-// Services FHIR, DICOM and de-identification services, over real TLS. Importable by tests (start/stop in-process) and run by cli.ts.
+// A local stand-in for Microsoft Entra ID, the OIDC tokens of GitHub, Azure Pipelines and GitLab, managed identity and
+// the Azure Health Data Services FHIR, DICOM and de-identification services, over real TLS. Importable by tests (start/stop in-process) and run by cli.ts.
 // Where the emulator repeats a fact of src/ (role names, DICOM API versions, the DICOM audience, GUID shapes), it does
 // so on purpose: it is an independent model of the services, so a bug in src/ cannot hide in both.
 import { randomBytes } from 'node:crypto'
@@ -9,12 +9,14 @@ import { join } from 'node:path'
 import * as tls from 'node:tls'
 import { type ClientCertificate, createCertificateAuthority, createClientCertificate } from './ca.ts'
 import { handleArm } from './arm.ts'
+import { azurePipelinesEnv, type AzurePipelinesInfo, azurePipelinesInfo, handleAzureDevOps } from './azure-pipelines.ts'
 import { handleDeid } from './deid.ts'
 import { handleDicom } from './dicom.ts'
 import { handleEntra } from './entra/index.ts'
 import { takeFault } from './faults.ts'
 import { handleFhir } from './fhir.ts'
 import { handleGithub, OIDC_REQUEST_PATH, OIDC_REQUEST_QUERY } from './github-oidc.ts'
+import { type GitLabIdTokenOptions, mintGitLabIdToken } from './gitlab.ts'
 import type { EmuRequest, EmuResponse } from './http.ts'
 import { jsonResponse } from './http.ts'
 import { createSigningKey } from './jwt.ts'
@@ -52,9 +54,17 @@ export {
   ARM_AUDIENCE,
   AKS_CLIENT_ID,
   AKS_ISSUER,
-  AKS_SUBJECT
+  AKS_SUBJECT,
+  AZURE_DEVOPS_ORGANIZATION_ID,
+  AZURE_PIPELINES_ISSUER,
+  AZURE_PIPELINES_SERVICE_CONNECTION_ID,
+  AZURE_PIPELINES_SUBJECT,
+  GITLAB_ISSUER,
+  GITLAB_SUBJECT
 } from './scenario.ts'
 export { OIDC_REQUEST_PATH } from './github-oidc.ts'
+export type { AzurePipelinesInfo } from './azure-pipelines.ts'
+export type { GitLabIdTokenOptions } from './gitlab.ts'
 export type { ServiceAccountTokenOptions } from './kubernetes.ts'
 export { MANAGED_IDENTITY_PATH } from './managed-identity.ts'
 
@@ -79,6 +89,9 @@ export interface Emulator {
   readonly oidcRequestUrl: string
   readonly oidcRequestToken: string
   readonly githubIssuer: string
+  /** Azure Pipelines' OIDC endpoint, the job's System.AccessToken, the service connection and the issuer. */
+  readonly azurePipelines: AzurePipelinesInfo
+  readonly gitlabIssuer: string
   readonly fhirUrl: string
   readonly dicomUrl: string
   readonly deidUrl: string
@@ -92,6 +105,10 @@ export interface Emulator {
    * AZURE_TENANT_ID and AZURE_AUTHORITY_HOST.
    */
   projectServiceAccountToken(options?: ServiceAccountTokenOptions): Promise<Record<string, string>>
+  /** What a script step on an Azure Pipelines agent has in its environment (without SYSTEM_ACCESSTOKEN). */
+  azurePipelinesEnv(): Record<string, string>
+  /** A GitLab CI id_token, as a job's `id_tokens` variable holds it. */
+  mintGitLabIdToken(options?: GitLabIdTokenOptions): Promise<string>
   requests(): readonly RequestLogEntry[]
   /** Every TLS connection accepted so far, in order. */
   connections(): readonly ConnectionLogEntry[]
@@ -104,6 +121,8 @@ export const HOSTS = {
   entra: 'login.microsoftonline.com',
   githubPipelines: 'pipelines.actions.githubusercontent.com',
   githubIssuer: 'token.actions.githubusercontent.com',
+  azureDevOps: 'dev.azure.com',
+  azureDevOpsIssuer: 'vstoken.dev.azure.com',
   fhirSuffix: '.fhir.azurehealthcareapis.com',
   dicomSuffix: '.dicom.azurehealthcareapis.com',
   deidSuffix: '.deid.azure.com',
@@ -115,6 +134,8 @@ const SERVER_NAMES = [
   HOSTS.entra,
   HOSTS.githubPipelines,
   HOSTS.githubIssuer,
+  HOSTS.azureDevOps,
+  HOSTS.azureDevOpsIssuer,
   `*${HOSTS.fhirSuffix}`,
   `*${HOSTS.dicomSuffix}`,
   // The default scenario's region; a wildcard covers one label only.
@@ -136,6 +157,7 @@ export function partyForHost(host: string): Party {
   const name = host.replace(/:\d+$/, '').toLowerCase()
   if (name === HOSTS.entra) return 'entra'
   if (name === HOSTS.githubPipelines || name === HOSTS.githubIssuer) return 'github'
+  if (name === HOSTS.azureDevOps || name === HOSTS.azureDevOpsIssuer) return 'azure-devops'
   if (name.endsWith(HOSTS.fhirSuffix)) return 'fhir'
   if (name.endsWith(HOSTS.dicomSuffix)) return 'dicom'
   if (name.endsWith(HOSTS.deidSuffix)) return 'deid'
@@ -177,11 +199,13 @@ async function generateMissingCertificates(
 // and the request log, which only live as long as this one emulator.
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const listen = options.listen ?? { mode: 'ports' }
-  const [ca, tenantKey, githubKey, serviceAccountKey] = await Promise.all([
+  const [ca, tenantKey, githubKey, serviceAccountKey, azureDevOpsKey, gitlabKey] = await Promise.all([
     createCertificateAuthority(),
     createSigningKey('Emulated Entra tenant signing key'),
     createSigningKey('Emulated GitHub OIDC signing key'),
-    createSigningKey('Emulated Kubernetes service-account signing key')
+    createSigningKey('Emulated Kubernetes service-account signing key'),
+    createSigningKey('Emulated Azure DevOps OIDC signing key'),
+    createSigningKey('Emulated GitLab id_token signing key')
   ])
   const leaf = await ca.issueServerCertificate(SERVER_NAMES, ['127.0.0.1', '::1'])
   const dir = mkdtempSync(join(tmpdir(), 'hds-emulator-'))
@@ -205,6 +229,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const handlers: Record<Party, (req: EmuRequest) => Promise<EmuResponse>> = {
     entra: req => handleEntra(req, currentWorld()),
     github: req => handleGithub(req, currentWorld()),
+    'azure-devops': req => handleAzureDevOps(req, currentWorld()),
     fhir: req => handleFhir(req, currentWorld()),
     dicom: req => handleDicom(req, currentWorld()),
     deid: req => handleDeid(req, currentWorld()),
@@ -232,6 +257,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const urls: Record<Exclude<Party, 'other'>, string> = {
     entra: '',
     github: '',
+    'azure-devops': '',
     fhir: '',
     dicom: '',
     deid: '',
@@ -254,6 +280,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       const port = listener.port === 443 ? '' : `:${listener.port}`
       urls.entra = `https://${HOSTS.entra}${port}`
       urls.github = `https://${HOSTS.githubPipelines}${port}`
+      urls['azure-devops'] = `https://${HOSTS.azureDevOps}${port}`
       urls['managed-identity'] = `https://localhost${port}`
       fhirUrl = `https://${base.fhir.serviceName}${HOSTS.fhirSuffix}${port}`
       dicomUrl = `https://${base.dicom.serviceName}${HOSTS.dicomSuffix}${port}`
@@ -293,6 +320,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         tenantKey,
         githubKey,
         serviceAccountKey,
+        azureDevOpsKey,
+        gitlabKey,
         authorityHost: urls.entra,
         fhirUrl,
         resources: effectiveResources(scenario, fhirUrl)
@@ -312,6 +341,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       },
       get githubIssuer() {
         return currentWorld().scenario.github.issuer
+      },
+      get azurePipelines() {
+        return azurePipelinesInfo(urls['azure-devops'], currentWorld().scenario.azurePipelines)
+      },
+      get gitlabIssuer() {
+        return currentWorld().scenario.gitlab.issuer
       },
       fhirUrl,
       dicomUrl,
@@ -337,6 +372,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
           AZURE_AUTHORITY_HOST: `${urls.entra}/`
         }
       },
+      azurePipelinesEnv: () => azurePipelinesEnv(urls['azure-devops'], currentWorld().scenario.azurePipelines),
+      mintGitLabIdToken: tokenOptions => mintGitLabIdToken(currentWorld(), tokenOptions),
       requests: () => [...log],
       connections: () => [...connectionLog],
       clearRequests: () => {

@@ -1,5 +1,5 @@
 // What a user or another process needs to know about a running emulator: URLs, test identities, trust and env.
-import type { Emulator } from './index.ts'
+import type { AzurePipelinesInfo, Emulator } from './index.ts'
 
 export interface EmulatorInfo {
   readonly authorityHost: string
@@ -9,6 +9,10 @@ export interface EmulatorInfo {
   readonly oidcRequestUrl: string
   readonly oidcRequestToken: string
   readonly githubIssuer: string
+  readonly azurePipelines: AzurePipelinesInfo
+  /** An Azure Pipelines script step's predefined variables (SYSTEM_ACCESSTOKEN is in `azurePipelines`). */
+  readonly azurePipelinesEnv: Record<string, string>
+  readonly gitlabIssuer: string
   readonly managedIdentityEndpoint: string
   readonly managedIdentityHeader: string
   readonly caFile: string
@@ -33,6 +37,9 @@ export function emulatorInfo(emulator: Emulator): EmulatorInfo {
     oidcRequestUrl: emulator.oidcRequestUrl,
     oidcRequestToken: emulator.oidcRequestToken,
     githubIssuer: emulator.githubIssuer,
+    azurePipelines: emulator.azurePipelines,
+    azurePipelinesEnv: emulator.azurePipelinesEnv(),
+    gitlabIssuer: emulator.gitlabIssuer,
     managedIdentityEndpoint: emulator.managedIdentityEndpoint,
     managedIdentityHeader: emulator.managedIdentityHeader,
     caFile: emulator.caFile,

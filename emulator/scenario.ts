@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs'
 import { isRecord } from '../src/lib/guards.ts'
 import { DEFAULT_CHANGEFEED, DEFAULT_FHIR_RESOURCES } from './patients.ts'
 
-export type Party = 'entra' | 'github' | 'fhir' | 'dicom' | 'deid' | 'managed-identity' | 'other'
+export type Party = 'entra' | 'github' | 'azure-devops' | 'fhir' | 'dicom' | 'deid' | 'managed-identity' | 'other'
 
 export interface TenantSpec {
   readonly id: string
@@ -145,6 +145,31 @@ export interface KubernetesSpec {
   readonly clientId: string
 }
 
+/** An Azure DevOps organization whose pipelines sign in through service connections (workload identity federation). */
+export interface AzurePipelinesSpec {
+  readonly organization: string
+  /** The organization's GUID: the issuer is `https://vstoken.dev.azure.com/<organizationId>`. */
+  readonly organizationId: string
+  readonly project: string
+  readonly projectId: string
+  /** System.AccessToken: the job's bearer for the OIDC endpoint. */
+  readonly accessToken: string
+  readonly serviceConnections: readonly { readonly id: string; readonly name: string }[]
+  /** exp - iat of the OIDC tokens; negative values issue already expired tokens. */
+  readonly lifetimeSeconds: number
+}
+
+/** GitLab's `id_tokens` issuer (gitlab.com or a self-managed instance). */
+export interface GitLabSpec {
+  readonly issuer: string
+  /** `<group>/<project>` of the pipeline. */
+  readonly projectPath: string
+  readonly ref: string
+  readonly refType: 'branch' | 'tag'
+  /** exp - iat; negative values issue already expired tokens. */
+  readonly lifetimeSeconds: number
+}
+
 export interface EntraSpec {
   readonly tokenLifetimeSeconds: number
   /**
@@ -193,6 +218,8 @@ export interface Scenario {
   readonly managedIdentities: readonly ManagedIdentitySpec[]
   readonly github: GithubSpec
   readonly kubernetes: KubernetesSpec
+  readonly azurePipelines: AzurePipelinesSpec
+  readonly gitlab: GitLabSpec
   readonly entra: EntraSpec
   /** Resources (application ID URIs) that exist in every tenant; default: the FHIR origin, DICOM and ARM. */
   readonly resources?: readonly string[]
@@ -224,6 +251,12 @@ export const DEID_AUDIENCE = 'https://deid.azure.com'
 export const AKS_CLIENT_ID = '3c5e7a9b-1d2f-4e6a-8c0b-2d4f6a8c0e1f'
 export const AKS_ISSUER = 'https://oidc.prod-aks.azure.com/6f2d9c1e-4b7a-4e3c-9a8d-5c1b0e7f3a2d/'
 export const AKS_SUBJECT = 'system:serviceaccount:ci:github-runner'
+export const AZURE_DEVOPS_ORGANIZATION_ID = 'a3f6c9e2-5b8d-4e1a-9c7f-2d4b6e8a0c13'
+export const AZURE_PIPELINES_ISSUER = `https://vstoken.dev.azure.com/${AZURE_DEVOPS_ORGANIZATION_ID}`
+export const AZURE_PIPELINES_SUBJECT = 'sc://contoso/hds/hds-fhir'
+export const AZURE_PIPELINES_SERVICE_CONNECTION_ID = '7e1b4d8a-2c6f-4a9e-b3d5-8f0a2c4e6b19'
+export const GITLAB_ISSUER = 'https://gitlab.com'
+export const GITLAB_SUBJECT = 'project_path:contoso/hds-pipelines:ref_type:branch:ref:main'
 const AKS_OBJECT_ID = 'd2e4f6a8-0b1c-4d3e-9f5a-7b9c1d3e5f70'
 const APP_OBJECT_ID = 'c4a1e7d2-3b5f-4a68-9e0d-1f2a3b4c5d6e'
 const NO_ROLES_OBJECT_ID = 'e9b8a7c6-d5e4-4f3a-8b2c-1d0e9f8a7b6c'
@@ -262,7 +295,14 @@ export const defaultScenario: Scenario = {
       secrets: [{ value: DEFAULT_CLIENT_SECRET, id: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d' }],
       certificates: [{ generate: true }],
       federatedCredentials: [
-        { name: 'main', issuer: GITHUB_ISSUER, subject: DEFAULT_SUBJECT, audiences: [FEDERATED_AUDIENCE] }
+        { name: 'main', issuer: GITHUB_ISSUER, subject: DEFAULT_SUBJECT, audiences: [FEDERATED_AUDIENCE] },
+        {
+          name: 'azure-pipelines',
+          issuer: AZURE_PIPELINES_ISSUER,
+          subject: AZURE_PIPELINES_SUBJECT,
+          audiences: [FEDERATED_AUDIENCE]
+        },
+        { name: 'gitlab', issuer: GITLAB_ISSUER, subject: GITLAB_SUBJECT, audiences: [FEDERATED_AUDIENCE] }
       ]
     },
     {
@@ -329,6 +369,22 @@ export const defaultScenario: Scenario = {
     lifetimeSeconds: 3600,
     clientId: AKS_CLIENT_ID
   },
+  azurePipelines: {
+    organization: 'contoso',
+    organizationId: AZURE_DEVOPS_ORGANIZATION_ID,
+    project: 'hds',
+    projectId: '4c8e2a6f-9b1d-4f3e-a5c7-0e2b4d6f8a91',
+    accessToken: 'emu-system-access-token.q7Vx2mKp9LrT4wZs8NfB3hYc6JdG1uEa5oRi0tWkX3nM8bVf',
+    serviceConnections: [{ id: AZURE_PIPELINES_SERVICE_CONNECTION_ID, name: 'hds-fhir' }],
+    lifetimeSeconds: 600
+  },
+  gitlab: {
+    issuer: GITLAB_ISSUER,
+    projectPath: 'contoso/hds-pipelines',
+    ref: 'main',
+    refType: 'branch',
+    lifetimeSeconds: 3600
+  },
   entra: { tokenLifetimeSeconds: 3599, federatedErrors: 'current', clockSkewSeconds: 300 },
   roles: {
     [APP_OBJECT_ID]: dataRoles,
@@ -377,6 +433,11 @@ export function loadScenarioFile(path: string): ScenarioInput {
   const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'))
   if (!isRecord(parsed)) throw new Error(`${path}: a scenario must be a JSON object`)
   return parsed
+}
+
+/** `iss` of the organization's pipeline OIDC tokens. */
+export function azurePipelinesIssuer(spec: AzurePipelinesSpec): string {
+  return `https://vstoken.dev.azure.com/${spec.organizationId}`
 }
 
 /** Default resources when the scenario lists none: the FHIR service, DICOM, de-identification and Azure Resource Manager. */

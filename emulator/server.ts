@@ -16,7 +16,7 @@ export interface RequestLogEntry {
   /** Path with the query. */
   readonly path: string
   readonly hadAuthorization: boolean
-  /** The bearer token presented, so tests can prove where a token went. */
+  /** The bearer token presented, so tests can prove where a token went (never Azure DevOps' System.AccessToken). */
   readonly bearerToken?: string
   /** The FHIR service's custom audit headers sent (`x-ms-azurefhir-audit-*`, names in lower case), if any. */
   readonly auditHeaders?: Readonly<Record<string, string>>
@@ -47,6 +47,10 @@ export interface Pipeline {
 }
 
 const MAX_BODY_BYTES = 1_000_000
+
+/** Parties whose bearer is the job's own credential, not a token handed out: the log keeps only that one was sent
+ *  (System.AccessToken acts as the whole pipeline run, and the log may be written to a file). */
+const BEARER_NOT_LOGGED: ReadonlySet<Party> = new Set(['azure-devops'])
 
 async function readBody(raw: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = []
@@ -186,7 +190,7 @@ async function serve(
   const method = raw.method ?? 'GET'
   const party = pipeline.partyOf(host)
   const authorization = raw.headers.authorization
-  const bearer = /^Bearer\s+(\S+)/i.exec(authorization ?? '')?.[1]
+  const bearer = BEARER_NOT_LOGGED.has(party) ? undefined : /^Bearer\s+(\S+)/i.exec(authorization ?? '')?.[1]
   const audit = auditHeadersOf(raw)
   const prefer = [raw.headers.prefer ?? []].flat().join(', ') || undefined
   const log = (status: number, bodyBytesSent?: number): void =>

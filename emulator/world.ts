@@ -11,6 +11,10 @@ export interface World {
   readonly githubKey: SigningKey
   /** Signs the Kubernetes cluster's service-account tokens. */
   readonly serviceAccountKey: SigningKey
+  /** Signs the Azure DevOps organization's pipeline OIDC tokens. */
+  readonly azureDevOpsKey: SigningKey
+  /** Signs GitLab's id_tokens. */
+  readonly gitlabKey: SigningKey
   readonly authorityHost: string
   readonly fhirUrl: string
   /** Resources (application ID URIs) known in every tenant. */

@@ -68,9 +68,10 @@ export function secretInputs(em: Emulator, clientId = emulatorInfo(em).clientId)
   }
 }
 
-/** Every secret the emulator knows: client secrets, certificate keys, the runner's request token, issued tokens. */
+/** Every secret the emulator knows: client secrets, certificate keys, the runner's request token, the pipeline's
+ *  System.AccessToken (which the request log does not keep), issued tokens. */
 export function emulatorSecrets(em: Emulator): string[] {
-  const secrets: string[] = [em.oidcRequestToken, ...issuedTokens(em)]
+  const secrets: string[] = [em.oidcRequestToken, em.azurePipelines.accessToken, ...issuedTokens(em)]
   for (const app of em.scenario.apps) {
     for (const secret of app.secrets ?? []) secrets.push(secret.value)
     if (app.certificatePem !== undefined) secrets.push(app.certificatePem)

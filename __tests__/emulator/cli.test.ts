@@ -56,6 +56,12 @@ describe('npm run emulator', () => {
       expect(out).toContain(`export NODE_EXTRA_CA_CERTS='${info.caFile}'`)
       expect(out).toContain(`export ACTIONS_ID_TOKEN_REQUEST_URL='${info.oidcRequestUrl}'`)
       expect(out).toContain(info.clientId)
+      expect(out).toContain(info.azurePipelines.oidcRequestUri)
+      expect(out).toContain(info.azurePipelines.accessToken)
+      expect(out).toContain(info.azurePipelines.serviceConnectionId)
+      expect(out).toContain(info.gitlabIssuer)
+      expect(out).toContain(`export SYSTEM_OIDCREQUESTURI='${info.azurePipelines.oidcRequestUri}'`)
+      expect(info.azurePipelinesEnv).not.toHaveProperty('SYSTEM_ACCESSTOKEN')
     } finally {
       child.kill('SIGTERM')
     }

@@ -17,6 +17,10 @@ describe('hosts mode', () => {
     expect(emu.fhirUrl).toBe(`https://contoso-fhir.fhir.azurehealthcareapis.com:${port}`)
     expect(emu.dicomUrl).toBe(`https://contoso-dicom.dicom.azurehealthcareapis.com:${port}`)
     expect(emu.deidUrl).toBe(`https://contoso-deid.api.eus001.deid.azure.com:${port}`)
+    expect(emu.azurePipelines.oidcRequestUri).toMatch(
+      new RegExp(`^https://dev\\.azure\\.com:${port}/contoso/[0-9a-f-]{36}/_apis/distributedtask/.+/oidctoken$`)
+    )
+    expect(emu.azurePipelinesEnv().SYSTEM_TEAMFOUNDATIONCOLLECTIONURI).toBe(`https://dev.azure.com:${port}/contoso/`)
     expect(emu.oidcRequestUrl).toMatch(
       new RegExp(`^https://pipelines\\.actions\\.githubusercontent\\.com:${port}/.+\\?api-version=2\\.0$`)
     )
@@ -64,7 +68,29 @@ describe('hosts mode', () => {
     )
     expect(parseJson<{ issuer: string }>(issuer.body).issuer).toBe('https://token.actions.githubusercontent.com')
 
-    expect(emu.requests().map(r => r.party)).toEqual(['entra', 'fhir', 'dicom', 'deid', 'github', 'github'])
+    const ado = await call(emu, `${emu.azurePipelines.oidcRequestUri}?api-version=7.1&serviceConnectionId=unknown`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${emu.azurePipelines.accessToken}` },
+      connectTo: via()
+    })
+    expect(ado.status).toBe(404)
+    const adoIssuer = await call(
+      emu,
+      `https://vstoken.dev.azure.com:${port}/${emu.scenario.azurePipelines.organizationId}/.well-known/openid-configuration`,
+      { connectTo: via() }
+    )
+    expect(parseJson<{ issuer: string }>(adoIssuer.body).issuer).toBe(emu.azurePipelines.issuer)
+
+    expect(emu.requests().map(r => r.party)).toEqual([
+      'entra',
+      'fhir',
+      'dicom',
+      'deid',
+      'github',
+      'github',
+      'azure-devops',
+      'azure-devops'
+    ])
     expect(emu.requests()[1]?.origin).toBe(`https://another-ws-fhir.fhir.azurehealthcareapis.com:${port}`)
   })
 })

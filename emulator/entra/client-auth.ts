@@ -1,11 +1,12 @@
 // How Entra ID authenticates a confidential client at the token endpoint: a client secret, a certificate-signed
-// assertion, or a federated assertion (a GitHub OIDC token), each failing with Entra's own codes.
+// assertion, or a federated assertion (a GitHub, Kubernetes, Azure Pipelines or GitLab token), each failing with
+// Entra's own codes.
 import { createPublicKey } from 'node:crypto'
 import type { JWTPayload } from 'jose'
 import { certificateThumbprints } from '../ca.ts'
 import type { EmuRequest } from '../http.ts'
-import { decodeJwt, hasValidSignature } from '../jwt.ts'
-import type { AppSpec } from '../scenario.ts'
+import { decodeJwt, hasValidSignature, type SigningKey } from '../jwt.ts'
+import { type AppSpec, azurePipelinesIssuer } from '../scenario.ts'
 import type { World } from '../world.ts'
 import { assertionTime, type EntraError } from './errors.ts'
 import { replicated } from './replication.ts'
@@ -124,12 +125,20 @@ async function checkCertificateAssertion(
   return { appidacr: '2' }
 }
 
+/** Entra ID checks a federated assertion with the keys its issuer publishes: the cluster's, Azure DevOps', GitLab's,
+ *  or else GitHub's. */
+function issuerKey(world: World, iss: string | undefined): SigningKey {
+  const { scenario } = world
+  if (iss === scenario.kubernetes.issuer) return world.serviceAccountKey
+  if (iss === azurePipelinesIssuer(scenario.azurePipelines)) return world.azureDevOpsKey
+  if (iss === scenario.gitlab.issuer) return world.gitlabKey
+  return world.githubKey
+}
+
 async function checkFederatedAssertion(world: World, app: AppSpec, assertion: string): Promise<ClientAuth> {
   const decoded = decodeJwt(assertion)
   if (!decoded) return invalidClient(400, 50027, 'JWT token is invalid or malformed.')
-  // Entra ID checks a federated assertion with the keys its issuer publishes: GitHub's, or the cluster's.
-  const issuerKey = decoded.payload.iss === world.scenario.kubernetes.issuer ? world.serviceAccountKey : world.githubKey
-  if (!(await hasValidSignature(assertion, issuerKey.publicKey))) {
+  if (!(await hasValidSignature(assertion, issuerKey(world, decoded.payload.iss).publicKey))) {
     return invalidClient(401, 50013, 'Assertion failed signature validation. [Reason - The key was not found.]')
   }
   const timeError = timeRangeError(world, decoded.payload)
