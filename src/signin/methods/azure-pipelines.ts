@@ -5,7 +5,7 @@
 
 import { ActionError, InputError } from '../../errors.js'
 import { GUID, isRecord, parseUrl } from '../../lib/guards.js'
-import { isJwtShaped } from '../../lib/jwt.js'
+import { decodeJwtPayload, isJwtShaped } from '../../lib/jwt.js'
 import { presentedClaims } from '../federated-token.js'
 import type { CredentialContext, SignInMethod } from '../method.js'
 import { entraOptions, entraTokenEndpoint } from '../pipeline.js'
@@ -117,10 +117,16 @@ function readServiceConnectionId(input: string, env: Readonly<Record<string, str
 
 type HttpClient = NonNullable<ReturnType<typeof entraOptions>['httpClient']>
 
+/** A token is reused while it has this long left: MSAL asks for the assertion twice per sign-in. */
+const REUSE_MARGIN_MS = 60_000
+
+type Answer = Awaited<ReturnType<HttpClient['sendRequest']>>
+
 /**
- * The credential's HTTP client, watching the requests for the connection's token: a token is masked at once and its
- * issuer, subject and audience kept for the explanation of a mismatch; any other answer, or a failure to reach Azure
- * DevOps, is kept as the reason the sign-in failed (the library's own error quotes the whole answer).
+ * The credential's HTTP client, watching the requests for the connection's token: a token is masked at once, its
+ * issuer, subject and audience kept for the explanation of a mismatch, and its answer reused while it is fresh (one
+ * request to Azure DevOps per sign-in, not two); any other answer, or a failure to reach Azure DevOps, is kept as the
+ * reason the sign-in failed (the library's own error quotes the whole answer).
  */
 function watchTokenRequests(
   inner: HttpClient | undefined,
@@ -128,27 +134,38 @@ function watchTokenRequests(
   { state, setSecret }: CredentialContext
 ): HttpClient {
   if (inner === undefined) throw new Error('entraOptions gives every credential its HTTP client')
+  const endpoint = oidcRequestUri
+  let fresh: { answer: Answer; until: number } | undefined
+  let pending: Promise<Answer> | undefined
+  const ask = async (request: Parameters<HttpClient['sendRequest']>[0]): Promise<Answer> => {
+    let answer: Answer
+    try {
+      answer = await inner.sendRequest(request)
+    } catch (error) {
+      state.assertionSource = { endpoint, transportError: error }
+      throw error
+    }
+    const token = oidcTokenOf(answer.bodyAsText)
+    if (answer.status === 200 && token !== undefined) {
+      setSecret?.(token)
+      state.assertionClaims = presentedClaims(token)
+      delete state.assertionSource
+      const exp = decodeJwtPayload(token).exp
+      if (typeof exp === 'number') fresh = { answer, until: exp * 1000 - REUSE_MARGIN_MS }
+    } else {
+      const typeKey = typeKeyOf(answer.bodyAsText)
+      state.assertionSource = { endpoint, status: answer.status, ...(typeKey === undefined ? {} : { typeKey }) }
+    }
+    return answer
+  }
   return {
-    async sendRequest(request) {
+    sendRequest(request) {
       if (!request.url.startsWith(`${oidcRequestUri}?`)) return inner.sendRequest(request)
-      const endpoint = oidcRequestUri
-      let response: Awaited<ReturnType<HttpClient['sendRequest']>>
-      try {
-        response = await inner.sendRequest(request)
-      } catch (error) {
-        state.assertionSource = { endpoint, transportError: error }
-        throw error
-      }
-      const token = oidcTokenOf(response.bodyAsText)
-      if (response.status === 200 && token !== undefined) {
-        setSecret?.(token)
-        state.assertionClaims = presentedClaims(token)
-        delete state.assertionSource
-      } else {
-        const typeKey = typeKeyOf(response.bodyAsText)
-        state.assertionSource = { endpoint, status: response.status, ...(typeKey === undefined ? {} : { typeKey }) }
-      }
-      return response
+      if (fresh !== undefined && Date.now() < fresh.until) return Promise.resolve(fresh.answer)
+      pending ??= ask(request).finally(() => {
+        pending = undefined
+      })
+      return pending
     }
   }
 }
