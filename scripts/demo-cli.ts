@@ -1,5 +1,6 @@
-// The demo's command-line case: dist/cli.js run as Azure Pipelines, GitLab CI and a script would run it, against the
-// emulator with a client secret. No token is printed: Azure Pipelines' secret lines are shown with the value hidden.
+// The demo's command-line case: dist/cli.js run as Azure Pipelines and GitLab CI would run it, against the emulator,
+// each signed in with its CI's own federated token (a service connection; the job's id_tokens), no secret stored. No
+// token is printed: Azure Pipelines' secret lines are shown with the value hidden.
 import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import type { Emulator } from '../emulator/index.ts'
@@ -25,22 +26,42 @@ export async function demoCommandLine(emulator: Emulator, { print, indent }: Dem
   }
   const info = emulatorInfo(emulator)
   const flags = ['--fhir-url', info.fhirUrl, '--authority-host', info.authorityHost]
-  const signIn = { AHDS_CLIENT_ID: info.clientId, AHDS_TENANT_ID: info.tenantId, AHDS_CLIENT_SECRET: info.clientSecret }
+  const ids = { AHDS_CLIENT_ID: info.clientId, AHDS_TENANT_ID: info.tenantId }
+  // A script step with the job's access token mapped, and the service connection named.
+  const pipeline = {
+    ...ids,
+    ...emulator.azurePipelinesEnv(),
+    SYSTEM_ACCESSTOKEN: emulator.azurePipelines.accessToken,
+    AHDS_SERVICE_CONNECTION_ID: emulator.azurePipelines.serviceConnectionId
+  }
+  // A job with `id_tokens: AZURE_ID_TOKEN: { aud: api://AzureADTokenExchange }`, which GitLab fills.
+  const gitlab = {
+    ...ids,
+    GITLAB_CI: 'true',
+    AZURE_ID_TOKEN: await emulator.mintGitLabIdToken(),
+    AHDS_FEDERATED_TOKEN_ENV: 'AZURE_ID_TOKEN'
+  }
   const cases: readonly CliCase[] = [
     {
-      title: 'Azure Pipelines: token --output azure-pipelines (secret variables for later steps)',
-      args: ['token', ...flags, '--output', 'azure-pipelines'],
-      env: { ...signIn, TF_BUILD: 'True' },
-      expectExit: 0
-    },
-    {
-      title: 'GitLab CI: check (exit code 0 when healthy, 3 when not)',
+      title: 'Azure Pipelines, service connection: check (exit code 0 when healthy, 3 when not)',
       args: ['check', ...flags],
-      env: { ...signIn, GITLAB_CI: 'true' },
+      env: pipeline,
       expectExit: 0
     },
     {
-      title: 'GitLab CI: exec -- a command that gets FHIR_TOKEN and FHIR_URL through its environment',
+      title: 'Azure Pipelines, service connection: token --output azure-pipelines (secret variables for later steps)',
+      args: ['token', ...flags, '--output', 'azure-pipelines'],
+      env: pipeline,
+      expectExit: 0
+    },
+    {
+      title: "GitLab CI, the job's id_tokens: check",
+      args: ['check', ...flags],
+      env: gitlab,
+      expectExit: 0
+    },
+    {
+      title: "GitLab CI, the job's id_tokens: exec -- a command that gets FHIR_TOKEN and FHIR_URL in its environment",
       args: [
         'exec',
         ...flags,
@@ -49,13 +70,13 @@ export async function demoCommandLine(emulator: Emulator, { print, indent }: Dem
         '-e',
         'console.log(`FHIR_URL=${process.env.FHIR_URL}, FHIR_TOKEN of ${process.env.FHIR_TOKEN?.length} characters`)'
       ],
-      env: { ...signIn, GITLAB_CI: 'true' },
+      env: gitlab,
       expectExit: 0
     },
     {
       title: 'GitLab CI: token --show-token (refused: the GitLab log masks nothing)',
       args: ['token', ...flags, '--show-token'],
-      env: { ...signIn, GITLAB_CI: 'true' },
+      env: gitlab,
       expectExit: 2
     }
   ]

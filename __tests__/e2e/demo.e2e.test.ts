@@ -31,6 +31,10 @@ describe('npm run demo', () => {
       /After the first token expired, the same command: \*\*\* \(aud https:\/\/localhost:\d+/
     )
     expect(result.stdout).toMatch(/az rest --method get --url https:\/\/localhost:\d+\/metadata: HTTP 200/)
+    // The command in Azure Pipelines and GitLab CI, each signed in with its CI's own federated token.
+    expect(result.stdout).toContain('Signed in with azure-pipelines: token for https://localhost:')
+    expect(result.stdout).toContain('Signed in with federated-token: token for https://localhost:')
+    expect(result.stdout).toMatch(/##vso\[task\.setvariable variable=FHIR_TOKEN;issecret=true\]\*\*\*/)
     // A JWT has three base64url parts, the first two starting with eyJ: none may appear, masked or not.
     expect(result.stdout).not.toMatch(/eyJ[\w-]{8,}\.eyJ[\w-]{8,}\.[\w-]{16,}/)
   })
