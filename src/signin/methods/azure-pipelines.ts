@@ -37,6 +37,10 @@ export const azurePipelines: SignInMethod<AzurePipelinesSignIn> = {
     'Azure Pipelines: service-connection-id, client-id and tenant-id (an Azure task sets all three), with ' +
     "the job's access token mapped on the step (SYSTEM_ACCESSTOKEN: $(System.AccessToken))",
   read(inputs, { env }) {
+    // The inputs first, then what the agent must provide.
+    const serviceConnectionId = readServiceConnectionId(inputs.serviceConnectionId, env)
+    const clientId = idFrom(inputs.clientId, env, 'client-id', 'AZURESUBSCRIPTION_CLIENT_ID', AZURE_TASK)
+    const tenantId = idFrom(inputs.tenantId, env, 'tenant-id', 'AZURESUBSCRIPTION_TENANT_ID', AZURE_TASK)
     const oidcRequestUri = readOidcRequestUri(env.SYSTEM_OIDCREQUESTURI)
     const systemAccessToken = env.SYSTEM_ACCESSTOKEN?.trim() ?? ''
     if (systemAccessToken === '') {
@@ -50,16 +54,8 @@ export const azurePipelines: SignInMethod<AzurePipelinesSignIn> = {
         ].join('\n')
       )
     }
-    return {
-      signIn: {
-        type: 'azure-pipelines',
-        clientId: idFrom(inputs.clientId, env, 'client-id', 'AZURESUBSCRIPTION_CLIENT_ID', AZURE_TASK),
-        tenantId: idFrom(inputs.tenantId, env, 'tenant-id', 'AZURESUBSCRIPTION_TENANT_ID', AZURE_TASK),
-        serviceConnectionId: readServiceConnectionId(inputs.serviceConnectionId, env),
-        oidcRequestUri,
-        systemAccessToken
-      }
-    }
+    const type = 'azure-pipelines'
+    return { signIn: { type, clientId, tenantId, serviceConnectionId, oidcRequestUri, systemAccessToken } }
   },
   endpoint: (signIn, authorityHost) => entraTokenEndpoint(authorityHost, signIn.tenantId),
   async credential(signIn, context) {
