@@ -173,11 +173,7 @@ describe('Azure Pipelines', () => {
 })
 
 /** A GitLab job with its id_tokens variable named. */
-async function gitlabJob(
-  em: Emulator,
-  token: string,
-  extra: Record<string, string> = {}
-): Promise<Record<string, string>> {
+function gitlabJob(em: Emulator, token: string, extra: Record<string, string> = {}): Record<string, string> {
   return cliEnv(em, {
     GITLAB_CI: 'true',
     ...ids(em),
@@ -193,7 +189,7 @@ describe('GitLab CI', () => {
     async () => {
       const em = await emulator()
       const token = await em.mintGitLabIdToken()
-      const env = await gitlabJob(em, token)
+      const env = gitlabJob(em, token)
       const check = await runCliProcess(['check'], env)
       expectCliExit(check, 0)
       expect(check.stderr).toContain(`Signed in with federated-token: token for ${em.fhirUrl}`)
@@ -210,7 +206,7 @@ describe('GitLab CI', () => {
   it.concurrent('a wrong audience is named, with where GitLab sets it', async () => {
     const em = await emulator()
     const token = await em.mintGitLabIdToken({ audience: 'https://gitlab.com' })
-    const run = await runCliProcess(['check'], await gitlabJob(em, token))
+    const run = await runCliProcess(['check'], gitlabJob(em, token))
     expectCliExit(run, 1)
     expect(run.stderr).toContain('error: Sign-in refused (AADSTS700212)')
     expect(run.stderr).toContain("What differs: the audience ('https://gitlab.com')")
@@ -223,7 +219,7 @@ describe('GitLab CI', () => {
     'client-id and tenant-id without the variable named: the id_tokens lines to add, nothing sent',
     async () => {
       const em = await emulator()
-      const env = await gitlabJob(em, await em.mintGitLabIdToken(), { AHDS_FEDERATED_TOKEN_ENV: '' })
+      const env = gitlabJob(em, await em.mintGitLabIdToken(), { AHDS_FEDERATED_TOKEN_ENV: '' })
       const run = await runCliProcess(['check'], env)
       expectCliExit(run, 2)
       expect(run.stderr).toContain('error: --auth-type (or AHDS_AUTH_TYPE):')
@@ -254,5 +250,20 @@ describe('a token file', () => {
     expect(run.stderr).toContain('error: Sign-in failed: the federated token file cannot be read')
     expect(run.stderr).toContain('is a FIFO (named pipe)')
     expect(em.requests()).toEqual([])
+  })
+})
+
+describe('a hung Azure DevOps', () => {
+  it.concurrent("the request for the connection's token is bounded and named, not waited on", async () => {
+    const em = await emulator(() => [{ party: 'azure-devops', hang: true }])
+    const run = await runCliProcess(['check'], pipelineStep(em))
+    // Within the process's own limit: the request's time limit ended it, with the endpoint named.
+    expectCliExit(run, 1)
+    expect(run.stderr).toContain(
+      "error: Azure Pipelines: the service connection's token is unavailable: Sign-in timed out"
+    )
+    expect(run.stderr).toContain(`No answer in time from ${em.azurePipelines.oidcRequestUri}`)
+    expect(em.requests().filter(entry => entry.party === 'entra')).toEqual([])
+    expect(pipelineLeaks(run, em)).toEqual([])
   })
 })
