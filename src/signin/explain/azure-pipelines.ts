@@ -4,11 +4,9 @@
 // and error type.
 
 import { ActionError } from '../../errors.js'
-import { oneLine } from '../../lib/text.js'
-import { federatedAudienceFor } from '../../target/clouds.js'
 import type { AssertionSourceFailure, SignInContext } from './context.js'
 import type { EntraFailure } from './entra-failure.js'
-import { claimString, federatedCredentialCommand, quotedAssertion } from './federated.js'
+import { credentialCommandLines, presentedAssertion, presentedLine } from './federated.js'
 import { readTransportFailure, transportExplanation } from './transport.js'
 
 const SUBJECT_FORM = 'sc://ORGANIZATION/PROJECT/SERVICE_CONNECTION'
@@ -68,31 +66,21 @@ export function explainServiceConnectionToken(
 
 /** A federated credential that does not match the connection's token: its subject form and the command. */
 export function serviceConnectionLines(code: string, failure: EntraFailure, context: SignInContext): string[] {
-  const quoted = quotedAssertion(failure.description)
-  const claims = context.assertionClaims
-  const issuer = (claims ? claimString(claims.iss) : undefined) ?? quoted.issuer
-  const subject = (claims ? claimString(claims.sub) : undefined) ?? quoted.subject
-  const audience = (claims ? claimString(claims.aud) : undefined) ?? quoted.audience
+  const presented = presentedAssertion(failure, context)
   const lines: string[] = []
   if (code === 'AADSTS700211') lines.push("What differs: the issuer (the Azure DevOps organization's).")
   if (code === 'AADSTS700213') lines.push('What differs: the subject (the organization, project or connection name).')
   lines.push(
-    `The service connection presented issuer '${oneLine(issuer ?? '?')}', subject '${oneLine(subject ?? '?')}', ` +
-      `audience '${oneLine(audience ?? '?')}'.`,
+    presentedLine('The service connection', presented),
     `A federated credential for an Azure DevOps service connection names the issuer ` +
       'https://vstoken.dev.azure.com/ORGANIZATION_ID and the subject ' +
       `${SUBJECT_FORM}, exact and case-sensitive: the service connection's page shows both ` +
-      '(Workload Identity federation details). Renaming the organization, project or connection changes the subject.'
-  )
-  if (issuer && subject) {
-    lines.push(
+      '(Workload Identity federation details). Renaming the organization, project or connection changes the subject.',
+    ...credentialCommandLines(
       'This command adds the federated credential that makes this connection succeed:',
-      `  ${federatedCredentialCommand(context.signIn.clientId ?? '<client-id>', {
-        issuer: oneLine(issuer),
-        subject: oneLine(subject),
-        audience: oneLine(audience ?? federatedAudienceFor(context.cloud ?? 'AzureCloud'))
-      })}`
+      presented,
+      context
     )
-  }
+  )
   return lines
 }

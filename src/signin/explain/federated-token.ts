@@ -6,17 +6,14 @@ import { oneLine } from '../../lib/text.js'
 import { federatedAudienceFor } from '../../target/clouds.js'
 import type { SignInContext } from './context.js'
 import type { EntraFailure } from './entra-failure.js'
-import { claimString, federatedCredentialCommand, quotedAssertion } from './federated.js'
+import { credentialCommandLines, presentedAssertion, presentedLine } from './federated.js'
 
 /** GitLab's subject, `project_path:GROUP/PROJECT:ref_type:branch|tag:ref:NAME`: its project path. */
 const GITLAB_SUBJECT = /^project_path:([^:]+):ref_type:/
 
 export function federatedTokenLines(code: string, failure: EntraFailure, context: SignInContext): string[] {
-  const quoted = quotedAssertion(failure.description)
-  const claims = context.assertionClaims
-  const issuer = (claims ? claimString(claims.iss) : undefined) ?? quoted.issuer
-  const subject = (claims ? claimString(claims.sub) : undefined) ?? quoted.subject
-  const audience = (claims ? claimString(claims.aud) : undefined) ?? quoted.audience
+  const presented = presentedAssertion(failure, context)
+  const { subject, audience } = presented
   const recommended = federatedAudienceFor(context.cloud ?? 'AzureCloud')
   const project = subject === undefined ? undefined : GITLAB_SUBJECT.exec(subject)?.[1]
   const lines: string[] = []
@@ -30,10 +27,7 @@ export function federatedTokenLines(code: string, failure: EntraFailure, context
         ', or add that audience to the federated credential.'
     )
   }
-  lines.push(
-    `The job presented issuer '${oneLine(issuer ?? '?')}', subject '${oneLine(subject ?? '?')}', ` +
-      `audience '${oneLine(audience ?? '?')}'.`
-  )
+  lines.push(presentedLine('The job', presented))
   if (project !== undefined) {
     lines.push(
       "GitLab's issuer is https://gitlab.com, or a self-managed instance's URL; its subject forms (exact, case-sensitive):",
@@ -43,15 +37,12 @@ export function federatedTokenLines(code: string, failure: EntraFailure, context
   } else {
     lines.push("A federated credential names the token's issuer, subject and audience exactly as the token holds them.")
   }
-  if (issuer && subject) {
-    lines.push(
+  lines.push(
+    ...credentialCommandLines(
       'This command adds the federated credential that makes this job succeed:',
-      `  ${federatedCredentialCommand(context.signIn.clientId ?? '<client-id>', {
-        issuer: oneLine(issuer),
-        subject: oneLine(subject),
-        audience: oneLine(audience ?? recommended)
-      })}`
+      presented,
+      context
     )
-  }
+  )
   return lines
 }

@@ -174,3 +174,42 @@ export function federatedLines(code: string, failure: EntraFailure, context: Sig
   }
   return lines
 }
+
+/**
+ * The issuer, subject and audience of a presented token other than GitHub's: what the sign-in read from it, else what
+ * Microsoft Entra ID quoted of it.
+ */
+export function presentedAssertion(failure: EntraFailure, context: SignInContext): PresentedAssertion {
+  const quoted = quotedAssertion(failure.description)
+  const claims = context.assertionClaims
+  return {
+    issuer: (claims ? claimString(claims.iss) : undefined) ?? quoted.issuer,
+    subject: (claims ? claimString(claims.sub) : undefined) ?? quoted.subject,
+    audience: (claims ? claimString(claims.aud) : undefined) ?? quoted.audience
+  }
+}
+
+/** The sentence naming what was presented: `The pod presented issuer '…', subject '…', audience '…'.` */
+export function presentedLine(who: string, { issuer, subject, audience }: PresentedAssertion): string {
+  return (
+    `${who} presented issuer '${oneLine(issuer ?? '?')}', subject '${oneLine(subject ?? '?')}', ` +
+    `audience '${oneLine(audience ?? '?')}'.`
+  )
+}
+
+/** The command that adds the credential for what was presented, under `intro`; none when issuer or subject is unknown. */
+export function credentialCommandLines(
+  intro: string,
+  { issuer, subject, audience }: PresentedAssertion,
+  context: SignInContext
+): string[] {
+  if (!issuer || !subject) return []
+  return [
+    intro,
+    `  ${federatedCredentialCommand(context.signIn.clientId ?? '<client-id>', {
+      issuer: oneLine(issuer),
+      subject: oneLine(subject),
+      audience: oneLine(audience ?? federatedAudienceFor(context.cloud ?? 'AzureCloud'))
+    })}`
+  ]
+}

@@ -5,10 +5,10 @@
 import { ActionError, InputError } from '../../errors.js'
 import { isJwtShaped } from '../../lib/jwt.js'
 import { show } from '../../lib/text.js'
-import { errorChain } from '../explain/chain.js'
+import { assertionCredential, readerExplanation } from '../assertion-credential.js'
 import { type TokenSource, presentedClaims, readTokenFile } from '../federated-token.js'
 import type { Env, SignInMethod } from '../method.js'
-import { entraOptions, entraTokenEndpoint } from '../pipeline.js'
+import { entraTokenEndpoint } from '../pipeline.js'
 import { requireClientId, requireTenantId } from '../sign-in-inputs.js'
 
 export interface FederatedTokenSignIn {
@@ -47,7 +47,8 @@ export const federatedToken: SignInMethod<FederatedTokenSignIn> = {
     }
   },
   endpoint: (signIn, authorityHost) => entraTokenEndpoint(authorityHost, signIn.tenantId),
-  async credential(signIn, { authorityHost, limits, timeoutMs, state, setSecret, agentFor }) {
+  async credential(signIn, context) {
+    const { timeoutMs, state, setSecret } = context
     const read = async (): Promise<string> => {
       const token =
         'variable' in signIn.source
@@ -59,17 +60,9 @@ export const federatedToken: SignInMethod<FederatedTokenSignIn> = {
     }
     // The first read here, before any request: a missing token fails with its own explanation, and is masked first.
     await read()
-    const { ClientAssertionCredential } = await import('../identity.js')
-    return new ClientAssertionCredential(
-      signIn.tenantId,
-      signIn.clientId,
-      read,
-      entraOptions(authorityHost, limits, state, agentFor)
-    )
+    return assertionCredential(signIn, read, context)
   },
-  // A later read fails inside the library, which wraps the reader's explanation: that is the one shown.
-  explain: error =>
-    errorChain(error).find((link): link is ActionError & Record<string, unknown> => link instanceof ActionError)
+  explain: readerExplanation
 }
 
 function readSource(variable: string, file: string, env: Env): FederatedTokenSignIn['source'] {

@@ -2,7 +2,8 @@
 
 import type { SignInMethod } from '../method.js'
 import { requireClientId, requireTenantId } from '../sign-in-inputs.js'
-import { entraOptions, entraTokenEndpoint } from '../pipeline.js'
+import { entraTokenEndpoint } from '../pipeline.js'
+import { assertionCredential } from '../assertion-credential.js'
 
 export interface OidcSignIn {
   readonly type: 'oidc'
@@ -29,14 +30,10 @@ export const oidc: SignInMethod<OidcSignIn> = {
   },
   githubAudience: signIn => signIn.audience,
   endpoint: (signIn, authorityHost) => entraTokenEndpoint(authorityHost, signIn.tenantId),
-  async credential(signIn, { authorityHost, limits, state, github, agentFor }) {
-    if (github === undefined) throw new Error('An OIDC sign-in needs the GitHub assertion (startGitHubAssertion).')
-    const { ClientAssertionCredential } = await import('../identity.js')
-    return new ClientAssertionCredential(
-      signIn.tenantId,
-      signIn.clientId,
-      github.getAssertion,
-      entraOptions(authorityHost, limits, state, agentFor)
-    )
+  credential(signIn, context) {
+    if (context.github === undefined) {
+      return Promise.reject(new Error('An OIDC sign-in needs the GitHub assertion (startGitHubAssertion).'))
+    }
+    return assertionCredential(signIn, context.github.getAssertion, context)
   }
 }

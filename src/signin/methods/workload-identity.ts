@@ -3,13 +3,13 @@
 // injects AZURE_FEDERATED_TOKEN_FILE, AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_AUTHORITY_HOST; client-id and tenant-id
 // inputs take precedence over the two IDs.
 
-import { ActionError, InputError } from '../../errors.js'
+import { InputError } from '../../errors.js'
 import { parseUrl } from '../../lib/guards.js'
 import { show } from '../../lib/text.js'
-import { errorChain } from '../explain/chain.js'
+import { assertionCredential, readerExplanation } from '../assertion-credential.js'
 import { type TokenSource, presentedClaims, readTokenFile } from '../federated-token.js'
 import type { SignInMethod } from '../method.js'
-import { entraOptions, entraTokenEndpoint } from '../pipeline.js'
+import { entraTokenEndpoint } from '../pipeline.js'
 import { idFrom } from '../sign-in-inputs.js'
 
 export interface WorkloadIdentitySignIn {
@@ -63,7 +63,8 @@ export const workloadIdentity: SignInMethod<WorkloadIdentitySignIn> = {
     }
   },
   endpoint: (signIn, authorityHost) => entraTokenEndpoint(authorityHost, signIn.tenantId),
-  async credential(signIn, { authorityHost, limits, timeoutMs, state, setSecret, agentFor }) {
+  async credential(signIn, context) {
+    const { timeoutMs, state, setSecret } = context
     // Every read of the file is this one, bounded: the library's own would read a FIFO or a device without end. The
     // first is made here, for a clear error and the token masked before any request, and is presented by the sign-in
     // that follows (within its time limit); any later token (the token server's renewals) reads the file anew, since
@@ -81,17 +82,10 @@ export const workloadIdentity: SignInMethod<WorkloadIdentitySignIn> = {
       first = undefined
       return token
     }
-    const { ClientAssertionCredential } = await import('../identity.js')
-    return new ClientAssertionCredential(
-      signIn.tenantId,
-      signIn.clientId,
-      getAssertion,
-      entraOptions(authorityHost, limits, state, agentFor)
-    )
+    return assertionCredential(signIn, getAssertion, context)
   },
   // A later read of the file fails inside the library, which wraps the reader's explanation: that is the one shown.
-  explain: error =>
-    errorChain(error).find((link): link is ActionError & Record<string, unknown> => link instanceof ActionError)
+  explain: readerExplanation
 }
 
 /** AZURE_AUTHORITY_HOST as the sign-in host when authority-host is not given (the webhook writes a trailing slash). */
