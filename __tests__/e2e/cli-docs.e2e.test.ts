@@ -204,6 +204,7 @@ describe('docs/command-line.md, run as written', () => {
       ...idTokens,
       GITLAB_CI: 'true',
       CI: 'true',
+      CI_SERVER_URL: em.gitlabIssuer,
       AHDS_CLIENT_ID: info.clientId,
       AHDS_TENANT_ID: info.tenantId,
       AHDS_AUTHORITY_HOST: em.authorityHost

@@ -172,10 +172,11 @@ describe('Azure Pipelines', () => {
   })
 })
 
-/** A GitLab job with its id_tokens variable named. */
+/** A GitLab job on gitlab.com with its id_tokens variable AZURE_ID_TOKEN named. */
 function gitlabJob(em: Emulator, token: string, extra: Record<string, string> = {}): Record<string, string> {
   return cliEnv(em, {
     GITLAB_CI: 'true',
+    CI_SERVER_URL: em.gitlabIssuer,
     ...ids(em),
     AZURE_ID_TOKEN: token,
     AHDS_FEDERATED_TOKEN_ENV: 'AZURE_ID_TOKEN',
@@ -215,18 +216,24 @@ describe('GitLab CI', () => {
     expect(cliLeaks(run, em, () => false, [token])).toEqual([])
   })
 
-  it.concurrent(
-    'client-id and tenant-id without the variable named: the id_tokens lines to add, nothing sent',
-    async () => {
-      const em = await emulator()
-      const env = gitlabJob(em, await em.mintGitLabIdToken(), { AHDS_FEDERATED_TOKEN_ENV: '' })
-      const run = await runCliProcess(['check'], env)
-      expectCliExit(run, 2)
-      expect(run.stderr).toContain('error: --auth-type (or AHDS_AUTH_TYPE):')
-      expect(run.stderr).toContain('id_tokens')
-      expect(em.requests()).toEqual([])
-    }
-  )
+  it.concurrent("the job's one ID token is found, named nowhere", async () => {
+    const em = await emulator()
+    const token = await em.mintGitLabIdToken()
+    const run = await runCliProcess(['check'], gitlabJob(em, token, { AHDS_FEDERATED_TOKEN_ENV: '' }))
+    expectCliExit(run, 0)
+    expect(run.stderr).toContain(`Signed in with federated-token: token for ${em.fhirUrl}`)
+    expect(cliLeaks(run, em, () => false, [token])).toEqual([])
+  })
+
+  it.concurrent('client-id and tenant-id in a job without id_tokens: the lines to add, nothing sent', async () => {
+    const em = await emulator()
+    const env = gitlabJob(em, '', { AHDS_FEDERATED_TOKEN_ENV: '' })
+    const run = await runCliProcess(['check'], env)
+    expectCliExit(run, 2)
+    expect(run.stderr).toContain('error: --auth-type (or AHDS_AUTH_TYPE):')
+    expect(run.stderr).toContain('add id_tokens to the job')
+    expect(em.requests()).toEqual([])
+  })
 })
 
 describe('a token file', () => {

@@ -8,6 +8,7 @@ import { stepSecrets } from '../../src/inputs.js'
 import { execEnvironment } from '../../src/cli/exec.js'
 import { explainSignInFailure } from '../../src/signin/explain/index.js'
 import type { SignInContext } from '../../src/signin/explain/context.js'
+import { gitlabIdTokenVariable } from '../../src/signin/methods/federated-token.js'
 import { CLIENT, TENANT } from '../support/ids.ts'
 
 const FHIR_URL = 'https://myws-myfhir.fhir.azurehealthcareapis.com'
@@ -117,6 +118,19 @@ describe('federated-token', () => {
     expect(stepSecrets(name => given[name] ?? '', env)).toEqual([ID_TOKEN])
     // A variable named by mistake is not hidden everywhere: PATH is no secret.
     expect(stepSecrets(name => ({ 'federated-token-env': 'PATH' })[name] ?? '', env)).toEqual([])
+  })
+
+  it('in a GitLab job, the one ID token of this GitLab (its iss is CI_SERVER_URL) is found, named nowhere', () => {
+    const gitlab = { GITLAB_CI: 'true', CI_SERVER_URL: 'https://gitlab.com/', AZURE_ID_TOKEN: ID_TOKEN }
+    expect(gitlabIdTokenVariable(gitlab)).toBe('AZURE_ID_TOKEN')
+    expect(command(IDS, gitlab).signIn).toEqual(
+      expect.objectContaining({ type: 'federated-token', source: { variable: 'AZURE_ID_TOKEN', token: ID_TOKEN } })
+    )
+    // Two of them: the job names the one to use; another GitLab's token, or outside GitLab: none is taken.
+    expect(gitlabIdTokenVariable({ ...gitlab, VAULT_ID_TOKEN: ID_TOKEN })).toBeUndefined()
+    expect(gitlabIdTokenVariable({ ...gitlab, CI_SERVER_URL: 'https://gitlab.contoso.com' })).toBeUndefined()
+    expect(gitlabIdTokenVariable({ ...gitlab, GITLAB_CI: '' })).toBeUndefined()
+    expect(failureOf(() => command(IDS, { ...gitlab, VAULT_ID_TOKEN: ID_TOKEN })).message).toContain('or several')
   })
 
   it('exec gives the command neither the federated token nor the job access token', () => {

@@ -16,7 +16,7 @@ import type { Env, SignInBase, SignInMethod } from './method.js'
 import { azurePipelines } from './methods/azure-pipelines.js'
 import { clientCertificate } from './methods/client-certificate.js'
 import { clientSecret } from './methods/client-secret.js'
-import { federatedToken } from './methods/federated-token.js'
+import { federatedToken, gitlabIdTokenVariable } from './methods/federated-token.js'
 import { oidc } from './methods/oidc.js'
 import { workloadIdentity } from './methods/workload-identity.js'
 import { SIGN_IN_METHODS, type SignIn } from './registry.js'
@@ -149,6 +149,10 @@ function resolveMethod(
  */
 function otherCiMethod(inputs: SignInInputs, env: Env): SignInMethod<SignInBase> | undefined {
   if (inputs.federatedTokenEnv !== '' || inputs.federatedTokenFile !== '') return federatedToken
+  // A GitLab job whose id_tokens hold one token of this GitLab needs it named nowhere.
+  if (inputs.clientId !== '' && inputs.tenantId !== '' && gitlabIdTokenVariable(env) !== undefined) {
+    return federatedToken
+  }
   if (inputs.serviceConnectionId !== '') return azurePipelines
   const set = (name: string): boolean => (env[name] ?? '').trim() !== ''
   if (set('TF_BUILD') && set('AZURESUBSCRIPTION_SERVICE_CONNECTION_ID') && set('SYSTEM_ACCESSTOKEN')) {
@@ -161,8 +165,8 @@ function otherCiMethod(inputs: SignInInputs, env: Env): SignInMethod<SignInBase>
 function noFederatedToken(env: Env): string {
   if ((env.GITLAB_CI ?? '') !== '') {
     return (
-      "client-id and tenant-id sign in with the job's ID token, which this job does not name: add id_tokens to the " +
-      'job (AZURE_ID_TOKEN: { aud: api://AzureADTokenExchange }) and set federated-token-env to AZURE_ID_TOKEN.'
+      "client-id and tenant-id sign in with the job's ID token, and this job has none (or several: then set " +
+      'federated-token-env to the one to use): add id_tokens to the job, AZURE_ID_TOKEN: { aud: api://AzureADTokenExchange }.'
     )
   }
   if ((env.TF_BUILD ?? '') !== '') {

@@ -1,9 +1,10 @@
 // Another CI's OIDC token, or any issuer's, presented to Microsoft Entra ID through a federated credential: GitLab's
-// id_tokens in a variable the job names (federated-token-env), or a file something keeps fresh (federated-token-file).
+// id_tokens in a variable the job names (federated-token-env, or found: the one ID token of this GitLab), or a file
+// something keeps fresh (federated-token-file).
 // Only the command offers it: a GitHub job signs in with GitHub's own token (oidc).
 
 import { ActionError, InputError } from '../../errors.js'
-import { isJwtShaped } from '../../lib/jwt.js'
+import { decodeJwtPayload, isJwtShaped } from '../../lib/jwt.js'
 import { show } from '../../lib/text.js'
 import { assertionCredential, readerExplanation } from '../assertion-credential.js'
 import { type TokenSource, presentedClaims, readTokenFile } from '../federated-token.js'
@@ -73,19 +74,34 @@ function readSource(variable: string, file: string, env: Env): FederatedTokenSig
     )
   }
   if (file !== '') return { file }
-  if (variable === '') {
+  const named = variable !== '' ? variable : gitlabIdTokenVariable(env)
+  if (named === undefined) {
     throw new InputError(
       'federated-token-env',
       `is empty, and so is federated-token-file: name the variable that holds the token (${GITLAB_FIX}) or the file.`
     )
   }
-  if (!VARIABLE_NAME.test(variable)) {
+  if (!VARIABLE_NAME.test(named)) {
     throw new InputError(
       'federated-token-env',
-      `${show(variable)} is not a variable's name: give the name (AZURE_ID_TOKEN), not its value or $AZURE_ID_TOKEN.`
+      `${show(named)} is not a variable's name: give the name (AZURE_ID_TOKEN), not its value or $AZURE_ID_TOKEN.`
     )
   }
-  return { variable, token: variableToken(variable, env) }
+  return { variable: named, token: variableToken(named, env) }
+}
+
+/**
+ * In a GitLab job, the one variable that holds an ID token of this GitLab (its `iss` is CI_SERVER_URL): what the job's
+ * id_tokens defined, whatever its name. None when there is none, or several (then the job names one).
+ */
+export function gitlabIdTokenVariable(env: Env): string | undefined {
+  const issuer = env.CI_SERVER_URL?.trim().replace(/\/+$/, '')
+  if ((env.GITLAB_CI ?? '') === '' || issuer === undefined || issuer === '') return undefined
+  const found = Object.entries(env).flatMap(([name, value]) => {
+    const token = value?.trim() ?? ''
+    return VARIABLE_NAME.test(name) && isJwtShaped(token) && decodeJwtPayload(token).iss === issuer ? [name] : []
+  })
+  return found.length === 1 ? found[0] : undefined
 }
 
 /** The token in the variable, or the explanation of why it is not there. Never echoes the value. */
