@@ -59,6 +59,7 @@ export const azurePipelines: SignInMethod<AzurePipelinesSignIn> = {
   },
   endpoint: (signIn, authorityHost) => entraTokenEndpoint(authorityHost, signIn.tenantId),
   async credential(signIn, context) {
+    // The library reads SYSTEM_OIDCREQUESTURI from the process's environment itself: the value read above.
     const { AzurePipelinesCredential } = await import('../identity.js')
     const options = entraOptions(context.authorityHost, context.limits, context.state, context.agentFor)
     return new AzurePipelinesCredential(
