@@ -132,7 +132,6 @@ function resolveMethod(
   // A job that can ask GitHub for its token keeps signing in with it, on any runner.
   if (oidcInputs && env.ACTIONS_ID_TOKEN_REQUEST_URL) return oidc
   if (env.AZURE_FEDERATED_TOKEN_FILE) return workloadIdentity
-  if (oidcInputs && surface === 'command') throw new InputError('auth-type', noFederatedToken(env))
   if (oidcInputs) return oidc
   if (inputs.clientId !== '') {
     throw new InputError('tenant-id', 'is empty: set tenant-id (the Directory (tenant) ID) along with client-id.')
@@ -159,27 +158,6 @@ function otherCiMethod(inputs: SignInInputs, env: Env): SignInMethod<SignInBase>
     return azurePipelines
   }
   return undefined
-}
-
-/** client-id and tenant-id alone, outside GitHub: where this CI's federated token is to be found. */
-function noFederatedToken(env: Env): string {
-  if ((env.GITLAB_CI ?? '') !== '') {
-    return (
-      "client-id and tenant-id sign in with the job's ID token, and this job has none (or several: then set " +
-      'federated-token-env to the one to use): add id_tokens to the job, AZURE_ID_TOKEN: { aud: api://AzureADTokenExchange }.'
-    )
-  }
-  if ((env.TF_BUILD ?? '') !== '') {
-    return (
-      "client-id and tenant-id sign in through a service connection's federated token: set service-connection-id and " +
-      "map the job's access token on the step (env: SYSTEM_ACCESSTOKEN: $(System.AccessToken))."
-    )
-  }
-  return (
-    'client-id and tenant-id alone sign in with a federated token, and outside GitHub Actions there is none by ' +
-    "default: set federated-token-env or federated-token-file (another CI's OIDC token), service-connection-id " +
-    '(Azure Pipelines), or client-secret; or use the Azure CLI session (auth-type azure-cli).'
-  )
 }
 
 /** The help when no sign-in input is set: each method's line, and the ones picked only by auth-type. */

@@ -1,6 +1,7 @@
 // OIDC: the app registration trusts the workflow's GitHub OIDC token through a federated credential. No secret.
 
-import type { SignInMethod } from '../method.js'
+import { InputError } from '../../errors.js'
+import type { Env, SignInMethod } from '../method.js'
 import { requireClientId, requireTenantId } from '../sign-in-inputs.js'
 import { entraTokenEndpoint } from '../pipeline.js'
 import { assertionCredential } from '../assertion-credential.js'
@@ -22,11 +23,19 @@ export const oidc: SignInMethod<OidcSignIn> = {
     (env.ACTIONS_ID_TOKEN_REQUEST_URL === undefined
       ? ' (this job has no GitHub OIDC token yet: add the permissions below)'
       : ''),
-  read(inputs, { audience }) {
+  read(inputs, { audience, env, surface }) {
     const type = 'oidc'
-    return {
-      signIn: { type, clientId: requireClientId(inputs, type), tenantId: requireTenantId(inputs, type), audience }
+    const signIn: OidcSignIn = {
+      type,
+      clientId: requireClientId(inputs, type),
+      tenantId: requireTenantId(inputs, type),
+      audience
     }
+    // The command outside a GitHub job has no GitHub token to present: say where this CI's own token is.
+    if (surface === 'command' && !env.ACTIONS_ID_TOKEN_REQUEST_URL) {
+      throw new InputError('auth-type', noFederatedToken(env))
+    }
+    return { signIn }
   },
   githubAudience: signIn => signIn.audience,
   endpoint: (signIn, authorityHost) => entraTokenEndpoint(authorityHost, signIn.tenantId),
@@ -36,4 +45,25 @@ export const oidc: SignInMethod<OidcSignIn> = {
     }
     return assertionCredential(signIn, context.github.getAssertion, context)
   }
+}
+
+/** client-id and tenant-id alone, outside GitHub: where this CI's federated token is to be found. */
+function noFederatedToken(env: Env): string {
+  if ((env.GITLAB_CI ?? '') !== '') {
+    return (
+      "client-id and tenant-id sign in with the job's ID token, and this job has none (or several: then set " +
+      'federated-token-env to the one to use): add id_tokens to the job, AZURE_ID_TOKEN: { aud: api://AzureADTokenExchange }.'
+    )
+  }
+  if ((env.TF_BUILD ?? '') !== '') {
+    return (
+      "client-id and tenant-id sign in through a service connection's federated token: set service-connection-id and " +
+      "map the job's access token on the step (env: SYSTEM_ACCESSTOKEN: $(System.AccessToken))."
+    )
+  }
+  return (
+    'client-id and tenant-id alone sign in with a federated token, and outside GitHub Actions there is none by ' +
+    "default: set federated-token-env or federated-token-file (another CI's OIDC token), service-connection-id " +
+    '(Azure Pipelines), or client-secret; or use the Azure CLI session (auth-type azure-cli).'
+  )
 }
