@@ -47,10 +47,12 @@ export function readConfig(
 
   const cloud = readCloud(raw.environment)
   const targets = readTargets(raw, cloud, warnings)
-  const { signIn, authorityHost } = readSignIn(raw, cloud, env, warnings, surface)
+  const { signIn, authorityHost, unavailable } = readSignIn(raw, cloud, env, warnings, surface)
   const exportVariables = readExportVariables(raw['export-variable'], targets)
   const health = readHealth(raw, targets, env, warnings)
   const serve = readServe(raw, targets, env, warnings)
+  // Every value is right: whether this environment can sign in the way asked comes last.
+  if (unavailable !== undefined) throw unavailable
 
   const config: Config = {
     targets,

@@ -28,6 +28,9 @@ export interface MethodReading<S> {
   readonly credsAuthorityHost?: string
   /** A sign-in host the runner's environment names (AZURE_AUTHORITY_HOST): used when authority-host is not given. */
   readonly environmentAuthorityHost?: string
+  /** Why this environment cannot sign in this way although the inputs are right: raised once every input is checked,
+   *  so that a bad value is reported first, naming its input. */
+  readonly unavailable?: Error
 }
 
 export interface CredentialContext {

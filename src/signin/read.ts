@@ -36,7 +36,7 @@ export function readSignIn(
   env: Env,
   warnings: string[],
   surface: Surface = 'action'
-): { signIn: SignIn; authorityHost: string } {
+): { signIn: SignIn; authorityHost: string; unavailable?: Error } {
   const inputs = signInInputs(raw)
   const methods = methodsFor(surface)
   const method = resolveMethod(readChoice(raw['auth-type'], methods), inputs, env, methods, surface)
@@ -57,7 +57,8 @@ export function readSignIn(
     authorityHost:
       raw['authority-host'] === '' && reading.credsAuthorityHost === undefined
         ? (reading.environmentAuthorityHost ?? authorityHost)
-        : authorityHost
+        : authorityHost,
+    ...(reading.unavailable === undefined ? {} : { unavailable: reading.unavailable })
   }
 }
 

@@ -32,10 +32,8 @@ export const oidc: SignInMethod<OidcSignIn> = {
       audience
     }
     // The command outside a GitHub job has no GitHub token to present: say where this CI's own token is.
-    if (surface === 'command' && !env.ACTIONS_ID_TOKEN_REQUEST_URL) {
-      throw new InputError('auth-type', noFederatedToken(env))
-    }
-    return { signIn }
+    const outsideGitHub = surface === 'command' && !env.ACTIONS_ID_TOKEN_REQUEST_URL
+    return { signIn, ...(outsideGitHub ? { unavailable: new InputError('auth-type', noFederatedToken(env)) } : {}) }
   },
   githubAudience: signIn => signIn.audience,
   endpoint: (signIn, authorityHost) => entraTokenEndpoint(authorityHost, signIn.tenantId),
