@@ -51,6 +51,7 @@ export function readConfig(
   const exportVariables = readExportVariables(raw['export-variable'], targets)
   const health = readHealth(raw, targets, env, warnings)
   const serve = readServe(raw, targets, env, warnings)
+  const waitForAccessMs = readWaitForAccess(raw)
   // Every value is right: whether this environment can sign in the way asked comes last.
   if (unavailable !== undefined) throw unavailable
 
@@ -62,7 +63,7 @@ export function readConfig(
     exportVariables,
     ...(health === undefined ? {} : { health }),
     ...(serve === undefined ? {} : { serve }),
-    waitForAccessMs: readWaitForAccess(raw),
+    waitForAccessMs,
     secrets: stepSecrets(getInput, env),
     warnings
   }
