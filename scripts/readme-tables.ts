@@ -1,5 +1,5 @@
 // Regenerates the README's inputs tables (one per group of INPUT_GROUPS) and outputs table from action.yml, and the
-// sign-in errors table of docs/troubleshooting.md from the action's own explanations (src/signin/explain/aadsts.ts), so
+// sign-in errors table of docs/troubleshooting.md from the action's own explanations (src/signin/explain/sign-in-errors.ts), so
 // none can drift apart.
 // Run: node_modules/.bin/node scripts/readme-tables.ts        (rewrites both pages between their markers)
 //      node_modules/.bin/node scripts/readme-tables.ts --check (exits 1 when a page is stale)
@@ -171,7 +171,7 @@ export function renderOutputsTable(spec: ActionSpec): string {
   return [PRETTIER_IGNORE, '| Output | Description |', '| --- | --- |', ...rows].join('\n')
 }
 
-/** A sign-in failure the action explains: SIGN_IN_ERRORS in src/signin/explain/aadsts.ts. */
+/** A sign-in failure the action explains: SIGN_IN_ERRORS in src/signin/explain/sign-in-errors.ts. */
 export interface SignInErrorRow {
   readonly code: string
   /** An explanation made for these auth-types only. */
@@ -234,7 +234,7 @@ export async function updateTroubleshooting(
 async function main(argv: readonly string[]): Promise<number> {
   const root = resolve(fileURLToPath(import.meta.url), '../..')
   await import('./import-source.ts')
-  const { SIGN_IN_ERRORS } = (await import('../src/signin/explain/aadsts.ts')) as {
+  const { SIGN_IN_ERRORS } = (await import('../src/signin/explain/sign-in-errors.ts')) as {
     SIGN_IN_ERRORS: readonly SignInErrorRow[]
   }
   const actionYaml = readFileSync(resolve(root, 'action.yml'), 'utf8')
@@ -242,7 +242,7 @@ async function main(argv: readonly string[]): Promise<number> {
     ['README.md', 'action.yml', (text, path) => updateReadme(text, actionYaml, path)],
     [
       'docs/troubleshooting.md',
-      'src/signin/explain/aadsts.ts',
+      'src/signin/explain/sign-in-errors.ts',
       (text, path) => updateTroubleshooting(text, path, SIGN_IN_ERRORS)
     ]
   ]

@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from '@jest/globals'
-import { SIGN_IN_ERRORS } from '../../src/signin/explain/aadsts.js'
+import { SIGN_IN_ERRORS } from '../../src/signin/explain/sign-in-errors.js'
 import {
   INPUT_GROUPS,
   markers,

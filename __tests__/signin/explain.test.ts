@@ -6,7 +6,7 @@ import { AuthenticationError, AuthenticationRequiredError, CredentialUnavailable
 import { ClientAuthError, ServerError } from '@azure/msal-node'
 import type { SignIn } from '../../src/signin/registry.js'
 import { ActionError } from '../../src/errors.js'
-import { SIGN_IN_ERRORS } from '../../src/signin/explain/aadsts.js'
+import { SIGN_IN_ERRORS } from '../../src/signin/explain/sign-in-errors.js'
 import type { SignInContext } from '../../src/signin/explain/context.js'
 import { explainMissingOidcPermission, explainSignInFailure } from '../../src/signin/explain/index.js'
 import { methodOf } from '../../src/signin/registry.js'

@@ -5,7 +5,7 @@
 
 import { retryDelayWithinMs } from '../lib/backoff.js'
 import { formatSeconds } from '../lib/durations.js'
-import { PROPAGATION_CODES } from './explain/aadsts.js'
+import { PROPAGATION_CODES } from './explain/sign-in-errors.js'
 import { readEntraFailure } from './explain/entra-failure.js'
 
 /** First wait after a refusal, doubled per retry up to the longest: replication takes minutes, not seconds. */

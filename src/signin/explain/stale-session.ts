@@ -4,7 +4,7 @@
 
 import { ActionError } from '../../errors.js'
 import { sanitizeServerText } from '../../lib/text.js'
-import { signInError } from './aadsts.js'
+import { signInError } from './sign-in-errors.js'
 import { chainText, isCredentialUnavailable, messageOf } from './chain.js'
 
 export function explainStaleSession(
