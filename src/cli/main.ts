@@ -13,6 +13,7 @@ import { neutralizeCommands, sanitizeServerText, spellingsOf } from '../lib/text
 import { describeSignIn } from '../report/outputs.js'
 import { getAccessTokens } from '../signin/get-token.js'
 import { githubIdToken } from '../signin/github-oidc-request.js'
+import { SIGN_IN_INPUT_NAMES } from '../signin/sign-in-inputs.js'
 import {
   type CliArgs,
   UsageError,
@@ -112,19 +113,12 @@ export async function runCli(io: CliIo): Promise<number> {
 
 /**
  * On a person's terminal, with no sign-in asked for, the Azure CLI session they already have: the auto of the
- * action would ask for a sign-in input instead. In a CI job (CI, or Azure Pipelines' TF_BUILD, set) auto stays as the action has it.
+ * action would ask for a sign-in input instead. In a CI job (CI, Azure Pipelines' TF_BUILD or GITLAB_CI set) auto
+ * picks as the command's configuration does.
  */
 function withTerminalDefault(getInput: (name: string) => string, env: Env): (name: string) => string {
-  const signInInputs = [
-    'auth-type',
-    'client-id',
-    'client-secret',
-    'client-certificate',
-    'creds',
-    'service-connection-id',
-    'federated-token-env',
-    'federated-token-file'
-  ]
+  // Every sign-in input but tenant-id, which the Azure CLI session also takes.
+  const signInInputs = ['auth-type', ...Object.values(SIGN_IN_INPUT_NAMES).filter(name => name !== 'tenant-id')]
   const terminal = ['CI', 'TF_BUILD', 'GITLAB_CI', 'AZURE_FEDERATED_TOKEN_FILE'].every(name => (env[name] ?? '') === '')
   if (!terminal || signInInputs.some(name => getInput(name) !== '')) return getInput
   return name => (name === 'auth-type' ? 'azure-cli' : getInput(name))
