@@ -3,7 +3,9 @@
 // connection's `sc://ORGANIZATION/PROJECT/CONNECTION` subject. The answer's free text is never quoted: only its status
 // and error type.
 
-import { ActionError } from '../../errors.js'
+import { ActionError, AnswerTooLargeError } from '../../errors.js'
+import { sanitizeServerText } from '../../lib/text.js'
+import { messageOf } from './chain.js'
 import type { AssertionSourceFailure, SignInContext } from './context.js'
 import type { EntraFailure } from './entra-failure.js'
 import { credentialCommandLines, presentedAssertion, presentedLine } from './federated.js'
@@ -44,14 +46,31 @@ export function explainServiceConnectionToken(
   context: SignInContext
 ): ActionError {
   const title = "Azure Pipelines: the service connection's token is unavailable"
-  const transport = source.transportError === undefined ? undefined : readTransportFailure(source.transportError)
+  const failed = source.transportError
+  const transport = failed === undefined ? undefined : readTransportFailure(failed)
   if (transport !== undefined) {
     const endpoint = `Azure DevOps' token endpoint ${source.endpoint}`
-    const explained = transportExplanation(transport, source.transportError, { ...context, endpoint })
+    const explained = transportExplanation(transport, failed, { ...context, endpoint })
     return new ActionError(`${title}: ${explained.title}`, explained.message)
   }
+  if (failed instanceof AnswerTooLargeError) {
+    return new ActionError(
+      `${title}: the answer is too large`,
+      [
+        `Azure DevOps' token endpoint ${source.endpoint} answered with more than ${String(failed.limitBytes / 1024)} ` +
+          'KiB (a token answer is a few KiB), so it was not read.',
+        'Fix: leave SYSTEM_OIDCREQUESTURI as the agent sets it, and check that no proxy on the way answers in its place.'
+      ].join('\n')
+    )
+  }
   if (source.status === undefined) {
-    return new ActionError(title, `The request to Azure DevOps at ${source.endpoint} failed before it was answered.`)
+    return new ActionError(
+      title,
+      [
+        `The request to Azure DevOps at ${source.endpoint} failed before it was answered.`,
+        `Details: ${sanitizeServerText(messageOf(failed), context.secrets)}`
+      ].join('\n')
+    )
   }
   const type = source.typeKey === undefined ? '' : ` (${source.typeKey})`
   return new ActionError(
