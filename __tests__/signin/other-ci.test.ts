@@ -91,6 +91,16 @@ describe('azure-pipelines', () => {
     expect(error.message).toContain(words)
   })
 
+  it("a bad value is named before what the agent lacks; an agent's URI past 2048 characters is not used", () => {
+    const unmapped = { ...AZURE_TASK_ENV, SYSTEM_ACCESSTOKEN: '' }
+    const error = failureOf(() =>
+      command({ 'fhir-url': FHIR_URL, 'auth-type': 'azure-pipelines', 'wait-for-access': '5' }, unmapped)
+    )
+    expect(error instanceof InputError ? error.input : error).toBe('wait-for-access')
+    const long = { ...AZURE_TASK_ENV, SYSTEM_OIDCREQUESTURI: `${OIDC_URI}/${'x'.repeat(2048)}` }
+    expect(failureOf(() => command({ 'fhir-url': FHIR_URL }, long)).message).toContain('at most 2048 characters')
+  })
+
   it('the action offers neither method, and reads none of the command-only inputs', () => {
     const error = failureOf(() =>
       readConfig(name => ({ ...IDS, 'auth-type': 'azure-pipelines' })[name] ?? '', AZURE_TASK_ENV)
@@ -136,6 +146,13 @@ describe('federated-token', () => {
   it('exec gives the command neither the federated token nor the job access token', () => {
     const env = { AZURE_ID_TOKEN: ID_TOKEN, SYSTEM_ACCESSTOKEN: ACCESS_TOKEN, HOME: '/home/ci' }
     expect(execEnvironment(env, { FHIR_TOKEN: 't' }, 'AZURE_ID_TOKEN')).toEqual({ HOME: '/home/ci', FHIR_TOKEN: 't' })
+  })
+
+  it('a bad value is named before a missing token', () => {
+    const error = failureOf(() =>
+      command({ ...IDS, 'federated-token-env': 'AZURE_ID_TOKEN', 'health-check-timeout': 'soon' }, {})
+    )
+    expect(error instanceof InputError ? error.input : error).toBe('health-check-timeout')
   })
 
   it.each([

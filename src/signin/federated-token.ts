@@ -11,6 +11,9 @@ import { oneLine, show } from '../lib/text.js'
 /** A federated token (a projected service-account token, a CI's ID token) is about a kilobyte: far more is not one. */
 export const MAX_TOKEN_FILE_BYTES = 64 * 1024
 
+/** A federated token is presented again while it has this long left: MSAL asks for the assertion twice per sign-in. */
+export const ASSERTION_REUSE_MARGIN_MS = 60_000
+
 /** Where a token comes from, in the words of its own messages. */
 export interface TokenSource {
   /** The title of every failure to read it. */

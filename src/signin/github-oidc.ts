@@ -9,6 +9,7 @@ import { decodeJwtPayload, isJwtShaped } from '../lib/jwt.js'
 import { sanitizeServerText } from '../lib/text.js'
 import { GitHubTokenError } from '../errors.js'
 import { explainMissingOidcPermission } from './explain/index.js'
+import { ASSERTION_REUSE_MARGIN_MS } from './federated-token.js'
 
 export interface GitHubTokenDeps {
   /** core.getIDToken in production. */
@@ -53,9 +54,6 @@ export interface GitHubTokenLimits {
 }
 
 export const GITHUB_TOKEN_LIMITS: GitHubTokenLimits = { oidcTimeoutMs: 20_000 }
-
-/** A GitHub token is reused while it has this long left: MSAL asks for the assertion twice per sign-in. */
-const ASSERTION_REUSE_MARGIN_MS = 60_000
 
 /**
  * The assertion callback of an OIDC sign-in: asks GitHub for its token, bounded in time, logs the claims Entra ID will

@@ -6,7 +6,7 @@
 import { ActionError, InputError } from '../../errors.js'
 import { GUID, isRecord, parseUrl } from '../../lib/guards.js'
 import { decodeJwtPayload, isJwtShaped } from '../../lib/jwt.js'
-import { presentedClaims } from '../federated-token.js'
+import { ASSERTION_REUSE_MARGIN_MS, presentedClaims } from '../federated-token.js'
 import type { CredentialContext, SignInMethod } from '../method.js'
 import { entraOptions, entraTokenEndpoint } from '../pipeline.js'
 import { idFrom } from '../sign-in-inputs.js'
@@ -37,25 +37,23 @@ export const azurePipelines: SignInMethod<AzurePipelinesSignIn> = {
     'Azure Pipelines: service-connection-id, client-id and tenant-id (an Azure task sets all three), with ' +
     "the job's access token mapped on the step (SYSTEM_ACCESSTOKEN: $(System.AccessToken))",
   read(inputs, { env }) {
-    // The inputs first, then what the agent must provide.
-    const serviceConnectionId = readServiceConnectionId(inputs.serviceConnectionId, env)
-    const clientId = idFrom(inputs.clientId, env, 'client-id', 'AZURESUBSCRIPTION_CLIENT_ID', AZURE_TASK)
-    const tenantId = idFrom(inputs.tenantId, env, 'tenant-id', 'AZURESUBSCRIPTION_TENANT_ID', AZURE_TASK)
-    const oidcRequestUri = readOidcRequestUri(env.SYSTEM_OIDCREQUESTURI)
-    const systemAccessToken = env.SYSTEM_ACCESSTOKEN?.trim() ?? ''
-    if (systemAccessToken === '') {
-      throw new ActionError(
-        "Azure Pipelines: the job's access token is not mapped to this step",
-        [
-          "azure-pipelines asks Azure DevOps for the service connection's token with the job's System.AccessToken, " +
-            'but SYSTEM_ACCESSTOKEN is not set: a script gets that secret only when its step maps it.',
-          'Fix: add to the step:',
-          MAP_ACCESS_TOKEN
-        ].join('\n')
-      )
-    }
     const type = 'azure-pipelines'
-    return { signIn: { type, clientId, tenantId, serviceConnectionId, oidcRequestUri, systemAccessToken } }
+    const ids = {
+      serviceConnectionId: readServiceConnectionId(inputs.serviceConnectionId, env),
+      clientId: idFrom(inputs.clientId, env, 'client-id', 'AZURESUBSCRIPTION_CLIENT_ID', AZURE_TASK),
+      tenantId: idFrom(inputs.tenantId, env, 'tenant-id', 'AZURESUBSCRIPTION_TENANT_ID', AZURE_TASK)
+    }
+    // What the agent must provide is judged once every input is checked: a bad value is named first.
+    try {
+      const agent = {
+        oidcRequestUri: readOidcRequestUri(env.SYSTEM_OIDCREQUESTURI),
+        systemAccessToken: readAccessToken(env)
+      }
+      return { signIn: { type, ...ids, ...agent } }
+    } catch (error) {
+      if (!(error instanceof Error)) throw error
+      return { signIn: { type, ...ids, oidcRequestUri: '', systemAccessToken: '' }, unavailable: error }
+    }
   },
   endpoint: (signIn, authorityHost) => entraTokenEndpoint(authorityHost, signIn.tenantId),
   async credential(signIn, context) {
@@ -72,6 +70,25 @@ export const azurePipelines: SignInMethod<AzurePipelinesSignIn> = {
   }
 }
 
+function readAccessToken(env: Readonly<Record<string, string | undefined>>): string {
+  const token = env.SYSTEM_ACCESSTOKEN?.trim() ?? ''
+  if (token === '') {
+    throw new ActionError(
+      "Azure Pipelines: the job's access token is not mapped to this step",
+      [
+        "azure-pipelines asks Azure DevOps for the service connection's token with the job's System.AccessToken, " +
+          'but SYSTEM_ACCESSTOKEN is not set: a script gets that secret only when its step maps it.',
+        'Fix: add to the step:',
+        MAP_ACCESS_TOKEN
+      ].join('\n')
+    )
+  }
+  return token
+}
+
+/** Far beyond Azure DevOps' own URL (organization, project, plan and job IDs), short of a flood in a message. */
+const MAX_REQUEST_URI = 2048
+
 function readOidcRequestUri(value: string | undefined): string {
   const trimmed = value?.trim() ?? ''
   if (trimmed === '') {
@@ -82,11 +99,11 @@ function readOidcRequestUri(value: string | undefined): string {
     )
   }
   // System.AccessToken goes there: only over https, and to nothing that carries credentials of its own.
-  const url = parseUrl(trimmed)
+  const url = trimmed.length > MAX_REQUEST_URI ? undefined : parseUrl(trimmed)
   if (url?.protocol !== 'https:' || url.username !== '' || url.password !== '' || url.search !== '') {
     throw new InputError(
       'auth-type',
-      "azure-pipelines: SYSTEM_OIDCREQUESTURI is not an https URL without a query, so the job's access token is " +
+      "azure-pipelines: SYSTEM_OIDCREQUESTURI is not an https URL without a query (of at most 2048 characters), so the job's access token is " +
         'not sent there. Fix: leave the variable as the agent sets it.'
     )
   }
@@ -113,9 +130,6 @@ function readServiceConnectionId(input: string, env: Readonly<Record<string, str
 }
 
 type HttpClient = NonNullable<ReturnType<typeof entraOptions>['httpClient']>
-
-/** A token is reused while it has this long left: MSAL asks for the assertion twice per sign-in. */
-const REUSE_MARGIN_MS = 60_000
 
 type Answer = Awaited<ReturnType<HttpClient['sendRequest']>>
 
@@ -148,7 +162,7 @@ function watchTokenRequests(
       state.assertionClaims = presentedClaims(token)
       delete state.assertionSource
       const exp = decodeJwtPayload(token).exp
-      if (typeof exp === 'number') fresh = { answer, until: exp * 1000 - REUSE_MARGIN_MS }
+      if (typeof exp === 'number') fresh = { answer, until: exp * 1000 - ASSERTION_REUSE_MARGIN_MS }
     } else {
       const typeKey = typeKeyOf(answer.bodyAsText)
       state.assertionSource = { endpoint, status: answer.status, ...(typeKey === undefined ? {} : { typeKey }) }

@@ -7,7 +7,7 @@ import { ActionError, InputError } from '../../errors.js'
 import { decodeJwtPayload, isJwtShaped } from '../../lib/jwt.js'
 import { show } from '../../lib/text.js'
 import { assertionCredential, readerExplanation } from '../assertion-credential.js'
-import { type TokenSource, presentedClaims, readTokenFile } from '../federated-token.js'
+import { ASSERTION_REUSE_MARGIN_MS, type TokenSource, presentedClaims, readTokenFile } from '../federated-token.js'
 import type { Env, SignInMethod } from '../method.js'
 import { entraTokenEndpoint } from '../pipeline.js'
 import { requireClientId, requireTenantId } from '../sign-in-inputs.js'
@@ -38,25 +38,34 @@ export const federatedToken: SignInMethod<FederatedTokenSignIn> = {
     'federated-token-file',
   read(inputs, { env }) {
     const type = 'federated-token'
-    return {
-      signIn: {
-        type,
-        clientId: requireClientId(inputs, type),
-        tenantId: requireTenantId(inputs, type),
-        source: readSource(inputs.federatedTokenEnv, inputs.federatedTokenFile, env)
-      }
+    const ids = { clientId: requireClientId(inputs, type), tenantId: requireTenantId(inputs, type) }
+    const source = readSource(inputs.federatedTokenEnv, inputs.federatedTokenFile, env)
+    if ('file' in source) return { signIn: { type, ...ids, source } }
+    // Whether the job has the token is judged once every input is checked: a bad value is named first.
+    try {
+      return { signIn: { type, ...ids, source: { ...source, token: variableToken(source.variable, env) } } }
+    } catch (error) {
+      if (!(error instanceof Error)) throw error
+      return { signIn: { type, ...ids, source: { ...source, token: '' } }, unavailable: error }
     }
   },
   endpoint: (signIn, authorityHost) => entraTokenEndpoint(authorityHost, signIn.tenantId),
   async credential(signIn, context) {
     const { timeoutMs, state, setSecret } = context
+    const source = signIn.source
+    let last: { token: string; freshUntil: number } | undefined
+    // MSAL asks for the assertion twice per sign-in: a token with a minute left is presented again, not read again. A
+    // new one is masked, and its claims kept, once.
     const read = async (): Promise<string> => {
+      if (last !== undefined && Date.now() < last.freshUntil) return last.token
       const token =
-        'variable' in signIn.source
-          ? signIn.source.token
-          : await readTokenFile(signIn.source.file, timeoutMs, fileSource(signIn.source.file))
-      setSecret?.(token)
-      state.assertionClaims = presentedClaims(token)
+        'variable' in source ? source.token : await readTokenFile(source.file, timeoutMs, fileSource(source.file))
+      if (token !== last?.token) {
+        setSecret?.(token)
+        state.assertionClaims = presentedClaims(token)
+      }
+      const exp = decodeJwtPayload(token).exp
+      last = { token, freshUntil: typeof exp === 'number' ? exp * 1000 - ASSERTION_REUSE_MARGIN_MS : 0 }
       return token
     }
     // The first read here, before any request: a missing token fails with its own explanation, and is masked first.
@@ -66,7 +75,12 @@ export const federatedToken: SignInMethod<FederatedTokenSignIn> = {
   explain: readerExplanation
 }
 
-function readSource(variable: string, file: string, env: Env): FederatedTokenSignIn['source'] {
+/** Where the token is: the file, or the variable (named, or the GitLab job's one ID token), its name checked. */
+function readSource(
+  variable: string,
+  file: string,
+  env: Env
+): { readonly variable: string } | { readonly file: string } {
   if (variable !== '' && file !== '') {
     throw new InputError(
       'federated-token-env',
@@ -87,7 +101,7 @@ function readSource(variable: string, file: string, env: Env): FederatedTokenSig
       `${show(named)} is not a variable's name: give the name (AZURE_ID_TOKEN), not its value or $AZURE_ID_TOKEN.`
     )
   }
-  return { variable: named, token: variableToken(named, env) }
+  return { variable: named }
 }
 
 /**
