@@ -248,6 +248,20 @@ describe('a token file', () => {
     expect(cliLeaks(run, em, () => false, [token])).toEqual([])
   })
 
+  it.concurrent('on Azure Pipelines the file is read and its token registered once per sign-in', async () => {
+    const em = await emulator()
+    const token = await em.mintGitLabIdToken()
+    const path = join(await scratch, 'id-token-once')
+    await writeFile(path, `${token}\n`, { mode: 0o600 })
+    const env = cliEnv(em, { ...ids(em), TF_BUILD: 'True' })
+    const run = await runCliProcess(['token', '--federated-token-file', path], env)
+    expectCliExit(run, 0)
+    const registered = run.stderr.split('\n').filter(line => line.startsWith('##vso[task.setsecret]'))
+    expect(registered).toContain(`##vso[task.setsecret]${token}`)
+    expect(registered.length).toBe(new Set(registered).size)
+    expect(cliLeaks(run, em, isVsoSecretLine, [token])).toEqual([])
+  })
+
   it.concurrent('a FIFO is refused at once, naming what it is', async () => {
     const em = await emulator()
     const path = join(await scratch, 'id-token-fifo')
@@ -260,7 +274,19 @@ describe('a token file', () => {
   })
 })
 
-describe('a hung Azure DevOps', () => {
+describe('a hung or flooding Azure DevOps', () => {
+  it.concurrent('an answer past 1 MiB is not read, and said to be too large', async () => {
+    const em = await emulator(() => [{ party: 'azure-devops', stream: { bytes: 4 * 1024 * 1024 } }])
+    const run = await runCliProcess(['check'], pipelineStep(em))
+    expectCliExit(run, 1)
+    expect(run.stderr).toContain(
+      "error: Azure Pipelines: the service connection's token is unavailable: the answer is too large"
+    )
+    expect(run.stderr).toContain('more than 1024 KiB')
+    expect(em.requests().filter(entry => entry.party === 'entra')).toEqual([])
+    expect(pipelineLeaks(run, em)).toEqual([])
+  })
+
   it.concurrent("the request for the connection's token is bounded and named, not waited on", async () => {
     const em = await emulator(() => [{ party: 'azure-devops', hang: true }])
     const run = await runCliProcess(['check'], pipelineStep(em))
