@@ -70,7 +70,55 @@ const bash = (script: string, env: Record<string, string>): Promise<CliRun> =>
 const isVsoSecretLine = (line: string): boolean =>
   /^##vso\[task\.set(secret|variable [^\]]*;issecret=true)\]/.test(line)
 
-describe('docs/command-line.md, run as written', () => {
+interface GitLabJob {
+  readonly id_tokens?: Readonly<Record<string, { readonly aud: string }>>
+  readonly variables: Record<string, string>
+  readonly script: readonly string[]
+}
+
+/** The `fhir-check` job of a GitLab CI block of docs/gitlab.md. */
+function gitlabJob(heading: string): GitLabJob {
+  const job = (yaml.load(blockUnder('gitlab.md', heading, 'yaml')) as Record<string, GitLabJob | undefined>)[
+    'fhir-check'
+  ]
+  if (job === undefined) throw new Error(`no fhir-check job under ### ${heading}`)
+  return job
+}
+
+/**
+ * Runs a GitLab job's script line by line, as GitLab does, with its variables and GitLab's own (`extra`) and the
+ * project's values swapped for the emulator's: each line must pass, say what it did, and leak none of `secrets`.
+ */
+async function runGitLabJob(
+  job: GitLabJob,
+  extra: Record<string, string>,
+  secrets: readonly string[]
+): Promise<CliRun[]> {
+  const info = emulatorInfo(em)
+  const env = jobEnv({
+    ...job.variables,
+    GITLAB_CI: 'true',
+    CI: 'true',
+    ...extra,
+    // The project's own values, and the emulator's sign-in host instead of Microsoft's.
+    AHDS_CLIENT_ID: info.clientId,
+    AHDS_TENANT_ID: info.tenantId,
+    AHDS_AUTHORITY_HOST: em.authorityHost
+  })
+  env.AHDS_FHIR_URL = asTested(env.AHDS_FHIR_URL ?? '')
+  const runs: CliRun[] = []
+  for (const line of job.script) {
+    const run = await bash(asTested(line), env)
+    expectCliExit(run, 0)
+    expect(cliLeaks(run, em, () => false, secrets)).toEqual([])
+    if (line.includes('curl')) expect(run.stdout).toContain('"resourceType":"CapabilityStatement"')
+    else expect(run.stdout).toContain('Health: healthy')
+    runs.push(run)
+  }
+  return runs
+}
+
+describe("the docs' terminal session, pipelines and jobs, run as written", () => {
   it('the terminal session (az login done by the stand-in)', async () => {
     const lines = blockUnder('command-line.md', 'On a terminal', 'sh').split('\n')
     expect(lines[0]).toBe('az login')
@@ -111,31 +159,8 @@ describe('docs/command-line.md, run as written', () => {
   })
 
   it('the GitLab CI job, with the client secret as a masked CI/CD variable', async () => {
-    const doc = yaml.load(blockUnder('gitlab.md', 'A client secret instead', 'yaml')) as Record<
-      string,
-      { variables: Record<string, string>; script: string[] }
-    >
-    const job = doc['fhir-check']
-    if (job === undefined) throw new Error('no fhir-check job')
-    const info = emulatorInfo(em)
-    const env = jobEnv({
-      ...job.variables,
-      GITLAB_CI: 'true',
-      CI: 'true',
-      // The project's own values, and the emulator's sign-in host instead of Microsoft's.
-      AHDS_CLIENT_ID: info.clientId,
-      AHDS_TENANT_ID: info.tenantId,
-      AHDS_CLIENT_SECRET: info.clientSecret,
-      AHDS_AUTHORITY_HOST: em.authorityHost
-    })
-    env.AHDS_FHIR_URL = asTested(env.AHDS_FHIR_URL ?? '')
-    for (const line of job.script) {
-      const run = await bash(asTested(line), env)
-      expectCliExit(run, 0)
-      expect(cliLeaks(run, em)).toEqual([])
-      if (line.includes('curl')) expect(run.stdout).toContain('"resourceType":"CapabilityStatement"')
-      else expect(run.stdout).toContain('Health: healthy')
-    }
+    const { clientSecret } = emulatorInfo(em)
+    await runGitLabJob(gitlabJob('A client secret instead'), { AHDS_CLIENT_SECRET: clientSecret }, [])
   })
   it('the Azure Pipelines pipeline: the service connection signs in, its token a secret variable for the next step', async () => {
     const pipeline = yaml.load(blockUnder('azure-pipelines.md', 'The pipeline', 'yaml')) as {
@@ -187,36 +212,14 @@ describe('docs/command-line.md, run as written', () => {
   })
 
   it("the GitLab CI job: the job's id_tokens sign in, nothing prints a token", async () => {
-    const doc = yaml.load(blockUnder('gitlab.md', 'The job', 'yaml')) as Record<
-      string,
-      { id_tokens: Record<string, { aud: string }>; variables: Record<string, string>; script: string[] }
-    >
-    const job = doc['fhir-check']
-    if (job === undefined) throw new Error('no fhir-check job')
-    const info = emulatorInfo(em)
-    // GitLab puts each id_tokens entry in its variable, for the audience the job asks.
+    const job = gitlabJob('The job')
+    // GitLab puts each id_tokens entry in its variable, for the audience the job asks, and says where it runs.
     const idTokens: Record<string, string> = {}
-    for (const [name, { aud }] of Object.entries(job.id_tokens)) {
+    for (const [name, { aud }] of Object.entries(job.id_tokens ?? {})) {
       idTokens[name] = await em.mintGitLabIdToken({ audience: aud })
     }
-    const env = jobEnv({
-      ...job.variables,
-      ...idTokens,
-      GITLAB_CI: 'true',
-      CI: 'true',
-      CI_SERVER_URL: em.gitlabIssuer,
-      AHDS_CLIENT_ID: info.clientId,
-      AHDS_TENANT_ID: info.tenantId,
-      AHDS_AUTHORITY_HOST: em.authorityHost
-    })
-    env.AHDS_FHIR_URL = asTested(env.AHDS_FHIR_URL ?? '')
-    for (const line of job.script) {
-      const run = await bash(asTested(line), env)
-      expectCliExit(run, 0)
-      expect(cliLeaks(run, em, () => false, Object.values(idTokens))).toEqual([])
-      if (line.includes('curl')) expect(run.stdout).toContain('"resourceType":"CapabilityStatement"')
-      else expect(run.stdout).toContain('Health: healthy')
-      expect(run.stderr).toContain('Signed in with federated-token')
-    }
+    expect(Object.keys(idTokens)).toEqual(['AZURE_ID_TOKEN'])
+    const runs = await runGitLabJob(job, { ...idTokens, CI_SERVER_URL: em.gitlabIssuer }, Object.values(idTokens))
+    for (const run of runs) expect(run.stderr).toContain('Signed in with federated-token')
   })
 })
